@@ -1,0 +1,39 @@
+# The two commands: `make run` serves the product with demo data, `make test` runs every test.
+# Both set up a fresh machine first (scripts/setup) and start the servers (scripts/stack).
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PY := .venv/bin/python
+
+.PHONY: run test setup stack stop status lint migrate
+
+run: setup
+	scripts/stack up
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
+	.venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+
+test: setup
+	scripts/stack up --require-all
+	$(MAKE) lint
+	.venv/bin/pytest
+
+setup:
+	scripts/setup
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+stack:
+	scripts/stack up
+
+stop:
+	scripts/stack down
+
+status:
+	scripts/stack status
+
+migrate:
+	$(PY) manage.py migrate --noinput

@@ -1,0 +1,1 @@
+"""Users, authentication, real-name verification, enterprise sub-accounts and roles."""

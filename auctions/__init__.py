@@ -1,0 +1,1 @@
+"""Trading centres, entrustments, lots, announcements, applications, deposits, the listing/auction engine."""

@@ -1,0 +1,34 @@
+"""Settings for the test run: the real servers from scripts/stack, kept apart from the demo's data."""
+
+from urllib.parse import urlsplit
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL, REST_FRAMEWORK, env
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-not-used-anywhere-else")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Tests use their own Redis database, so the demo's Celery worker never takes a test's task (and vice versa);
+# Elasticsearch indices get their own prefix; PostgreSQL gets pytest-django's test_<name> database.
+if REDIS_URL:
+    REDIS_URL = env("TEST_REDIS_URL", default=urlsplit(REDIS_URL)._replace(path="/15").geturl())
+    CACHES["default"]["LOCATION"] = REDIS_URL
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+STATIC_ROOT = None  # tests serve static files from the apps' folders (finders), no collectstatic
+WHITENOISE_USE_FINDERS = True
+SEARCH_INDEX_PREFIX = env("TEST_SEARCH_INDEX_PREFIX", default="test_land")
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],  # type: ignore[dict-item]
+    "anon": "10000/min",
+    "user": "10000/min",
+    "login": "10/min",
+}

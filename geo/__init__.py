@@ -1,0 +1,1 @@
+"""Admin regions, parcels and amenities; data import; spatial queries; OGC API Features."""

@@ -1,0 +1,1 @@
+"""Supply and demand listings with review, quotes, viewings, comparison, favourites, messages, statistics."""

@@ -1,0 +1,58 @@
+"""Fixtures shared by every test: the real servers are required, never skipped."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _stack_problems() -> list[str]:
+    problems = []
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    else:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis at {settings.REDIS_URL} does not answer: {exc}")
+    if not settings.ELASTICSEARCH_URL:
+        problems.append("ELASTICSEARCH_URL is not set")
+    else:
+        from search.backends import elasticsearch_cluster_health
+
+        if elasticsearch_cluster_health(timeout=5) is None:
+            problems.append(f"Elasticsearch at {settings.ELASTICSEARCH_URL} does not answer")
+    return problems
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The suite runs against the real stack; a missing server fails the run loudly instead of skipping."""
+    problems = _stack_problems()
+    if problems:
+        pytest.exit("the test stack is not running (start it with `scripts/stack up`): " + "; ".join(problems), 3)
+
+
+@pytest.fixture(scope="session")
+def celery_worker() -> Iterator[object]:
+    """A real Celery worker consuming from the test Redis, in a thread of the test process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.loader.import_module("celery.contrib.testing.tasks")  # registers celery.ping for the start-up check
+    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
+def clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

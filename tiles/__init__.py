@@ -1,0 +1,1 @@
+"""Vector tiles (MVT) from PostGIS, TileJSON and tile caching."""

@@ -1,0 +1,27 @@
+"""Pages, and the 404/500 handlers (JSON under /api/, HTML elsewhere)."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.errors import error_body
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/ogc/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+    return render(request, "web/error.html", {"status": 404, "message": _("Page not found.")}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(error_body("server_error", _("Internal server error; it has been logged.")), status=500)
+    return render(request, "web/error.html", {"status": 500, "message": _("Internal server error.")}, status=500)
