@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, REST_FRAMEWORK, env
+from .base import CACHES, DATABASES, REDIS_URL, REST_FRAMEWORK, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-key-not-used-anywhere-else")
 DEBUG = False
@@ -24,6 +24,8 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 STATIC_ROOT = None  # tests serve static files from the apps' folders (finders), no collectstatic
 WHITENOISE_USE_FINDERS = True
+# Parallel test runs on one cluster each need their own database name.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 SEARCH_INDEX_PREFIX = env("TEST_SEARCH_INDEX_PREFIX", default="test_land")
 
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
