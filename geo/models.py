@@ -1,5 +1,7 @@
 """Admin regions, parcels and amenities, stored in one SRID (CGCS2000, EPSG:4490); plus import jobs."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -147,6 +149,11 @@ class Amenity(models.Model):
         return f"{self.get_category_display()} {self.name}"
 
 
+def import_upload_path(job: "ImportJob", filename: str) -> str:
+    """Each upload in its own folder, so reports name the file as the user named it."""
+    return f"imports/{uuid.uuid4().hex}/{filename}"
+
+
 class ImportJob(models.Model):
     """One uploaded file imported by a Celery task, with its progress and final report."""
 
@@ -162,7 +169,7 @@ class ImportJob(models.Model):
         FAILED = "failed", _("failed")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=import_upload_path, max_length=255)
     options = models.JSONField(_("options"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     processed = models.PositiveIntegerField(_("features processed"), default=0)

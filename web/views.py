@@ -1,14 +1,23 @@
 """Pages, and the 404/500 handlers (JSON under /api/, HTML elsewhere)."""
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.errors import error_body
+from geo.models import ImportJob
+from geo.selectors_imports import import_jobs_recent
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html")
+
+
+@staff_member_required
+def geo_import(request: HttpRequest) -> HttpResponse:
+    """GIS staff upload boundary, parcel and amenity files and follow the import."""
+    return render(request, "web/geo_import.html", {"jobs": import_jobs_recent(), "kinds": ImportJob.Kind.choices})
 
 
 def _wants_json(request: HttpRequest) -> bool:

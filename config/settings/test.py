@@ -22,6 +22,7 @@ if REDIS_URL:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STATIC_ROOT = None  # tests serve static files from the apps' folders (finders), no collectstatic
 WHITENOISE_USE_FINDERS = True
 # Parallel test runs on one cluster each need their own database name.

@@ -1,0 +1,73 @@
+"""Import jobs through the API: staff upload a file, then follow its progress and read its report."""
+
+import json
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import InvalidInput, NotFound
+from geo import selectors_imports, services
+from geo.models import ImportJob
+
+
+class ImportJobOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    file = serializers.CharField()
+    status = serializers.CharField()
+    processed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    current_file = serializers.CharField(allow_null=True)
+    options = serializers.JSONField()
+    report = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class ImportJobCreateApi(APIView):
+    """Upload a file to import (multipart); the import runs in the background."""
+
+    permission_classes = [IsAdminUser]
+    parser_classes = [MultiPartParser, FormParser]
+
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+        file = serializers.FileField()
+        options = serializers.CharField(required=False, allow_blank=True, help_text="JSON object of import options")
+
+    @extend_schema(request=Input, responses={201: ImportJobOutput})
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        raw = data.validated_data.get("options") or "{}"
+        try:
+            options = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(fields={"options": [{"code": "invalid", "message": str(exc)}]}) from exc
+        if not isinstance(options, dict):
+            raise InvalidInput(fields={"options": [{"code": "invalid", "message": "a JSON object"}]})
+        job = services.import_job_create(
+            kind=data.validated_data["kind"],
+            upload=data.validated_data["file"],
+            options=options,
+            created_by=request.user,  # type: ignore[arg-type]  # IsAdminUser: never anonymous here
+        )
+        return Response(ImportJobOutput(selectors_imports.import_job_state(job=job)).data, status=201)
+
+
+class ImportJobDetailApi(APIView):
+    """An import job with its live progress and, when finished, its report."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(responses={200: ImportJobOutput})
+    def get(self, request: Request, job_id: int) -> Response:
+        job = ImportJob.objects.filter(pk=job_id).first()
+        if job is None:
+            raise NotFound()
+        return Response(ImportJobOutput(selectors_imports.import_job_state(job=job)).data)

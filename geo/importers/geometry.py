@@ -1,0 +1,115 @@
+"""Checking, repairing and transforming imported geometries to the storage CRS (CGCS2000 lon/lat)."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import shapely
+from django.utils.translation import gettext as _
+
+from geo import crs as crs_module
+from geo.importers.source import ImportRefused, Source
+
+POLYGONAL = {shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON}
+MAX_LISTED = 10  # features named in one error message
+MIN_AREA_DEG2 = 1e-12  # about 0.01 m²: below it a polygon is a sliver of rounding (e.g. collinear vertices)
+
+
+@dataclass
+class PreparedGeometries:
+    geometries: np.ndarray  # valid, 2D, in EPSG:4490
+    crs_label: str
+    repaired: list[dict[str, str]] = field(default_factory=list)
+
+    def geometries_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Longitudes and latitudes of point geometries."""
+        return shapely.get_x(self.geometries), shapely.get_y(self.geometries)
+
+
+def _refuse(source: Source, indices: np.ndarray, problem: str) -> ImportRefused:
+    labels = [source.feature_label(int(i)) for i in indices[:MAX_LISTED]]
+    more = _(" and {n} more").format(n=len(indices) - MAX_LISTED) if len(indices) > MAX_LISTED else ""
+    return ImportRefused(
+        _("{file}: feature {features}{more}: {problem}").format(
+            file=source.name, features=", ".join(labels), more=more, problem=problem
+        ),
+        fields={"geometry": [{"code": "invalid", "message": problem}]},
+    )
+
+
+def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry | None:
+    """The polygons of make_valid's output (it may add lines and points where rings touched)."""
+    parts = [p for p in shapely.get_parts(geometry) if shapely.get_type_id(p) in POLYGONAL and not p.is_empty]
+    if not parts:
+        return None
+    merged = shapely.union_all(parts)
+    return merged if merged.area > 0 else None
+
+
+def prepare_geometries(source: Source, *, srs: str | None, kind: Literal["polygon", "point"]) -> PreparedGeometries:
+    geoms = source.geometries
+    if source.count == 0:
+        raise ImportRefused(_("{file}: the layer has no features").format(file=source.name))
+    empty = np.flatnonzero(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if len(empty):
+        raise _refuse(source, empty, _("the geometry is empty"))
+
+    type_ids = shapely.get_type_id(geoms)
+    if kind == "point":
+        single = (type_ids == shapely.GeometryType.MULTIPOINT) & (shapely.get_num_geometries(geoms) == 1)
+        geoms = np.where(single, shapely.get_geometry(geoms, 0), geoms)
+        wrong = np.flatnonzero(shapely.get_type_id(geoms) != shapely.GeometryType.POINT)
+        expected = _("a point")
+    else:
+        wrong = np.flatnonzero(~np.isin(type_ids, list(POLYGONAL)))
+        expected = _("a polygon or multipolygon")
+    if len(wrong):
+        found = shapely.get_type_id(geoms[wrong[0]])
+        raise _refuse(
+            source,
+            wrong,
+            _("the geometry is a {found}, expected {expected}").format(
+                found=shapely.GeometryType(found).name.lower(), expected=expected
+            ),
+        )
+
+    try:
+        source_crs = crs_module.resolve_crs(srs=srs, file_crs=source.crs)
+        if source_crs.needs_zone:
+            easting = float(shapely.bounds(geoms[0])[0])
+            source_crs = crs_module.zone_crs_from_easting(easting, width=source_crs.zone_width)
+    except crs_module.CRSError as exc:
+        raise ImportRefused(
+            _("{file}: coordinate system: {reason}").format(file=source.name, reason=exc), fields={"srs": []}
+        ) from exc
+
+    geoms = crs_module.transform_geometries(shapely.force_2d(geoms), source=source_crs)
+    outside = np.flatnonzero(crs_module.out_of_range(geoms) | ~np.all(np.isfinite(shapely.bounds(geoms)), axis=1))
+    if len(outside):
+        raise _refuse(
+            source,
+            outside,
+            _("the coordinates fall outside China after reading them as {crs}; is the coordinate system right?").format(
+                crs=source_crs.label
+            ),
+        )
+
+    repaired: list[dict[str, str]] = []
+    if kind == "polygon":
+        invalid = np.flatnonzero(~shapely.is_valid(geoms))
+        reasons = shapely.is_valid_reason(geoms[invalid]) if len(invalid) else []
+        fixed = shapely.make_valid(geoms[invalid]) if len(invalid) else []
+        for index, reason, geometry in zip(invalid, reasons, fixed, strict=True):
+            polygon = _polygonal_part(geometry)
+            if polygon is None:
+                raise _refuse(
+                    source,
+                    np.array([index]),
+                    _("invalid geometry that cannot be repaired: {reason}").format(reason=reason),
+                )
+            geoms[index] = polygon
+            repaired.append({"feature": source.feature_label(int(index)), "reason": str(reason)})
+        flat = np.flatnonzero(shapely.area(geoms) < MIN_AREA_DEG2)
+        if len(flat):
+            raise _refuse(source, flat, _("the polygon has no area"))
+    return PreparedGeometries(geometries=geoms, crs_label=source_crs.label, repaired=repaired)

@@ -1,0 +1,149 @@
+"""Importing admin-region boundaries; codes may come from the file name, names from the bundled GB/T 2260 table."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+from geo import reference
+from geo.importers import fields as f
+from geo.importers.geometry import prepare_geometries
+from geo.importers.loader import (
+    FileReport,
+    ImportOptions,
+    Progress,
+    copy_into_staging,
+    ewkb_hex,
+    execute_counting,
+    source_label,
+)
+from geo.importers.source import ImportRefused, Source
+
+SIMPLIFY_TOLERANCE_DEG = 0.005  # about 500 m: the boundary drawn at small map scales
+
+
+def region_code(value: object) -> str:
+    code = f.text(12)(value)
+    if code and re.fullmatch(r"\d{12}", code):
+        code = code[:6]  # 12-digit statistical codes start with the 6-digit GB/T 2260 code
+    if code and not reference.is_valid_region_code(code):
+        raise f.FieldValueError(_("{code} is not a GB/T 2260 region code").format(code=code))
+    return code
+
+
+SPECS = [
+    f.FieldSpec("code", ("adcode", "PAC", "XZQDM", "QHDM", "区划代码", "行政区划代码", "dm", "gb"), region_code),
+    f.FieldSpec("name", ("XZQMC", "QHMC", "区划名称", "名称", "mc"), f.text(64)),
+]
+STAGING_COLUMNS = [
+    ("code", "text"),
+    ("geom", "geometry"),
+    ("name", "text"),
+    ("level", "text"),
+    ("parent", "text"),
+    ("abbreviation", "text"),
+]
+# Several features with one code (islands, multipart boundaries split over features) are merged.
+UPSERT_SQL = f"""
+    INSERT INTO geo_region
+           (code, name, level, parent_id, abbreviation, boundary, boundary_simplified, source, updated_at)
+    SELECT a.code, a.name, a.level, a.parent, a.abbreviation, g.geom,
+           ST_Multi(ST_SimplifyPreserveTopology(g.geom, {SIMPLIFY_TOLERANCE_DEG})), %(source)s, now()
+      FROM (SELECT code, ST_Multi(ST_Union(geom)) AS geom FROM geo_region_staging GROUP BY code) g
+      JOIN (SELECT DISTINCT ON (code) code, name, level, parent, abbreviation
+              FROM geo_region_staging ORDER BY code, name DESC) a USING (code)
+    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, boundary = EXCLUDED.boundary,
+           boundary_simplified = EXCLUDED.boundary_simplified, source = EXCLUDED.source, updated_at = now()
+    RETURNING (xmax = 0) AS inserted, false AS flagged
+"""  # noqa: S608
+# Ancestors a file does not carry are created from the code table, without a boundary, so the tree is whole.
+ANCESTORS_SQL = """
+    INSERT INTO geo_region (code, name, level, parent_id, abbreviation, source, updated_at)
+    VALUES (%(code)s, %(name)s, %(level)s, %(parent)s, %(abbreviation)s, 'GB/T 2260', now())
+    ON CONFLICT (code) DO NOTHING
+"""
+
+
+def _codes_from_filename(source: Source) -> list[str]:
+    match = re.search(r"(?<!\d)(\d{6})(?!\d)", source.path.stem)
+    if not match:
+        raise ImportRefused(
+            _("{file}: --code-from-filename needs a 6-digit region code in the file name").format(file=source.name),
+            fields={"code_from_filename": []},
+        )
+    try:
+        code = region_code(match.group(1))
+    except f.FieldValueError as exc:
+        raise ImportRefused(f"{source.name}: {exc}", fields={"code_from_filename": []}) from exc
+    return [code] * source.count
+
+
+def import_regions_source(source: Source, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
+    prepared = prepare_geometries(source, srs=options.srs, kind="polygon")
+    report.crs, report.repaired = prepared.crs_label, prepared.repaired
+    if options.code_from_filename:
+        values = f.read_fields(source, SPECS[1:], options.fields)
+        values["code"] = _codes_from_filename(source)
+    else:
+        values = f.read_fields(source, SPECS, options.fields)
+    for index, code in enumerate(values["code"]):
+        if not code:
+            raise ImportRefused(
+                _(
+                    "{file}: feature {feature}: no region code; name the attribute with --code-field or use "
+                    "--code-from-filename"
+                ).format(file=source.name, feature=source.feature_label(index)),
+                fields={"code": [{"code": "required", "message": "required"}]},
+            )
+        if not values["name"][index]:
+            values["name"][index] = reference.region_name(code) or ""
+            if not values["name"][index]:
+                raise ImportRefused(
+                    _(
+                        "{file}: feature {feature}: region {code} has no name in the file or in the GB/T 2260 table; "
+                        "name the attribute with --name-field"
+                    ).format(file=source.name, feature=source.feature_label(index), code=code),
+                    fields={"name": [{"code": "required", "message": "required"}]},
+                )
+
+    geometries = ewkb_hex(prepared.geometries)
+    rows = (
+        (
+            code,
+            geometries[i],
+            values["name"][i],
+            reference.region_level(code),
+            reference.parent_code(code),
+            reference.province_abbreviation(code),
+        )
+        for i, code in enumerate(values["code"])
+    )
+    copy_into_staging(
+        table="geo_region_staging", columns=STAGING_COLUMNS, rows=rows, total=source.count, progress=progress
+    )
+    _create_missing_ancestors(set(values["code"]))
+    report.inserted, report.updated, _flagged = execute_counting(UPSERT_SQL, {"source": source_label(source.path)})
+
+
+def _create_missing_ancestors(codes: set[str]) -> None:
+    from django.db import connection
+
+    ancestors: set[str] = set()
+    for code in codes:
+        parent = reference.parent_code(code)
+        while parent and parent not in ancestors:
+            ancestors.add(parent)
+            parent = reference.parent_code(parent)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            ANCESTORS_SQL,
+            [
+                {
+                    "code": code,
+                    "name": reference.region_name(code) or code,
+                    "level": reference.region_level(code),
+                    "parent": reference.parent_code(code),
+                    "abbreviation": reference.province_abbreviation(code),
+                }
+                for code in sorted(ancestors - codes)
+            ],
+        )

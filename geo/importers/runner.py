@@ -1,0 +1,59 @@
+"""Running an import over one file or a directory: each file in its own transaction, a report per file."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from geo.importers.amenities import import_amenities_source
+from geo.importers.loader import FileReport, ImportOptions, Progress
+from geo.importers.parcels import import_parcels_source
+from geo.importers.regions import import_regions_source
+from geo.importers.source import ImportRefused, list_files, read_source
+
+Kind = Literal["regions", "parcels", "amenities"]
+FileProgress = Callable[[str, int, int], None]  # (file name, features done, features in the file)
+
+IMPORTERS = {
+    "regions": import_regions_source,
+    "parcels": import_parcels_source,
+    "amenities": import_amenities_source,
+}
+
+
+def _for_file(progress: FileProgress, name: str) -> Progress:
+    return lambda done, total: progress(name, done, total)
+
+
+def import_path(
+    *, kind: Kind, path: Path, options: ImportOptions, progress: FileProgress | None = None
+) -> list[FileReport]:
+    """Import every file; a refused file changes nothing and the others still load. Raises for a bad path."""
+    report_progress = progress or (lambda name, done, total: None)
+    reports = []
+    for file in list_files(path):
+        report = FileReport(file=file.name)
+        started = time.monotonic()
+        try:
+            source = read_source(file, layer=options.layer, encoding=options.encoding)
+            report.layer, report.features = source.layer, source.count
+            report_progress(file.name, 0, source.count)
+            if source.other_layers:
+                report.warnings.append(
+                    _("only layer {layer} was read; the file also has: {others}").format(
+                        layer=source.layer, others=", ".join(source.other_layers)
+                    )
+                )
+            with transaction.atomic():
+                IMPORTERS[kind](source, options=options, progress=_for_file(report_progress, file.name), report=report)
+            report_progress(file.name, source.count, source.count)
+        except ImportRefused as exc:
+            report.error = str(exc.message)
+            report.inserted = report.updated = 0
+            report.repaired = []
+        report.seconds = round(time.monotonic() - started, 3)
+        reports.append(report)
+    return reports
