@@ -10,6 +10,7 @@ run: setup
 	scripts/stack up
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 	.venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
