@@ -4,7 +4,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PY := .venv/bin/python
 
-.PHONY: run test setup stack stop status lint migrate
+.PHONY: run test setup stack stop status lint migrate bench
 
 run: setup
 	scripts/stack up
@@ -38,3 +38,9 @@ status:
 
 migrate:
 	$(PY) manage.py migrate --noinput
+
+# Benchmarks (not part of `make test`): parcel import vs ogr2ogr, and bbox + filter queries; JSON in bench/results/.
+PARCELS ?= 1000000
+bench: setup
+	scripts/stack up
+	$(PY) bench/run.py --parcels $(PARCELS)

@@ -156,24 +156,26 @@ def parcels(*, counties: RegionArrays, count: int, seed: int = 2026) -> ParcelAr
     per_county = rng.multinomial(count, weights / weights.sum())
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
     codes: list[str] = []
     for i, n in zip(county_indices, per_county, strict=True):
         if n == 0:
             continue
-        cell_x, cell_y = _cells(counties.boundaries[i], int(n))
+        cell_x, cell_y, size = _cells(counties.boundaries[i], int(n))
         xs.append(cell_x)
         ys.append(cell_y)
+        sizes.append(np.full(len(cell_x), size))
         code = counties.codes[i]
         # 宗地代码: county (6) + township (3) + village (3) + GB + serial (5), unique per k
         codes.extend(
             f"{code}{1 + k // 100_000:03d}{1 + (k // 1000) % 100:03d}GB{k % 1000 + 1:05d}" for k in range(len(cell_x))
         )
-    x, y = np.concatenate(xs), np.concatenate(ys)
+    x, y, cell = np.concatenate(xs), np.concatenate(ys), np.concatenate(sizes)
     n = len(x)
-    width = CELL_DEG * rng.uniform(0.2, 0.85, n)
-    height = CELL_DEG * rng.uniform(0.2, 0.85, n)
-    x0 = x + rng.uniform(0, 1, n) * (CELL_DEG - width)
-    y0 = y + rng.uniform(0, 1, n) * (CELL_DEG - height)
+    width = cell * rng.uniform(0.2, 0.85, n)
+    height = cell * rng.uniform(0.2, 0.85, n)
+    x0 = x + rng.uniform(0, 1, n) * (cell - width)
+    y0 = y + rng.uniform(0, 1, n) * (cell - height)
     geometries = shapely.box(x0, y0, x0 + width, y0 + height)
     uses = list(LAND_USES)
     use_weights = np.array([LAND_USES[u] for u in uses], dtype=float)
@@ -210,21 +212,28 @@ def parcels(*, counties: RegionArrays, count: int, seed: int = 2026) -> ParcelAr
     return ParcelArrays(geometries=geometries, fields=fields)
 
 
-def _cells(county: shapely.Geometry, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """South-west corners of the n grid cells inside the county nearest its representative point."""
+def _cells(county: shapely.Geometry, n: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """South-west corners of the n grid cells inside the county nearest its core, and the cell size: cells halve
+    until n fit (a dense county gets smaller parcels, as cities do)."""
     west, south, east, north = county.bounds
-    gx = np.arange(np.floor(west / CELL_DEG), np.ceil(east / CELL_DEG)) * CELL_DEG
-    gy = np.arange(np.floor(south / CELL_DEG), np.ceil(north / CELL_DEG)) * CELL_DEG
-    x, y = (a.ravel() for a in np.meshgrid(gx, gy))
-    inside = (
-        shapely.contains_xy(county, x + CELL_DEG / 2, y + CELL_DEG / 2)
-        & shapely.contains_xy(county, x, y)
-        & shapely.contains_xy(county, x + CELL_DEG, y + CELL_DEG)
-    )
+    size = CELL_DEG
+    while True:
+        gx = np.arange(np.floor(west / size), np.ceil(east / size)) * size
+        gy = np.arange(np.floor(south / size), np.ceil(north / size)) * size
+        x, y = (a.ravel() for a in np.meshgrid(gx, gy))
+        inside = (
+            shapely.contains_xy(county, x, y)
+            & shapely.contains_xy(county, x + size, y + size)
+            & shapely.contains_xy(county, x + size, y)
+            & shapely.contains_xy(county, x, y + size)
+        )
+        if inside.sum() >= n or size < CELL_DEG / 16:
+            break
+        size /= 2
     x, y = x[inside], y[inside]
     core = county.representative_point()
     order = np.argsort((x - core.x) ** 2 + (y - core.y) ** 2, kind="stable")[:n]
-    return x[order], y[order]
+    return x[order], y[order], size
 
 
 def amenities(*, near: ParcelArrays, count: int, seed: int = 2026) -> tuple[np.ndarray, dict[str, np.ndarray]]:

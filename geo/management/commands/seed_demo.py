@@ -38,19 +38,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, parcels: int, amenities: int | None, seed: int, **options: Any) -> None:
         started = time.monotonic()
         regions = demo.regions(seed=seed)
-        parcel_arrays = demo.parcels(counties=regions, count=parcels, seed=seed)
-        poi_geometries, poi_fields = demo.amenities(
-            near=parcel_arrays, count=amenities if amenities is not None else max(parcels // 2, 1), seed=seed
-        )
         steps = [
             (
                 "regions",
                 import_regions_source,
                 _source("regions", regions.boundaries, {"code": regions.codes, "name": regions.names}),
-            ),
-            ("parcels", import_parcels_source, _source("parcels", parcel_arrays.geometries, parcel_arrays.fields)),
-            ("amenities", import_amenities_source, _source("amenities", poi_geometries, poi_fields)),
+            )
         ]
+        if parcels > 0:
+            parcel_arrays = demo.parcels(counties=regions, count=parcels, seed=seed)
+            steps.append(
+                ("parcels", import_parcels_source, _source("parcels", parcel_arrays.geometries, parcel_arrays.fields))
+            )
+            poi_count = amenities if amenities is not None else max(parcels // 2, 1)
+            if poi_count > 0:
+                poi_geometries, poi_fields = demo.amenities(near=parcel_arrays, count=poi_count, seed=seed)
+                steps.append(("amenities", import_amenities_source, _source("amenities", poi_geometries, poi_fields)))
         for name, load, source in steps:
             report = FileReport(file=name)
             with transaction.atomic():
