@@ -29,20 +29,21 @@ class ImportJobOutput(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
 
+class ImportJobCreateInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    file = serializers.FileField()
+    options = serializers.CharField(required=False, allow_blank=True, help_text="JSON object of import options")
+
+
 class ImportJobCreateApi(APIView):
     """Upload a file to import (multipart); the import runs in the background."""
 
     permission_classes = [IsAdminUser]
     parser_classes = [MultiPartParser, FormParser]
 
-    class Input(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
-        file = serializers.FileField()
-        options = serializers.CharField(required=False, allow_blank=True, help_text="JSON object of import options")
-
-    @extend_schema(request=Input, responses={201: ImportJobOutput})
+    @extend_schema(request=ImportJobCreateInput, responses={201: ImportJobOutput})
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = ImportJobCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         raw = data.validated_data.get("options") or "{}"
         try:

@@ -185,6 +185,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "geo.models.Region.Level",
+        "AmenityCategoryEnum": "geo.models.Amenity.Category",
+    },
 }
 
 # ------------------------------------------------------------------------------ security
@@ -198,6 +202,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ------------------------------------------------------------------------------ geo
+# Radii (m) of the surroundings of a parcel (周边配套) when the request names none.
+GEO_SURROUNDING_RADII_M = env.list("GEO_SURROUNDING_RADII_M", cast=int, default=[500, 1000, 3000])
+GEO_IMPORT_MAX_UPLOAD_BYTES = env.int("GEO_IMPORT_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 
 # ------------------------------------------------------------------------------ health
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)

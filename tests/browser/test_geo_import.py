@@ -30,7 +30,7 @@ def test_staff_upload_a_zipped_shapefile_and_see_progress_and_the_report(
                 zipped.write(part, part.name)
 
     staff_page.goto(live_server.url + "/geo/imports/")
-    staff_page.get_by_label("文件内容").select_option("parcels")
+    staff_page.get_by_label("文件数据类型").select_option("parcels")
     staff_page.get_by_label("文件", exact=True).set_input_files(str(archive))
     staff_page.get_by_role("button", name="上传并导入").click()
 

@@ -1,0 +1,385 @@
+"""Spatial reads: the region tree and point lookup, parcel search, surroundings (周边配套) and parcel exports."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyogrio.raw
+from django.conf import settings
+from django.contrib.gis.db.models import MultiPolygonField
+from django.contrib.gis.db.models.functions import AsGeoJSON, AsWKB, Envelope, GeomOutputGeoFunc
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.db import connection
+from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput, NotFound
+from geo.models import SRID, Amenity, Parcel, Region
+from geo.reference import region_level
+
+# At or below this zoom a region's stored `boundary_simplified` is good enough, when there is one.
+STORED_SIMPLIFICATION_MAX_ZOOM = 6
+EXPORT_BATCH_SIZE = 2000
+
+_REGION_GEOMETRIES = ("boundary", "boundary_simplified")
+
+
+class SimplifyPreserveTopology(GeomOutputGeoFunc):
+    """ST_SimplifyPreserveTopology(geometry, tolerance in the geometry's units: degrees here), kept multipart
+    (GEOS returns a one-part MultiPolygon as a Polygon)."""
+
+    function = "ST_SimplifyPreserveTopology"
+    template = "ST_Multi(%(function)s(%(expressions)s))"
+
+
+def zoom_tolerance_deg(zoom: int) -> float:
+    """About one pixel of a 256-pixel web-map tile at `zoom`, in degrees of longitude."""
+    return 360 / (256 * 2**zoom)
+
+
+def region_code_prefix(code: str) -> str:
+    """Codes inside a region start with this: 2 digits of a province's code, 4 of a city's, all 6 of a county's."""
+    return code[: {"province": 2, "city": 4, "county": 6}[region_level(code)]]
+
+
+def region_children(*, parent_code: str | None) -> list[Region]:
+    """The regions one level below `parent_code` (the provinces when None), without geometry, by code."""
+    children: list[Region] = list(
+        Region.objects.filter(parent_id=parent_code)
+        .only("code", "name", "level", "parent_id", "abbreviation")
+        .annotate(has_children=Exists(Region.objects.filter(parent_id=OuterRef("pk"))))
+        .order_by("code")
+    )
+    if not children and parent_code is not None and not Region.objects.filter(code=parent_code).exists():
+        raise InvalidInput(fields={"parent": [{"code": "not_found", "message": str(_("No region has this code."))}]})
+    return children
+
+
+def region_get(*, code: str, zoom: int | None = None) -> Region:
+    """One region with its ancestors (select_related) and annotations without loading the stored geometries:
+
+    `display_boundary`, the boundary simplified for `zoom` (None: the full boundary); `envelope`, the full boundary's
+    bounding box; `has_children`.
+    """
+    display_boundary: F | Func = F("boundary")
+    if zoom is not None:
+        simplified = SimplifyPreserveTopology("boundary", Value(zoom_tolerance_deg(zoom)))
+        if zoom <= STORED_SIMPLIFICATION_MAX_ZOOM:
+            display_boundary = Coalesce("boundary_simplified", simplified, output_field=MultiPolygonField(srid=SRID))
+        else:
+            display_boundary = simplified
+    region = (
+        Region.objects.select_related("parent__parent")
+        .defer(
+            *_REGION_GEOMETRIES,
+            *(f"parent__{name}" for name in _REGION_GEOMETRIES),
+            *(f"parent__parent__{name}" for name in _REGION_GEOMETRIES),
+        )
+        .annotate(
+            display_boundary=display_boundary,
+            envelope=Envelope("boundary"),
+            has_children=Exists(Region.objects.filter(parent_id=OuterRef("pk"))),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if region is None:
+        raise NotFound(_("No region has this code."))
+    return region
+
+
+def region_ancestors(*, region: Region) -> list[Region]:
+    """The region's parent chain from the province down, from the objects `region_get` already loaded."""
+    chain = []
+    parent = region.parent
+    while parent is not None:
+        chain.append(parent)
+        parent = parent.parent
+    return chain[::-1]
+
+
+def region_lookup(*, lon: float, lat: float) -> dict[str, Region | None]:
+    """The province, city and county whose boundary covers the point (ST_Covers, on the GiST index); None if none.
+
+    A point on a shared border is covered by both regions; the lower code wins.
+    """
+    found: dict[str, Region | None] = dict.fromkeys(Region.Level.values)
+    covering = (
+        Region.objects.filter(boundary__covers=Point(lon, lat, srid=SRID))
+        .only("code", "name", "level", "parent_id", "abbreviation")
+        .order_by("code")
+    )
+    for region in covering:
+        if found.get(region.level) is None:
+            found[region.level] = region
+    return found
+
+
+def region_get_ref(*, code: str) -> Region:
+    """One region without its geometry; NotFound for an unknown code."""
+    region = Region.objects.only("code", "name", "level", "parent_id", "abbreviation").filter(code=code).first()
+    if region is None:
+        raise NotFound(_("No region has this code."))
+    return region
+
+
+def _parcels() -> QuerySet[Parcel]:
+    return Parcel.objects.select_related("region").defer(*(f"region__{name}" for name in _REGION_GEOMETRIES))
+
+
+def _in_region(parcels: QuerySet[Parcel], code: str) -> QuerySet[Parcel]:
+    prefix = region_code_prefix(code)
+    return parcels.filter(region_id=code) if len(prefix) == 6 else parcels.filter(region__code__startswith=prefix)
+
+
+def parcel_search(
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    polygon: GEOSGeometry | None = None,
+    region_code: str | None = None,
+    land_use: str | None = None,
+    land_nature: str | None = None,
+    use_right_type: str | None = None,
+    area_min: Decimal | None = None,
+    area_max: Decimal | None = None,
+) -> QuerySet[Parcel]:
+    """Parcels by code matching every given filter, with their region (select_related, without its boundary).
+
+    `bbox` (minLon, minLat, maxLon, maxLat) and `polygon` keep the parcels whose geometry intersects them
+    (ST_Intersects, on the GiST index of geometry); `region_code` is a province, city or county code; a two-digit
+    `land_use` is a first-level class (05 matches 0501…0507), a four-character one is exact.
+    """
+    parcels = _parcels()
+    if bbox is not None:
+        rectangle = Polygon.from_bbox(bbox)
+        rectangle.srid = SRID
+        parcels = parcels.filter(geometry__intersects=rectangle)
+    if polygon is not None:
+        parcels = parcels.filter(geometry__intersects=polygon)
+    if region_code:
+        parcels = _in_region(parcels, region_code)
+    if land_use:
+        parcels = (
+            parcels.filter(land_use__startswith=land_use) if len(land_use) == 2 else parcels.filter(land_use=land_use)
+        )
+    if land_nature:
+        parcels = parcels.filter(land_nature=land_nature)
+    if use_right_type:
+        parcels = parcels.filter(use_right_type=use_right_type)
+    if area_min is not None:
+        parcels = parcels.filter(area_m2__gte=area_min)
+    if area_max is not None:
+        parcels = parcels.filter(area_m2__lte=area_max)
+    return parcels.order_by("code")
+
+
+def parcel_get(*, code: str) -> Parcel:
+    """One parcel with its region (without the region's boundary); NotFound for an unknown code."""
+    parcel = _parcels().filter(code=code).first()
+    if parcel is None:
+        raise NotFound(_("No parcel has this code."))
+    return parcel
+
+
+@dataclass(frozen=True)
+class NearestAmenity:
+    code: str
+    name: str
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class CategorySurroundings:
+    category: str
+    count: int
+    nearest: NearestAmenity | None
+
+
+@dataclass(frozen=True)
+class RadiusSurroundings:
+    radius_m: int
+    categories: list[CategorySurroundings]
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    parcel: Parcel
+    radii: list[RadiusSurroundings]
+
+
+def surrounding_radii_default() -> list[int]:
+    return list(settings.GEO_SURROUNDING_RADII_M)
+
+
+# Every distance is geodesic on the CGCS2000 ellipsoid (geography, use_spheroid). The amenity side is written
+# exactly `location::geography`, the expression of the index geo_amenity_geog_gist (migration 0002), so that
+# ST_DWithin is answered from that index. One scan finds everything within the largest radius; counts per radius
+# and the nearest per category (DISTINCT ON, ordered by the exact spheroid distance) come from that one set.
+_SURROUNDINGS_SQL = """
+WITH near AS (
+    SELECT code, name, category,
+           ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), %(srid)s)::geography) AS distance
+    FROM geo_amenity
+    WHERE ST_DWithin(
+        location::geography, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), %(srid)s)::geography, %(max_radius)s
+    )
+),
+counts AS (
+    SELECT near.category, radius.r AS radius, count(*) AS amenities
+    FROM near JOIN unnest(%(radii)s::integer[]) AS radius (r) ON near.distance <= radius.r
+    GROUP BY near.category, radius.r
+),
+nearest AS (
+    SELECT DISTINCT ON (category) category, code, name, distance FROM near ORDER BY category, distance, code
+)
+SELECT counts.category, counts.radius, counts.amenities, nearest.code, nearest.name, nearest.distance
+FROM counts JOIN nearest ON nearest.category = counts.category
+"""
+
+
+def parcel_surroundings(*, parcel_code: str, radii: Sequence[int]) -> Surroundings:
+    """Amenities around the parcel's centroid: for each radius (m) and each category, how many lie within it
+    (geodesic distance ≤ radius) and the nearest of them (distance in m, rounded to 0.1 m). Two queries.
+    """
+    parcel = Parcel.objects.only("id", "code", "centroid").filter(code=parcel_code).first()
+    if parcel is None:
+        raise NotFound(_("No parcel has this code."))
+    radii = sorted(set(radii))
+    params: dict[str, Any] = {
+        "lon": parcel.centroid.x,
+        "lat": parcel.centroid.y,
+        "srid": SRID,
+        "max_radius": max(radii),
+        "radii": radii,
+    }
+    found: dict[tuple[str, int], tuple[int, NearestAmenity]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SURROUNDINGS_SQL, params)
+        for category, radius, count, code, name, distance in cursor.fetchall():
+            found[(category, radius)] = (count, NearestAmenity(code=code, name=name, distance_m=round(distance, 1)))
+    return Surroundings(
+        parcel=parcel,
+        radii=[
+            RadiusSurroundings(
+                radius_m=radius,
+                categories=[
+                    CategorySurroundings(category=category, count=found[key][0], nearest=found[key][1])
+                    if (key := (category, radius)) in found
+                    else CategorySurroundings(category=category, count=0, nearest=None)
+                    for category in Amenity.Category.values
+                ],
+            )
+            for radius in radii
+        ],
+    )
+
+
+# The columns of an exported parcel and where each comes from; the numeric ones are numbers in both formats.
+_EXPORT_COLUMNS = {
+    "code": "code",
+    "area_m2": "area_m2",
+    "region_code": "region_id",
+    "region_name": "region__name",
+    "address": "address",
+    "land_use": "land_use",
+    "land_nature": "land_nature",
+    "use_right_type": "use_right_type",
+    "certificate_type": "certificate_type",
+    "certificate_number": "certificate_number",
+    "registration_authority": "registration_authority",
+    "unit_numbers": "unit_numbers",
+    "boundary_east": "boundary_east",
+    "boundary_west": "boundary_west",
+    "boundary_south": "boundary_south",
+    "boundary_north": "boundary_north",
+    "floor_area_ratio": "floor_area_ratio",
+    "building_density": "building_density",
+    "green_ratio": "green_ratio",
+    "height_limit_m": "height_limit_m",
+    "buildings": "buildings",
+}
+_EXPORT_NUMBERS = {"area_m2", "floor_area_ratio", "building_density", "green_ratio", "height_limit_m"}
+
+
+def _region_parcels(region_code: str) -> QuerySet[Parcel]:
+    return _in_region(Parcel.objects.all(), region_code).order_by("code")
+
+
+def region_parcels_geojson(*, region_code: str) -> Iterator[bytes]:
+    """The region's parcels as one GeoJSON FeatureCollection, in pieces; each Feature is built by PostgreSQL
+    (ST_AsGeoJSON, jsonb_build_object) and read through a server-side cursor, so memory stays flat.
+    """
+    feature = JSONObject(
+        type=Value("Feature"),
+        id=F("code"),
+        geometry=Cast(AsGeoJSON("geometry", precision=9), JSONField()),
+        properties=JSONObject(**{name: F(source) for name, source in _EXPORT_COLUMNS.items()}),
+    )
+    features = (
+        _region_parcels(region_code)
+        .annotate(feature=Cast(feature, TextField()))
+        .values_list("feature", flat=True)
+        .iterator(chunk_size=EXPORT_BATCH_SIZE)
+    )
+    yield b'{"type": "FeatureCollection", "features": [\n'
+    batch: list[str] = []
+    first = True
+    for text in features:
+        batch.append(text)
+        if len(batch) == EXPORT_BATCH_SIZE:
+            yield (("" if first else ",\n") + ",\n".join(batch)).encode()
+            batch, first = [], False
+    if batch:
+        yield (("" if first else ",\n") + ",\n".join(batch)).encode()
+    yield b"\n]}\n"
+
+
+def region_parcels_write_gpkg(*, region_code: str, path: str) -> int:
+    """Write the region's parcels to a new GeoPackage at `path` (layer "parcels", EPSG:4490), in batches, so memory
+    stays flat; returns how many parcels were written.
+    """
+    rows = (
+        _region_parcels(region_code)
+        .annotate(wkb=AsWKB("geometry"))
+        .values_list("wkb", *_EXPORT_COLUMNS.values())
+        .iterator(chunk_size=EXPORT_BATCH_SIZE)
+    )
+    written = 0
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == EXPORT_BATCH_SIZE:
+            _write_gpkg_batch(path, batch, append=written > 0)
+            written += len(batch)
+            batch = []
+    if batch or not written:
+        _write_gpkg_batch(path, batch, append=written > 0)
+        written += len(batch)
+    return written
+
+
+def _write_gpkg_batch(path: str, rows: list[tuple], *, append: bool) -> None:
+    field_data = []
+    for index, name in enumerate(_EXPORT_COLUMNS, start=1):
+        values = [row[index] for row in rows]
+        if name in _EXPORT_NUMBERS:
+            field_data.append(np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64))
+        elif name == "unit_numbers":
+            field_data.append(np.array([";".join(numbers) for numbers in values], dtype=object))
+        else:
+            field_data.append(np.array(values, dtype=object))
+    pyogrio.raw.write(
+        path,
+        geometry=np.array([bytes(row[0]) for row in rows], dtype=object),
+        field_data=field_data,
+        fields=list(_EXPORT_COLUMNS),
+        driver="GPKG",
+        layer="parcels",
+        crs=f"EPSG:{SRID}",
+        geometry_type="MultiPolygon",
+        encoding="UTF-8",
+        append=append,
+    )

@@ -1,0 +1,284 @@
+"""Parcel search as a paged GeoJSON FeatureCollection and one parcel as a Feature, under /api/geo/parcels/."""
+
+import json
+from decimal import Decimal
+
+import pytest
+import shapely
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from geo.models import Parcel, Region
+from geo.tests.factories import GEOD, chengdu_tree, parcel_create, square
+
+pytestmark = pytest.mark.django_db
+
+JINJIANG_1 = "510104001001GB00001"
+JINJIANG_2 = "510104001001GB00002"
+QINGYANG_1 = "510105001001GB00001"
+FUCHENG_1 = "510703001001GB00001"
+
+
+@pytest.fixture
+def tree() -> dict[str, Region]:
+    return chengdu_tree()
+
+
+@pytest.fixture
+def parcels(tree) -> dict[str, Parcel]:
+    """Four square parcels (side in degrees; area ≈ side² · 111.3 km · cos 30.55° · 110.9 km, GRS80 geodesic)."""
+    return {
+        # 0.001° square at (104.05, 30.55): ≈ 10 637 m²
+        JINJIANG_1: parcel_create(
+            code=JINJIANG_1,
+            geometry=square(104.05, 30.55, 0.001),
+            region=tree["jinjiang"],
+            land_use="0501",
+            land_nature=Parcel.LandNature.STATE_OWNED,
+            use_right_type=Parcel.UseRightType.GRANTED,
+            certificate_number="川(2025)成都市不动产权第0000001号",
+            address="锦江区红星路一段1号",
+            boundary_east="红星路",
+            floor_area_ratio=Decimal("2.50"),
+        ),
+        # 0.003° square at (104.07, 30.57): ≈ 95 700 m²
+        JINJIANG_2: parcel_create(
+            code=JINJIANG_2,
+            geometry=square(104.07, 30.57, 0.003),
+            region=tree["jinjiang"],
+            land_use="0701",
+            land_nature=Parcel.LandNature.COLLECTIVE,
+            use_right_type=Parcel.UseRightType.LEASED,
+        ),
+        # 0.002° square at (104.15, 30.55): ≈ 42 550 m²
+        QINGYANG_1: parcel_create(
+            code=QINGYANG_1,
+            geometry=square(104.15, 30.55, 0.002),
+            region=tree["qingyang"],
+            land_use="0502",
+            land_nature=Parcel.LandNature.STATE_OWNED,
+            use_right_type=Parcel.UseRightType.ALLOCATED,
+        ),
+        # 0.001° square at (104.25, 30.75): ≈ 10 620 m²
+        FUCHENG_1: parcel_create(
+            code=FUCHENG_1,
+            geometry=square(104.25, 30.75, 0.001),
+            region=tree["fucheng"],
+            land_use="0601",
+            land_nature=Parcel.LandNature.STATE_OWNED,
+            use_right_type=Parcel.UseRightType.GRANTED,
+        ),
+    }
+
+
+def codes(client: Client, **params: str) -> list[str]:
+    response = client.get("/api/geo/parcels/", params)
+    assert response.status_code == 200, response.json()
+    return [feature["properties"]["code"] for feature in response.json()["features"]]
+
+
+def plan(sql: str) -> str:
+    """PostgreSQL's plan for `sql` when only bitmap scans are allowed: those need an index that matches a condition of
+    the query, so the plan names the index that the query can use, whatever the table's size and statistics."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# ------------------------------------------------------------------------------------------------ the collection
+
+
+def test_the_list_is_a_paged_feature_collection_by_code(client: Client, parcels):
+    body = client.get("/api/geo/parcels/").json()
+
+    assert (body["type"], body["count"], body["next"], body["previous"]) == ("FeatureCollection", 4, None, None)
+    assert [f["properties"]["code"] for f in body["features"]] == [JINJIANG_1, JINJIANG_2, QINGYANG_1, FUCHENG_1]
+
+
+def test_a_feature_carries_the_geometry_centroid_and_the_parcel_attributes(client: Client, parcels):
+    feature = client.get(f"/api/geo/parcels/{JINJIANG_1}/").json()
+
+    assert feature["type"] == "Feature"
+    assert feature["id"] == parcels[JINJIANG_1].pk
+    assert feature["geometry"]["type"] == "MultiPolygon"
+    assert shapely.geometry.shape(feature["geometry"]).equals(shapely.box(104.0495, 30.5495, 104.0505, 30.5505))
+    properties = feature["properties"]
+    # degrees: the square's centre, where it was built
+    assert properties.pop("centroid") == pytest.approx([104.05, 30.55], abs=1e-12)
+    # m², a decimal string: the square's GRS80 geodesic area by pyproj, rounded to 0.01 m² as stored
+    expected_area, _perimeter = GEOD.geometry_area_perimeter(shapely.box(104.0495, 30.5495, 104.0505, 30.5505))
+    assert properties.pop("area_m2") == f"{abs(expected_area):.2f}"
+    assert properties == {
+        "code": JINJIANG_1,
+        "region_code": "510104",
+        "region_name": "锦江区",
+        "address": "锦江区红星路一段1号",
+        "land_use": "0501",
+        "land_use_name": "零售商业用地",
+        "land_nature": "state_owned",
+        "use_right_type": "granted",
+        "certificate_number": "川(2025)成都市不动产权第0000001号",
+        "boundary_east": "红星路",
+        "boundary_west": "",
+        "boundary_south": "",
+        "boundary_north": "",
+        "floor_area_ratio": "2.50",
+        "building_density": None,
+        "green_ratio": None,
+        "height_limit_m": None,
+    }
+
+
+def test_an_unknown_parcel_is_404(client: Client, parcels):
+    response = client.get("/api/geo/parcels/NO-SUCH-PARCEL/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_pages_follow_page_and_page_size(client: Client, parcels):
+    first = client.get("/api/geo/parcels/", {"page_size": "3"}).json()
+    second = client.get("/api/geo/parcels/", {"page_size": "3", "page": "2"}).json()
+
+    assert (first["count"], len(first["features"]), first["previous"]) == (4, 3, None)
+    assert "page=2" in first["next"]
+    assert [f["properties"]["code"] for f in second["features"]] == [FUCHENG_1]
+    assert second["next"] is None
+    assert second["previous"] is not None
+    assert client.get("/api/geo/parcels/", {"page": "3", "page_size": "3"}).status_code == 404
+
+
+def test_a_page_is_two_queries_whatever_it_holds(client: Client, parcels, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the count and the page, regions joined in
+        assert len(client.get("/api/geo/parcels/").json()["features"]) == 4
+    with django_assert_num_queries(1):
+        client.get(f"/api/geo/parcels/{JINJIANG_1}/")
+
+
+# ------------------------------------------------------------------------------------------------ spatial filters
+
+
+def test_bbox_keeps_the_parcels_that_intersect_it(client: Client, parcels):
+    assert codes(client, bbox="104.04,30.54,104.06,30.56") == [JINJIANG_1]
+    assert codes(client, bbox="104.0,30.5,104.2,30.7") == [JINJIANG_1, JINJIANG_2, QINGYANG_1]
+    # 104.07–104.08 covers only the east half of JINJIANG_2 (104.0685–104.0715)
+    assert codes(client, bbox="104.07,30.56,104.08,30.58") == [JINJIANG_2]
+    assert codes(client, bbox="100,20,101,21") == []
+
+
+def test_the_bbox_filter_is_answered_from_the_geometry_index(client: Client, parcels):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/geo/parcels/", {"bbox": "104.0,30.5,104.2,30.7"}).json()["count"] == 3
+
+    for query in queries:  # the count and the page; the GiST index of geometry: geo_parcel_geometry_6f…
+        query_plan = plan(query["sql"])
+        assert "geo_parcel_geometry_" in query_plan, query_plan
+
+
+STRIP_WKT = "POLYGON((104.04 30.54, 104.16 30.54, 104.16 30.56, 104.04 30.56, 104.04 30.54))"
+
+
+def test_a_wkt_or_geojson_polygon_keeps_the_parcels_that_intersect_it(client: Client, parcels):
+    geojson = json.dumps(shapely.geometry.mapping(shapely.from_wkt(STRIP_WKT)))
+
+    assert codes(client, polygon=STRIP_WKT) == [JINJIANG_1, QINGYANG_1]
+    assert codes(client, polygon=geojson) == [JINJIANG_1, QINGYANG_1]
+    assert codes(client, polygon=STRIP_WKT, region="510105") == [QINGYANG_1]
+
+
+@pytest.mark.parametrize(
+    ("polygon", "code"),
+    [
+        ("not a polygon", "invalid"),
+        ('{"type": "Polygon"}', "invalid"),
+        ("LINESTRING(104 30, 105 31)", "invalid_type"),
+        ("POLYGON EMPTY", "invalid_type"),
+        ("POLYGON((104 30, 105 31, 105 30, 104 31, 104 30))", "invalid_geometry"),  # a bow tie
+        ("POLYGON((200 30, 201 30, 201 31, 200 30))", "out_of_range"),
+    ],
+)
+def test_a_bad_polygon_is_a_400_naming_polygon(client: Client, parcels, polygon, code):
+    response = client.get("/api/geo/parcels/", {"polygon": polygon})
+
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == ["polygon"]
+    assert fields["polygon"][0]["code"] == code
+
+
+def test_a_polygon_of_more_than_10000_vertices_is_refused(client: Client, parcels):
+    circle = shapely.Point(104.05, 30.55).buffer(0.01, quad_segs=2500)  # 10 001 coordinates
+    assert shapely.get_num_coordinates(circle) == 10_001
+
+    response = client.get("/api/geo/parcels/", {"polygon": circle.wkt})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["polygon"][0]["code"] == "too_many_vertices"
+
+
+@pytest.mark.parametrize(
+    "bbox", ["104,30.5,104.2", "a,b,c,d", "104.2,30.5,104.0,30.7", "104,30.5,104.2,91", "nan,30.5,104.2,30.7"]
+)
+def test_a_bad_bbox_is_a_400_naming_bbox(client: Client, parcels, bbox):
+    response = client.get("/api/geo/parcels/", {"bbox": bbox})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["bbox"]
+
+
+# ------------------------------------------------------------------------------------------------ attribute filters
+
+
+def test_region_matches_a_county_a_city_or_a_province(client: Client, parcels):
+    assert codes(client, region="510104") == [JINJIANG_1, JINJIANG_2]
+    assert codes(client, region="510100") == [JINJIANG_1, JINJIANG_2, QINGYANG_1]
+    assert codes(client, region="510700") == [FUCHENG_1]
+    assert codes(client, region="510000") == [JINJIANG_1, JINJIANG_2, QINGYANG_1, FUCHENG_1]
+    assert codes(client, region="110000") == []
+
+
+def test_land_use_matches_a_first_level_class_or_a_second_level_code(client: Client, parcels):
+    assert codes(client, land_use="05") == [JINJIANG_1, QINGYANG_1]
+    assert codes(client, land_use="0501") == [JINJIANG_1]
+    assert codes(client, land_use="07") == [JINJIANG_2]
+
+
+def test_land_nature_use_right_type_and_area_filter_exactly(client: Client, parcels):
+    assert codes(client, land_nature="collective") == [JINJIANG_2]
+    assert codes(client, use_right_type="granted") == [JINJIANG_1, FUCHENG_1]
+    # m²: the 0.002° square (≈ 42 550 m²) is the only one between 20 000 and 50 000
+    assert codes(client, area_min="20000", area_max="50000") == [QINGYANG_1]
+    assert codes(client, area_min="50000") == [JINJIANG_2]
+    assert codes(client, area_max="20000") == [JINJIANG_1, FUCHENG_1]
+
+
+def test_filters_combine(client: Client, parcels):
+    assert codes(client, region="510100", land_use="05", use_right_type="allocated") == [QINGYANG_1]
+    assert codes(client, bbox="104.0,30.5,104.3,30.8", land_nature="state_owned", area_max="20000") == [
+        JINJIANG_1,
+        FUCHENG_1,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"region": "5101"}, "region"),
+        ({"land_use": "99"}, "land_use"),
+        ({"land_use": "0599"}, "land_use"),
+        ({"land_nature": "private"}, "land_nature"),
+        ({"use_right_type": "sold"}, "use_right_type"),
+        ({"area_min": "many"}, "area_min"),
+        ({"area_max": "-1"}, "area_max"),
+        ({"area_min": "500", "area_max": "100"}, "area_max"),
+    ],
+)
+def test_a_bad_filter_is_a_400_naming_it(client: Client, parcels, params, field):
+    response = client.get("/api/geo/parcels/", params)
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert Parcel.objects.count() == 4
