@@ -36,7 +36,10 @@ def test_staff_upload_a_zipped_shapefile_and_see_progress_and_the_report(
 
     expect(staff_page.locator("#import-state")).to_have_attribute("data-status", "succeeded", timeout=20_000)
     expect(staff_page.locator("#import-progress")).to_have_attribute("value", "5")
-    expect(staff_page.locator("#import-report")).to_contain_text('"inserted": 5')
+    row = staff_page.locator("#import-report tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td")).to_have_text(["zd.shp", "EPSG:4527", "5", "5", "0", "已导入"])
+    expect(staff_page.locator("#import-notes li")).to_contain_text(["5 宗宗地不在任何已导入县（区）的范围内"])
     staff_page.screenshot(path=str(ARTIFACTS / "geo-import.png"), full_page=True)
     assert Parcel.objects.filter(address="贵池区").count() == 5
 

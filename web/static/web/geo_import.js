@@ -7,6 +7,37 @@
   const bar = document.getElementById("import-progress");
   const state = document.getElementById("import-state");
   const report = document.getElementById("import-report");
+  const notes = document.getElementById("import-notes");
+
+  function cell(text) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    return td;
+  }
+
+  function note(text, kind) {
+    const li = document.createElement("li");
+    li.textContent = text;
+    li.dataset.kind = kind;
+    notes.append(li);
+  }
+
+  function showReport(result) {
+    report.hidden = false;
+    report.tBodies[0].replaceChildren(...(result.files || []).map((f) => {
+      const tr = document.createElement("tr");
+      tr.dataset.ok = f.ok;
+      tr.append(cell(f.file), cell(f.crs || "—"), cell(f.features), cell(f.inserted), cell(f.updated),
+        cell(f.ok ? t.loaded : `${t.refused}: ${f.error}`));
+      return tr;
+    }));
+    notes.replaceChildren();
+    if (result.error) { note(result.error, "error"); }
+    for (const f of result.files || []) {
+      for (const r of f.repaired) { note(`${f.file}: ${t.repaired} ${r.feature}: ${r.reason}`, "repaired"); }
+      for (const w of f.warnings) { note(`${f.file}: ${w}`, "warning"); }
+    }
+  }
 
   function show(job) {
     status.hidden = false;
@@ -16,7 +47,7 @@
     const counts = job.total ? ` ${job.processed} / ${job.total}` : "";
     state.textContent = `${t[job.status] || job.status}${job.current_file ? " " + job.current_file : ""}${counts}`;
     if (job.status === "succeeded" || job.status === "failed") {
-      report.textContent = JSON.stringify(job.report, null, 2);
+      showReport(job.report);
       return true;
     }
     return false;
@@ -47,7 +78,8 @@
     body.append("kind", data.get("kind"));
     body.append("file", data.get("file"));
     body.append("options", JSON.stringify(options));
-    report.textContent = "";
+    report.hidden = true;
+    notes.replaceChildren();
     fetch("/api/geo/imports/", {
       method: "POST",
       body: body,
@@ -59,7 +91,10 @@
           status.hidden = false;
           state.dataset.status = "failed";
           state.textContent = `${t.error} ${json.error.message}`;
-          report.textContent = JSON.stringify(json.error.fields, null, 2);
+          notes.replaceChildren();
+          for (const [field, errors] of Object.entries(json.error.fields)) {
+            for (const e of errors) { note(`${field}: ${e.message}`, "error"); }
+          }
           return;
         }
         show(json);
