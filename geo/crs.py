@@ -109,7 +109,8 @@ def to_storage_xy(x: ArrayLike, y: ArrayLike, *, source: SourceCRS) -> tuple[Flo
 def transform_geometries(geoms: NDArray[np.object_], *, source: SourceCRS) -> NDArray[np.object_]:
     """A shapely geometry array → the same geometries in CGCS2000 lon/lat (2D), all coordinates in one batch."""
     if source.epsg in _IDENTICAL_TO_STORAGE:
-        return np.asarray(shapely.force_2d(geoms))  # lon/lat already; WGS 84 and CGCS2000 differ by centimetres
+        # lon/lat already (WGS 84 and CGCS2000 differ by centimetres); force_2d copies every geometry, so only if needed
+        return np.asarray(shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms)
 
     def transform(xy: FloatArray) -> FloatArray:
         return np.column_stack(to_storage_xy(xy[:, 0], xy[:, 1], source=source))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 # Every geometry is stored in CGCS2000 geographic coordinates (lon/lat, EPSG:4490). Its difference from WGS84
@@ -40,7 +41,12 @@ class Region(models.Model):
         ordering = ["code"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-        indexes = [models.Index(fields=["level", "parent"])]
+        indexes = [
+            models.Index(fields=["level", "parent"]),
+            # The counties around an imported file, for each parcel's county. An expression, as with fields=[…]
+            # Django's PostGIS schema editor drops the condition and indexes every level.
+            GistIndex(F("boundary"), condition=Q(level="county"), name="geo_region_county_gist"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -63,7 +69,7 @@ class Parcel(models.Model):
 
     code = models.CharField(_("parcel code"), max_length=64, unique=True)
     geometry = models.MultiPolygonField(_("geometry"), srid=SRID)
-    centroid = models.PointField(_("centroid"), srid=SRID)
+    centroid = models.PointField(_("centroid"), srid=SRID, spatial_index=False)  # geo_parcel_centroid_gist below
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="parcels", verbose_name=_("county")
@@ -175,6 +181,7 @@ class ImportJob(models.Model):
     processed = models.PositiveIntegerField(_("features processed"), default=0)
     total = models.PositiveIntegerField(_("features in the file"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    language = models.CharField(_("language of the report"), max_length=16, default=settings.LANGUAGE_CODE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

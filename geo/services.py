@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,7 +24,7 @@ from geo.models import ImportJob
 
 SPECS = {"regions": regions.SPECS, "parcels": parcels.SPECS, "amenities": amenities.SPECS}
 ENCODINGS = {"utf-8", "gbk", "gb18030", "gb2312", "big5"}
-MAX_UPLOAD_BYTES = getattr(settings, "GEO_IMPORT_MAX_UPLOAD_BYTES", 2 * 1024**3)
+MAX_UPLOAD_BYTES = settings.GEO_IMPORT_MAX_UPLOAD_BYTES
 MAX_UNZIPPED_BYTES = 8 * MAX_UPLOAD_BYTES
 # What the first bytes of each accepted upload must look like; a Shapefile comes as a .zip of its parts.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -102,7 +102,9 @@ def import_job_create(*, kind: str, upload: UploadedFile, options: dict[str, Any
     from geo.tasks import import_job_run_task
 
     with transaction.atomic():
-        job = ImportJob.objects.create(kind=kind, file=upload, options=cleaned, created_by=created_by)
+        job = ImportJob.objects.create(
+            kind=kind, file=upload, options=cleaned, created_by=created_by, language=translation.get_language()
+        )
         transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
     return job
 
@@ -172,7 +174,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         code_from_filename=options.get("code_from_filename", False),
         category=options.get("category"),
     )
-    with tempfile.TemporaryDirectory(prefix="land-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="land-import-") as tmp, translation.override(job.language):
         try:
             path = _unpack(job, Path(tmp))
             reports = import_path(kind=job.kind, path=path, options=import_options, progress=progress)  # type: ignore[arg-type]

@@ -11,9 +11,10 @@ from geo.importers.loader import (
     ImportOptions,
     Progress,
     copy_into_staging,
-    ewkb_hex,
     execute_counting,
+    geometry_column,
     source_label,
+    wkb_hex,
 )
 from geo.importers.source import ImportRefused, Source
 from geo.models import Amenity
@@ -50,7 +51,7 @@ SPECS = [
     f.FieldSpec("category", ("type", "类别", "分类", "fclass", "kind"), f.choice(CATEGORY_NAMES)),
     f.FieldSpec("name", ("名称", "mc", "title"), f.text(255), required=True),
 ]
-STAGING_COLUMNS = [("code", "text"), ("geom", "geometry"), ("category", "text"), ("name", "text")]
+STAGING_COLUMNS = [("code", "text"), ("geom", geometry_column("Point")), ("category", "text"), ("name", "text")]
 UPSERT_SQL = """
     INSERT INTO geo_amenity (code, category, name, location, source, updated_at)
     SELECT s.code, s.category, s.name, s.geom, %(source)s, now() FROM geo_amenity_staging s
@@ -91,9 +92,10 @@ def import_amenities_source(source: Source, *, options: ImportOptions, progress:
         for i, code in enumerate(values["code"])
     ]
     f.refuse_duplicates(source, codes)
-    geometries = ewkb_hex(prepared.geometries)
-    rows = ((codes[i], geometries[i], values["category"][i], values["name"][i]) for i in range(source.count))
     copy_into_staging(
-        table="geo_amenity_staging", columns=STAGING_COLUMNS, rows=rows, total=source.count, progress=progress
+        table="geo_amenity_staging",
+        columns=STAGING_COLUMNS,
+        values=[codes, wkb_hex(prepared.geometries), values["category"], values["name"]],
+        progress=progress,
     )
     report.inserted, report.updated, _flagged = execute_counting(UPSERT_SQL, {"source": source_label(source.path)})

@@ -18,18 +18,34 @@ class FieldValueError(ValueError):
     """A value cannot be read; the message says why (the caller adds file, feature and field)."""
 
 
-def text(max_length: int) -> Parser:
-    def parse(value: Any) -> str:
+class Text:
+    """Trimmed text of at most max_length characters; blank for a missing value."""
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __call__(self, value: Any) -> str:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return ""
         result = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             result = str(int(value))  # numeric codes read as floats (e.g. from a .dbf N field)
-        if len(result) > max_length:
-            raise FieldValueError(_("longer than {n} characters").format(n=max_length))
+        if len(result) > self.max_length:
+            raise FieldValueError(_("longer than {n} characters").format(n=self.max_length))
         return result
 
-    return parse
+    def column(self, values: list[Any]) -> list[str]:
+        """A whole column; a column of strings (nearly always) without a call per value."""
+        if not set(map(type, values)) <= {str}:
+            return by_distinct_value(self, values)
+        result = [value.strip() for value in values]
+        if max(map(len, result), default=0) > self.max_length:
+            return by_distinct_value(self, values)  # fails on the first value too long
+        return result
+
+
+def text(max_length: int) -> Text:
+    return Text(max_length)
 
 
 def decimal(*, max_digits: int, places: int, minimum: Decimal | None = None, maximum: Decimal | None = None) -> Parser:
@@ -123,30 +139,63 @@ def read_fields(source: Source, specs: list[FieldSpec], overrides: dict[str, str
                 )
             columns[spec.target] = [spec.parse(None)] * source.count
             continue
-        values = []
-        for index, raw in enumerate(source.fields[column]):
-            try:
-                value = spec.parse(raw)
-            except FieldValueError as exc:
-                raise ImportRefused(
-                    _("{file}: feature {feature}: field {column}: {problem}").format(
-                        file=source.name, feature=source.feature_label(index), column=column, problem=exc
-                    ),
-                    fields={spec.target: [{"code": "invalid", "message": str(exc)}]},
-                ) from exc
-            if spec.required and value in ("", None):
-                raise ImportRefused(
-                    _("{file}: feature {feature}: field {column}: a value is required").format(
-                        file=source.name, feature=source.feature_label(index), column=column
-                    ),
-                    fields={spec.target: [{"code": "required", "message": "required"}]},
-                )
-            values.append(value)
+        array = source.fields[column]
+        # Python objects, except float32 values: they keep their short form ("0.1", not "0.10000000149011612").
+        raw = list(array) if array.dtype == np.float32 else array.tolist()
+        try:
+            values = parse_column(spec.parse, raw)
+        except FieldValueError:
+            _refuse_first_bad_value(source, spec, column, raw)
+            raise
+        if spec.required and ("" in values or None in values):
+            _refuse_first_bad_value(source, spec, column, raw)
         columns[spec.target] = values
     return columns
 
 
+def parse_column(parse: Parser, values: list[Any]) -> list[Any]:
+    """`parse` applied to every value of a column, in order; FieldValueError if any value cannot be read."""
+    if isinstance(parse, Text):
+        return parse.column(values)
+    return by_distinct_value(parse, values)
+
+
+def by_distinct_value(parse: Parser, values: list[Any]) -> list[Any]:
+    """Each distinct value parsed once: attribute columns repeat a lot (land use, land nature, ratios …)."""
+    try:
+        parsed = {value: parse(value) for value in dict.fromkeys(values)}
+    except TypeError:  # unhashable values, e.g. a GDAL list field
+        return [parse(value) for value in values]
+    return [parsed[value] for value in values]
+
+
+def _refuse_first_bad_value(source: Source, spec: FieldSpec, column: str, values: list[Any]) -> None:
+    """Refuse the file, naming the first feature whose value cannot be read or is a required blank.
+
+    One call per value, as the column's parse has already failed: only a refused file takes this path.
+    """
+    for index, raw in enumerate(values):
+        try:
+            value = spec.parse(raw)
+        except FieldValueError as exc:
+            raise ImportRefused(
+                _("{file}: feature {feature}: field {column}: {problem}").format(
+                    file=source.name, feature=source.feature_label(index), column=column, problem=exc
+                ),
+                fields={spec.target: [{"code": "invalid", "message": str(exc)}]},
+            ) from exc
+        if spec.required and value in ("", None):
+            raise ImportRefused(
+                _("{file}: feature {feature}: field {column}: a value is required").format(
+                    file=source.name, feature=source.feature_label(index), column=column
+                ),
+                fields={spec.target: [{"code": "required", "message": "required"}]},
+            )
+
+
 def refuse_duplicates(source: Source, codes: list[str], *, field: str = "code") -> None:
+    if len(set(codes)) == len(codes):
+        return
     seen: dict[str, int] = {}
     for index, code in enumerate(codes):
         if code in seen:

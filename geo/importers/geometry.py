@@ -83,7 +83,9 @@ def prepare_geometries(source: Source, *, srs: str | None, kind: Literal["polygo
             _("{file}: coordinate system: {reason}").format(file=source.name, reason=exc), fields={"srs": []}
         ) from exc
 
-    geoms = crs_module.transform_geometries(shapely.force_2d(geoms), source=source_crs)
+    # force_2d copies every geometry, so only when some have Z; a copy otherwise, as repairs replace elements.
+    geoms = shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms.copy()
+    geoms = crs_module.transform_geometries(geoms, source=source_crs)
     outside = np.flatnonzero(crs_module.out_of_range(geoms) | ~np.all(np.isfinite(shapely.bounds(geoms)), axis=1))
     if len(outside):
         raise _refuse(

@@ -1,6 +1,6 @@
-"""Bulk loading through a temporary table and COPY, then one INSERT … ON CONFLICT statement per file."""
+"""Bulk loading through a temporary table and COPY, then one INSERT … SELECT (an upsert, or a bulk load) per file."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -8,11 +8,15 @@ from typing import Any
 import numpy as np
 import shapely
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
+from geo.importers.fields import by_distinct_value
 from geo.models import SRID
 
 Progress = Callable[[int, int], None]  # (features done, features in the file)
-PROGRESS_EVERY = 10_000
+PROGRESS_EVERY = 10_000  # rows per chunk of COPY data
+COPY_SPECIAL = "\\\t\n\r"  # characters COPY's text format escapes
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 @dataclass
@@ -46,15 +50,25 @@ class FileReport:
         return {name: getattr(self, name) for name in self.__dataclass_fields__} | {"ok": self.ok}
 
 
-def ewkb_hex(geometries: np.ndarray) -> np.ndarray:
-    """Hex EWKB with the storage SRID, which PostGIS's geometry input reads straight from COPY."""
-    return shapely.to_wkb(shapely.set_srid(geometries, SRID), hex=True, include_srid=True)
+def wkb_hex(geometries: np.ndarray) -> list[str]:
+    """Hex WKB, which PostGIS's geometry input reads straight from COPY; the staging column's type sets the SRID."""
+    return [wkb.hex() for wkb in shapely.to_wkb(geometries).tolist()]  # bytes.hex is 3× faster than hex=True
+
+
+def geometry_column(geometry_type: str = "Geometry") -> str:
+    """A staging column's type; it gives hex WKB from COPY the storage SRID."""
+    return f"geometry({geometry_type}, {SRID})"
 
 
 def copy_into_staging(
-    *, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], total: int, progress: Progress
+    *, table: str, columns: Sequence[tuple[str, str]], values: Sequence[Sequence[Any]], progress: Progress
 ) -> None:
-    """Create a temporary table (dropped at commit) and COPY the rows into it, reporting progress."""
+    """Create a temporary table (dropped at commit) and COPY the columns' values into it, reporting progress.
+
+    The COPY text is built a column at a time and sent in chunks, not a call per row or per value.
+    """
+    fields = [copy_texts(column) for column in values]
+    total = len(fields[0])
     definition = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
     with connection.cursor() as cursor:
         # Dropped at commit; dropped here too when the import runs inside an outer transaction (several files).
@@ -62,10 +76,82 @@ def copy_into_staging(
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition}) ON COMMIT DROP")
         names = ", ".join(name for name, _type in columns)
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for done, row in enumerate(rows, start=1):
-                copy.write_row(row)
-                if done % PROGRESS_EVERY == 0:
-                    progress(done, total)
+            for start in range(0, total, PROGRESS_EVERY):
+                end = min(start + PROGRESS_EVERY, total)
+                rows = zip(*(column[start:end] for column in fields), strict=True)
+                copy.write("\n".join(map("\t".join, rows)) + "\n")
+                progress(end, total)
+
+
+def copy_texts(values: Sequence[Any]) -> list[str]:
+    """A column's values as fields of COPY's text format."""
+    if set(map(type, values)) <= {str}:  # a text column, escaped only if some value needs it
+        joined = "".join(values)
+        if not any(char in joined for char in COPY_SPECIAL):
+            return list(values)
+        return [value.translate(COPY_ESCAPES) for value in values]
+    return by_distinct_value(copy_text, list(values))
+
+
+def copy_text(value: Any) -> str:
+    """\\N for a null, an array literal for a list (a text[] column), else the value as text; escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, list):
+        value = "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value) + "}"
+    return str(value).translate(COPY_ESCAPES)
+
+
+def load_from_staging(*, table: str, insert: str, on_conflict: str, params: dict[str, Any]) -> tuple[int, int]:
+    """Run `insert` (an INSERT … SELECT from staging) into `table`; (rows inserted, rows updated).
+
+    Into a table with rows, as an upsert (`insert` + `on_conflict`). Into an empty table, as a bulk load: its
+    secondary indexes and foreign keys are dropped and re-created afterwards, as pg_restore does. For a million
+    parcels, building the indexes takes 5 s where updating them row by row takes 18 s (GiST ones above all), and one
+    validating join 0.3 s where a deferred foreign-key check per row takes 3 s. The table stays locked until commit,
+    so readers wait for the first load instead of seeing an empty table, and referenced tables take no writes.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # compiling the statement costs more than it saves (0.5 s per million)
+        if _can_bulk_load(cursor, table):
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            if _can_bulk_load(cursor, table):  # still empty now that no one else can load into it
+                connection.check_constraints()  # no ALTER TABLE while foreign-key checks are pending
+                cursor.execute(DEPENDENTS_SQL, [table, table])
+                dependents = cursor.fetchall()
+                for drop, _create in dependents:
+                    cursor.execute(drop)
+                cursor.execute(insert, params)
+                inserted = cursor.rowcount
+                for _drop, create in dependents:
+                    cursor.execute(create)
+                return inserted, 0
+        upsert = f"{insert} {on_conflict} RETURNING (xmax = 0) AS inserted"
+        counts = "count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
+        cursor.execute(f"WITH up AS ({upsert}) SELECT {counts} FROM up", params)  # noqa: S608 (our own SQL)
+        inserted, updated = cursor.fetchone()
+    return int(inserted), int(updated)
+
+
+# How to drop and re-create a table's indexes other than unique ones (ON CONFLICT needs those) and foreign keys.
+DEPENDENTS_SQL = """
+    SELECT format('DROP INDEX %%s', indexrelid::regclass), pg_get_indexdef(indexrelid)
+      FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique
+    UNION ALL
+    SELECT format('ALTER TABLE %%s DROP CONSTRAINT %%I', conrelid::regclass, conname),
+           format('ALTER TABLE %%s ADD CONSTRAINT %%I %%s', conrelid::regclass, conname, pg_get_constraintdef(oid))
+      FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'
+"""
+
+
+def _can_bulk_load(cursor: CursorWrapper, table: str) -> bool:
+    """Empty, and ours to drop indexes on (the database user owns it)."""
+    cursor.execute(
+        f"SELECT NOT EXISTS (SELECT FROM {table}) AND pg_has_role(relowner, 'USAGE')"  # noqa: S608 (our own table)
+        " FROM pg_class WHERE oid = %s::regclass",
+        [table],
+    )
+    return bool(cursor.fetchone()[0])
 
 
 def execute_counting(sql: str, params: dict[str, Any]) -> tuple[int, int, int]:

@@ -2,6 +2,9 @@
 
 from decimal import Decimal
 
+import numpy as np
+import shapely
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from geo import reference
@@ -12,12 +15,13 @@ from geo.importers.loader import (
     ImportOptions,
     Progress,
     copy_into_staging,
-    ewkb_hex,
-    execute_counting,
+    geometry_column,
+    load_from_staging,
     source_label,
+    wkb_hex,
 )
 from geo.importers.source import Source
-from geo.models import Parcel
+from geo.models import SRID, Parcel
 
 LAND_NATURES = {
     "state_owned": "state_owned",
@@ -71,49 +75,49 @@ SPECS = [
     f.FieldSpec("buildings", ("DSJZW", "地上建筑物"), f.text(10_000)),
 ]
 ATTRIBUTES = [spec.target for spec in SPECS if spec.target != "code"]
-STAGING_COLUMNS = [
-    ("code", "text"),
-    ("geom", "geometry"),
-    *[
-        (
-            name,
-            "text[]"
-            if name == "unit_numbers"
-            else "numeric"
-            if name in ("floor_area_ratio", "building_density", "green_ratio", "height_limit_m")
-            else "text",
-        )
-        for name in ATTRIBUTES
-    ],
-]
+NUMBERS = ("floor_area_ratio", "building_density", "green_ratio", "height_limit_m")
 
 
-def _upsert_sql(present: list[str]) -> str:
-    """Attributes the file has are written; those it lacks keep their stored values on update."""
+def _staging_columns(present: list[str]) -> list[tuple[str, str]]:
+    """The staging table: geometry, derived values and the attributes the file has."""
+    types = {"unit_numbers": "text[]"} | dict.fromkeys(NUMBERS, "numeric")
+    return [
+        ("code", "text"),
+        ("geom", geometry_column()),
+        ("centroid", geometry_column("Point")),
+        ("region", "text"),
+        *((name, types.get(name, "text")) for name in present),
+    ]
+
+
+def _insert_sql(present: list[str]) -> str:
+    """Attributes the file lacks are blank in new parcels."""
     attributes = ", ".join(ATTRIBUTES)
     selected = ", ".join(f"s.{name}" if name in present else _default(name) for name in ATTRIBUTES)
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in present)
     # Column names come from SPECS, never from the file.
     return f"""
         INSERT INTO geo_parcel
                (code, geometry, centroid, area_m2, region_id, {attributes}, source, created_at, updated_at)
-        SELECT s.code, ST_Multi(s.geom), ST_Centroid(s.geom), round(ST_Area(s.geom::geography)::numeric, 2),
-               (SELECT r.code FROM geo_region r
-                 WHERE r.level = 'county' AND ST_Covers(r.boundary, ST_Centroid(s.geom)) ORDER BY r.code LIMIT 1),
+        SELECT s.code, ST_Multi(s.geom), s.centroid, round(ST_Area(s.geom::geography)::numeric, 2), s.region,
                {selected}, %(source)s, now(), now()
           FROM geo_parcel_staging s
+    """  # noqa: S608
+
+
+def _on_conflict_sql(present: list[str]) -> str:
+    """Attributes the file lacks keep their stored values."""
+    updates = "".join(f"{name} = EXCLUDED.{name}, " for name in present)
+    return f"""
         ON CONFLICT (code) DO UPDATE SET
                geometry = EXCLUDED.geometry, centroid = EXCLUDED.centroid, area_m2 = EXCLUDED.area_m2,
-               region_id = EXCLUDED.region_id, {updates + ", " if updates else ""}
-               source = EXCLUDED.source, updated_at = now()
-        RETURNING (xmax = 0) AS inserted, region_id IS NULL AS flagged
-    """  # noqa: S608
+               region_id = EXCLUDED.region_id, {updates}source = EXCLUDED.source, updated_at = now()
+    """
 
 
 def _default(name: str) -> str:
     if name == "unit_numbers":
         return "'{}'::varchar[]"
-    return "NULL" if name in ("floor_area_ratio", "building_density", "green_ratio", "height_limit_m") else "''"
+    return "NULL" if name in NUMBERS else "''"
 
 
 def import_parcels_source(source: Source, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
@@ -123,20 +127,62 @@ def import_parcels_source(source: Source, *, options: ImportOptions, progress: P
     values = f.read_fields(source, SPECS, options.fields)
     f.refuse_duplicates(source, values["code"])
     present = [name for name in ATTRIBUTES if f.column_for(source, _spec(name), options.fields.get(name)) is not None]
-    geometries = ewkb_hex(prepared.geometries)
-    rows = ((values["code"][i], geometries[i], *(values[name][i] for name in ATTRIBUTES)) for i in range(source.count))
+    centroids = shapely.centroid(prepared.geometries)
+    counties = county_codes(centroids)
     copy_into_staging(
-        table="geo_parcel_staging", columns=STAGING_COLUMNS, rows=rows, total=source.count, progress=progress
+        table="geo_parcel_staging",
+        columns=_staging_columns(present),
+        values=[
+            values["code"],
+            wkb_hex(prepared.geometries),
+            wkb_hex(centroids),
+            counties,
+            *(values[name] for name in present),
+        ],
+        progress=progress,
     )
-    report.inserted, report.updated, outside = execute_counting(
-        _upsert_sql(present), {"source": source_label(source.path)}
+    report.inserted, report.updated = load_from_staging(
+        table="geo_parcel",
+        insert=_insert_sql(present),
+        on_conflict=_on_conflict_sql(present),
+        params={"source": source_label(source.path)},
     )
+    outside = counties.count(None)
     if outside:
         report.warnings.append(
             _("{n} parcels lie outside every loaded county; load the counties' boundaries to assign them").format(
                 n=outside
             )
         )
+
+
+def county_codes(points: np.ndarray) -> list[str | None]:
+    """The county covering each point (the lowest code where loaded boundaries overlap), None outside all of them.
+
+    The counties around the file come from the database once; the points are matched in one STRtree query with
+    each county prepared, far faster than a spatial join per parcel in SQL.
+    """
+    west, south, east, north = shapely.total_bounds(points).tolist()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT code, ST_AsBinary(boundary) FROM geo_region
+             WHERE level = 'county' AND boundary && ST_MakeEnvelope(%s, %s, %s, %s, %s) ORDER BY code
+            """,
+            [west, south, east, north, SRID],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return [None] * len(points)
+    boundaries = shapely.from_wkb([bytes(wkb) for _code, wkb in rows])
+    county_index, point_index = shapely.STRtree(points).query(boundaries, predicate="covers")
+    # A point on a shared border is covered by both counties: the lowest code wins (the counties are in code order).
+    order = np.lexsort((county_index, point_index))
+    point_index, county_index = point_index[order], county_index[order]
+    first = np.unique(point_index, return_index=True)[1]
+    result = np.full(len(points), None, dtype=object)
+    result[point_index[first]] = np.array([code for code, _wkb in rows], dtype=object)[county_index[first]]
+    return result.tolist()
 
 
 def _spec(name: str) -> f.FieldSpec:

@@ -12,9 +12,10 @@ from geo.importers.loader import (
     ImportOptions,
     Progress,
     copy_into_staging,
-    ewkb_hex,
     execute_counting,
+    geometry_column,
     source_label,
+    wkb_hex,
 )
 from geo.importers.source import ImportRefused, Source
 
@@ -36,7 +37,7 @@ SPECS = [
 ]
 STAGING_COLUMNS = [
     ("code", "text"),
-    ("geom", "geometry"),
+    ("geom", geometry_column()),
     ("name", "text"),
     ("level", "text"),
     ("parent", "text"),
@@ -105,20 +106,19 @@ def import_regions_source(source: Source, *, options: ImportOptions, progress: P
                     fields={"name": [{"code": "required", "message": "required"}]},
                 )
 
-    geometries = ewkb_hex(prepared.geometries)
-    rows = (
-        (
-            code,
-            geometries[i],
-            values["name"][i],
-            reference.region_level(code),
-            reference.parent_code(code),
-            reference.province_abbreviation(code),
-        )
-        for i, code in enumerate(values["code"])
-    )
+    codes = values["code"]
     copy_into_staging(
-        table="geo_region_staging", columns=STAGING_COLUMNS, rows=rows, total=source.count, progress=progress
+        table="geo_region_staging",
+        columns=STAGING_COLUMNS,
+        values=[
+            codes,
+            wkb_hex(prepared.geometries),
+            values["name"],
+            [reference.region_level(code) for code in codes],
+            [reference.parent_code(code) for code in codes],
+            [reference.province_abbreviation(code) for code in codes],
+        ],
+        progress=progress,
     )
     _create_missing_ancestors(set(values["code"]))
     report.inserted, report.updated, _flagged = execute_counting(UPSERT_SQL, {"source": source_label(source.path)})

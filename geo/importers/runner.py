@@ -1,7 +1,9 @@
 """Running an import over one file or a directory: each file in its own transaction, a report per file."""
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +30,20 @@ def _for_file(progress: FileProgress, name: str) -> Progress:
     return lambda done, total: progress(name, done, total)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A file's import makes millions of objects that live until it ends: collecting on the way frees none of them
+    but walks them all (3 s of a million-parcel import)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_cyclic_gc_paused()
 def import_path(
     *, kind: Kind, path: Path, options: ImportOptions, progress: FileProgress | None = None
 ) -> list[FileReport]:

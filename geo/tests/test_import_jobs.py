@@ -39,10 +39,12 @@ def zipped_shapefile(tmp_path: Path) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client: Client, name: str, content: bytes, kind: str = "parcels", options: dict | None = None):
+def upload(client: Client, name: str, content: bytes, kind: str = "parcels", options: dict | None = None, **headers):
     file = io.BytesIO(content)
     file.name = name
-    return client.post("/api/geo/imports/", {"kind": kind, "file": file, "options": json.dumps(options or {})})
+    return client.post(
+        "/api/geo/imports/", {"kind": kind, "file": file, "options": json.dumps(options or {})}, **headers
+    )
 
 
 def wait_for(client: Client, job_id: int) -> dict:
@@ -78,9 +80,14 @@ def test_a_refused_file_fails_the_job_with_the_reason_and_changes_nothing(staff_
     )
 
     job = wait_for(staff_client, upload(staff_client, "p.gpkg", gpkg.read_bytes()).json()["id"])
+    english = wait_for(
+        staff_client, upload(staff_client, "p.gpkg", gpkg.read_bytes(), HTTP_ACCEPT_LANGUAGE="en").json()["id"]
+    )
 
     assert job["status"] == "failed"
-    assert job["report"]["files"][0]["error"].startswith("p.gpkg: no attribute for code")
+    # The report speaks the uploader's language: Chinese by default, English when the upload asked for it.
+    assert job["report"]["files"][0]["error"].startswith("p.gpkg：找不到 code 对应的属性字段")
+    assert english["report"]["files"][0]["error"].startswith("p.gpkg: no attribute for code")
     assert not Parcel.objects.exists()
 
 
