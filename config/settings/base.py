@@ -172,6 +172,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
         "login": env("API_THROTTLE_LOGIN", default="10/min"),
+        "ogc": env("API_THROTTLE_OGC", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }

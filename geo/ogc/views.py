@@ -20,6 +20,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import NotFound
@@ -123,6 +124,9 @@ class OgcApi(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    # GIS clients page through collections as a map pans: a rate of their own, per client address.
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "ogc"
     content_negotiation_class = OgcContentNegotiation
     http_method_names = ["get", "head"]
 
