@@ -166,7 +166,7 @@ def by_distinct_value(parse: Parser, values: list[Any]) -> list[Any]:
         parsed = {value: parse(value) for value in dict.fromkeys(values)}
     except TypeError:  # unhashable values, e.g. a GDAL list field
         return [parse(value) for value in values]
-    return [parsed[value] for value in values]
+    return list(map(parsed.__getitem__, values))
 
 
 def _refuse_first_bad_value(source: Source, spec: FieldSpec, column: str, values: list[Any]) -> None:
@@ -193,20 +193,26 @@ def _refuse_first_bad_value(source: Source, spec: FieldSpec, column: str, values
             )
 
 
-def refuse_duplicates(source: Source, codes: list[str], *, field: str = "code") -> None:
-    if len(set(codes)) == len(codes):
+def refuse_duplicates(
+    source: Source, codes: list[str], *, field: str = "code", earlier: dict[str, str] | None = None
+) -> None:
+    """Refuse two features with one code; `earlier` holds the codes of a file's chunks read before (code → feature)
+    and takes this chunk's."""
+    seen = {} if earlier is None else earlier
+    if len(set(codes)) == len(codes) and seen.keys().isdisjoint(codes):
+        if earlier is not None:
+            earlier.update(zip(codes, source.feature_labels(), strict=True))
         return
-    seen: dict[str, int] = {}
     for index, code in enumerate(codes):
         if code in seen:
             raise ImportRefused(
                 _("{file}: features {first} and {second} have the same {field} {code}").format(
                     file=source.name,
-                    first=source.feature_label(seen[code]),
+                    first=seen[code],
                     second=source.feature_label(index),
                     field=field,
                     code=code,
                 ),
                 fields={field: [{"code": "duplicate", "message": code}]},
             )
-        seen[code] = index
+        seen[code] = source.feature_label(index)

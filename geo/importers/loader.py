@@ -1,6 +1,7 @@
-"""Bulk loading through a temporary table and COPY, then one INSERT … SELECT (an upsert, or a bulk load) per file."""
+"""Loading with COPY: straight into an empty table (a bulk load), else through a temporary table and an upsert."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ import numpy as np
 import shapely
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from psycopg.copy import QueuedLibpqWriter
 
 from geo.importers.fields import by_distinct_value
 from geo.models import SRID
@@ -51,89 +53,120 @@ class FileReport:
 
 
 def wkb_hex(geometries: np.ndarray) -> list[str]:
-    """Hex WKB, which PostGIS's geometry input reads straight from COPY; the staging column's type sets the SRID."""
+    """Hex WKB, which PostGIS's geometry input reads straight from COPY; the column's type sets the SRID."""
     return [wkb.hex() for wkb in shapely.to_wkb(geometries).tolist()]  # bytes.hex is 3× faster than hex=True
 
 
 def geometry_column(geometry_type: str = "Geometry") -> str:
-    """A staging column's type; it gives hex WKB from COPY the storage SRID."""
+    """A geometry column's type; it gives hex WKB from COPY the storage SRID."""
     return f"geometry({geometry_type}, {SRID})"
 
 
 def copy_into_staging(
     *, table: str, columns: Sequence[tuple[str, str]], values: Sequence[Sequence[Any]], progress: Progress
 ) -> None:
-    """Create a temporary table (dropped at commit) and COPY the columns' values into it, reporting progress.
+    """Create a temporary table (dropped at commit) and COPY the columns' values into it, reporting progress."""
+    create_staging(table=table, columns=columns)
+    copy_into(table=table, columns=[name for name, _type in columns], values=values, progress=progress)
 
-    The COPY text is built a column at a time and sent in chunks, not a call per row or per value.
-    """
-    fields = [copy_texts(column) for column in values]
-    total = len(fields[0])
+
+def create_staging(*, table: str, columns: Sequence[tuple[str, str]]) -> None:
+    """A temporary table to COPY into, dropped at commit."""
     definition = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
     with connection.cursor() as cursor:
         # Dropped at commit; dropped here too when the import runs inside an outer transaction (several files).
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE TEMPORARY TABLE {table} ({definition}) ON COMMIT DROP")
-        names = ", ".join(name for name, _type in columns)
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for start in range(0, total, PROGRESS_EVERY):
-                end = min(start + PROGRESS_EVERY, total)
-                rows = zip(*(column[start:end] for column in fields), strict=True)
-                copy.write("\n".join(map("\t".join, rows)) + "\n")
-                progress(end, total)
+
+
+def copy_into(*, table: str, columns: Sequence[str], values: Sequence[Sequence[Any]], progress: Progress) -> None:
+    """COPY the columns' values into `table`, reporting progress."""
+    with copying(table=table, columns=columns) as write:
+        write(values, progress)
+
+
+CopyWrite = Callable[[Sequence[Sequence[Any]], Progress], None]  # (values column by column, progress)
+
+
+@contextmanager
+def copying(*, table: str, columns: Sequence[str], constants: dict[str, Any] | None = None) -> Iterator[CopyWrite]:
+    """A COPY into `table` that a thread sends, so that the caller goes on while the database loads; the end of the
+    block waits for the database. The function it yields queues rows, given column by column; `constants` are
+    columns with one value in every row.
+
+    The COPY text is built a column at a time and sent in chunks, not a call per row or per value.
+    """
+    constants = constants or {}
+    row_end = "".join(f"\t{copy_text(value)}" for value in constants.values()) + "\n"
+
+    def write(values: Sequence[Sequence[Any]], progress: Progress) -> None:
+        fields = [copy_texts(column) for column in values]
+        total = len(fields[0])
+        for start in range(0, total, PROGRESS_EVERY):
+            end = min(start + PROGRESS_EVERY, total)
+            rows = zip(*(column[start:end] for column in fields), strict=True)
+            copy.write(row_end.join(map("\t".join, rows)) + row_end)
+            progress(end, total)
+
+    statement = f"COPY {table} ({', '.join([*columns, *constants])}) FROM STDIN"
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own: Django's debug wrapper takes no writer
+        with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+            yield write
 
 
 def copy_texts(values: Sequence[Any]) -> list[str]:
     """A column's values as fields of COPY's text format."""
-    if set(map(type, values)) <= {str}:  # a text column, escaped only if some value needs it
+    types = set(map(type, values))
+    if types <= {str}:  # a text column, escaped only if some value needs it
         joined = "".join(values)
         if not any(char in joined for char in COPY_SPECIAL):
             return list(values)
         return [value.translate(COPY_ESCAPES) for value in values]
+    if list in types:  # an array column: as tuples, each distinct array is written once
+        values = [tuple(value) if type(value) is list else value for value in values]
     return by_distinct_value(copy_text, list(values))
 
 
 def copy_text(value: Any) -> str:
-    """\\N for a null, an array literal for a list (a text[] column), else the value as text; escaped."""
+    """\\N for a null, an array literal for a list or tuple (a text[] column), else the value as text; escaped."""
     if value is None:
         return "\\N"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         value = "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value) + "}"
     return str(value).translate(COPY_ESCAPES)
 
 
-def load_from_staging(*, table: str, insert: str, on_conflict: str, params: dict[str, Any]) -> tuple[int, int]:
-    """Run `insert` (an INSERT … SELECT from staging) into `table`; (rows inserted, rows updated).
+@contextmanager
+def bulk_loading(table: str) -> Iterator[bool]:
+    """Whether `table` is empty and ours; if so, loaded in the block as pg_restore does, else left as it is.
 
-    Into a table with rows, as an upsert (`insert` + `on_conflict`). Into an empty table, as a bulk load: its
-    secondary indexes and foreign keys are dropped and re-created afterwards, as pg_restore does. For a million
+    Its secondary indexes and foreign keys are dropped before the block and re-created after it. For a million
     parcels, building the indexes takes 5 s where updating them row by row takes 18 s (GiST ones above all), and one
     validating join 0.3 s where a deferred foreign-key check per row takes 3 s. The table stays locked until commit,
     so readers wait for the first load instead of seeing an empty table, and referenced tables take no writes.
     """
+    dependents = []
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")  # compiling the statement costs more than it saves (0.5 s per million)
-        if _can_bulk_load(cursor, table):
+        empty = _can_bulk_load(cursor, table)
+        if empty:
             cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-            if _can_bulk_load(cursor, table):  # still empty now that no one else can load into it
-                connection.check_constraints()  # no ALTER TABLE while foreign-key checks are pending
-                cursor.execute(DEPENDENTS_SQL, [table, table])
-                dependents = cursor.fetchall()
-                for drop, _create in dependents:
-                    cursor.execute(drop)
-                cursor.execute(insert, params)
-                inserted = cursor.rowcount
-                for _drop, create in dependents:
-                    cursor.execute(create)
-                return inserted, 0
-        upsert = f"{insert} {on_conflict} RETURNING (xmax = 0) AS inserted"
-        counts = "count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
-        cursor.execute(f"WITH up AS ({upsert}) SELECT {counts} FROM up", params)  # noqa: S608 (our own SQL)
-        inserted, updated = cursor.fetchone()
-    return int(inserted), int(updated)
+            empty = _can_bulk_load(cursor, table)  # still empty now that no one else can load into it
+        if empty:
+            connection.check_constraints()  # no ALTER TABLE while foreign-key checks are pending
+            cursor.execute(DEPENDENTS_SQL, [table, table])
+            dependents = cursor.fetchall()
+            for drop, _create in dependents:
+                cursor.execute(drop)
+    yield empty
+    with connection.cursor() as cursor:
+        for _drop, create in dependents:
+            cursor.execute(create)
 
 
-# How to drop and re-create a table's indexes other than unique ones (ON CONFLICT needs those) and foreign keys.
+# How to drop and re-create a table's foreign keys and indexes but unique ones. Those stay: an upsert's ON CONFLICT
+# needs them, and in a bulk load updating them adds to the COPY, which overlaps reading the file, where re-building
+# them would add 0.7 s per million parcels at the end.
 DEPENDENTS_SQL = """
     SELECT format('DROP INDEX %%s', indexrelid::regclass), pg_get_indexdef(indexrelid)
       FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique
@@ -157,6 +190,7 @@ def _can_bulk_load(cursor: CursorWrapper, table: str) -> bool:
 def execute_counting(sql: str, params: dict[str, Any]) -> tuple[int, int, int]:
     """Run an upsert ending `RETURNING (xmax = 0) AS inserted, <bool> AS flagged`; (inserted, updated, flagged)."""
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")  # compiling the statement costs more than it saves (0.5 s per million)
         counts = (
             "count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), count(*) FILTER (WHERE flagged)"
         )

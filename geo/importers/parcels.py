@@ -1,6 +1,9 @@
-"""Importing parcels (宗地): geometry checks, attribute mapping, COPY and one upsert; area and county derived."""
+"""Importing parcels (宗地): geometry checks, attribute mapping, a COPY or an upsert; area, centroid, county derived."""
 
+from collections.abc import Iterator
+from contextlib import closing
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import shapely
@@ -8,19 +11,22 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from geo import reference
+from geo.crs import SourceCRS
 from geo.importers import fields as f
-from geo.importers.geometry import prepare_geometries
+from geo.importers.geometry import PreparedGeometries, areas_m2, prepare_geometries
 from geo.importers.loader import (
     FileReport,
     ImportOptions,
     Progress,
-    copy_into_staging,
+    bulk_loading,
+    copying,
+    create_staging,
+    execute_counting,
     geometry_column,
-    load_from_staging,
     source_label,
     wkb_hex,
 )
-from geo.importers.source import Source
+from geo.importers.source import ImportRefused, Layer, Source
 from geo.models import SRID, Parcel
 
 LAND_NATURES = {
@@ -41,6 +47,7 @@ USE_RIGHT_TYPES = {
     "作价出资(入股)": "capital",
     "其他": "other",
 }
+CHUNK_SIZE = 100_000  # features read, checked and sent at a time (about 60 MB of COPY text)
 PERCENT = {"max_digits": 5, "places": 2, "minimum": Decimal(0), "maximum": Decimal(100)}
 
 
@@ -76,84 +83,154 @@ SPECS = [
 ]
 ATTRIBUTES = [spec.target for spec in SPECS if spec.target != "code"]
 NUMBERS = ("floor_area_ratio", "building_density", "green_ratio", "height_limit_m")
+# geo_parcel's columns as COPY fills them (id from its sequence), and their types in the staging table of an upsert.
+COLUMNS = [
+    ("code", "text"),
+    ("geometry", geometry_column("MultiPolygon")),
+    ("centroid", geometry_column("Point")),
+    ("area_m2", "numeric"),
+    ("region_id", "text"),
+    *((name, "text[]" if name == "unit_numbers" else "numeric" if name in NUMBERS else "text") for name in ATTRIBUTES),
+    ("source", "text"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+]
+NAMES = ", ".join(name for name, _type in COLUMNS)
 
 
-def _staging_columns(present: list[str]) -> list[tuple[str, str]]:
-    """The staging table: geometry, derived values and the attributes the file has."""
-    types = {"unit_numbers": "text[]"} | dict.fromkeys(NUMBERS, "numeric")
-    return [
-        ("code", "text"),
-        ("geom", geometry_column()),
-        ("centroid", geometry_column("Point")),
-        ("region", "text"),
-        *((name, types.get(name, "text")) for name in present),
-    ]
-
-
-def _insert_sql(present: list[str]) -> str:
-    """Attributes the file lacks are blank in new parcels."""
-    attributes = ", ".join(ATTRIBUTES)
-    selected = ", ".join(f"s.{name}" if name in present else _default(name) for name in ATTRIBUTES)
+def _upsert_sql(present: list[str]) -> str:
+    """New parcels as the file gives them (blank where it lacks an attribute); stored ones keep what it lacks."""
+    updates = "".join(f"{name} = EXCLUDED.{name}, " for name in present)
     # Column names come from SPECS, never from the file.
     return f"""
-        INSERT INTO geo_parcel
-               (code, geometry, centroid, area_m2, region_id, {attributes}, source, created_at, updated_at)
-        SELECT s.code, ST_Multi(s.geom), s.centroid, round(ST_Area(s.geom::geography)::numeric, 2), s.region,
-               {selected}, %(source)s, now(), now()
-          FROM geo_parcel_staging s
-    """  # noqa: S608
-
-
-def _on_conflict_sql(present: list[str]) -> str:
-    """Attributes the file lacks keep their stored values."""
-    updates = "".join(f"{name} = EXCLUDED.{name}, " for name in present)
-    return f"""
+        INSERT INTO geo_parcel ({NAMES}) SELECT {NAMES} FROM geo_parcel_staging
         ON CONFLICT (code) DO UPDATE SET
                geometry = EXCLUDED.geometry, centroid = EXCLUDED.centroid, area_m2 = EXCLUDED.area_m2,
                region_id = EXCLUDED.region_id, {updates}source = EXCLUDED.source, updated_at = now()
+    """  # noqa: S608
+
+
+def import_parcels_layer(layer: Layer, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
+    """Load a file chunk by chunk, reading the next while the database loads one; the caller holds the transaction.
+
+    A refused chunk refuses the file with the message a check of the whole file gives (its first bad feature, all
+    such features counted), so that reading in chunks changes no refusal.
     """
-
-
-def _default(name: str) -> str:
-    if name == "unit_numbers":
-        return "'{}'::varchar[]"
-    return "NULL" if name in NUMBERS else "''"
+    try:
+        with closing(layer.chunks(CHUNK_SIZE)) as chunks:
+            _load(chunks, total=layer.count, options=options, progress=progress, report=report)
+    except ImportRefused as refused:
+        raise _whole_file_refusal(layer, options=options) or refused from None
 
 
 def import_parcels_source(source: Source, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
-    """Load one read file; the caller holds the transaction."""
-    prepared = prepare_geometries(source, srs=options.srs, kind="polygon")
-    report.crs, report.repaired = prepared.crs_label, prepared.repaired
+    """Load one read file (e.g. the demo data); the caller holds the transaction."""
+    _load(iter([source]), total=source.count, options=options, progress=progress, report=report)
+
+
+Checked = tuple[Source, PreparedGeometries, dict[str, list[Any]]]
+
+
+def check_parcels(
+    source: Source,
+    *,
+    options: ImportOptions,
+    source_crs: SourceCRS | None = None,
+    earlier_codes: dict[str, str] | None = None,
+) -> tuple[PreparedGeometries, dict[str, list[Any]]]:
+    """A file's or a chunk's geometries and attributes, checked (ImportRefused names the first problem)."""
+    prepared = prepare_geometries(source, srs=options.srs, kind="polygon", source_crs=source_crs)
     values = f.read_fields(source, SPECS, options.fields)
-    f.refuse_duplicates(source, values["code"])
-    present = [name for name in ATTRIBUTES if f.column_for(source, _spec(name), options.fields.get(name)) is not None]
-    centroids = shapely.centroid(prepared.geometries)
-    counties = county_codes(centroids)
-    copy_into_staging(
-        table="geo_parcel_staging",
-        columns=_staging_columns(present),
-        values=[
-            values["code"],
-            wkb_hex(prepared.geometries),
-            wkb_hex(centroids),
-            counties,
-            *(values[name] for name in present),
-        ],
-        progress=progress,
-    )
-    report.inserted, report.updated = load_from_staging(
-        table="geo_parcel",
-        insert=_insert_sql(present),
-        on_conflict=_on_conflict_sql(present),
-        params={"source": source_label(source.path)},
-    )
-    outside = counties.count(None)
+    f.refuse_duplicates(source, values["code"], earlier=earlier_codes)
+    return prepared, values
+
+
+def _load(
+    chunks: Iterator[Source], *, total: int, options: ImportOptions, progress: Progress, report: FileReport
+) -> None:
+    """Check and COPY each chunk: into geo_parcel if it is empty (a bulk load), else into a staging table to upsert.
+
+    The next chunk is read and checked while the database loads the one before.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")  # the transaction's time: created_at and updated_at of every row
+        now = cursor.fetchone()[0].isoformat()
+    checked = _checked(chunks, options=options)
+    done = outside = 0
+    with bulk_loading("geo_parcel") as empty:
+        table = "geo_parcel" if empty else "geo_parcel_staging"
+        if not empty:
+            create_staging(table=table, columns=COLUMNS)
+        current = next(checked, None)
+        while current is not None:
+            source, prepared, values = current
+            report.crs, report.repaired = prepared.crs_label, report.repaired + prepared.repaired
+            geometries = multipolygons(prepared.geometries)
+            centroids = shapely.centroid(geometries)
+            counties = county_codes(centroids)  # before the COPY: it takes the connection until the block ends
+            outside += counties.count(None)
+            rows = [
+                values["code"],
+                wkb_hex(geometries),
+                wkb_hex(centroids),
+                areas_m2(geometries, centroids),
+                counties,
+                *(values[name] for name in ATTRIBUTES),
+            ]
+            constants = {"source": source_label(source.path), "created_at": now, "updated_at": now}
+            columns = [name for name, _type in COLUMNS if name not in constants]
+            with copying(table=table, columns=columns, constants=constants) as write:
+                write(rows, _in_file(progress, before=done, total=total))
+                current = next(checked, None)
+            done += source.count
+        if empty:
+            report.inserted, report.updated = done, 0
+        else:
+            # The file's attributes: its last chunk has those of every other.
+            present = [name for name in ATTRIBUTES if f.column_for(source, _spec(name), options.fields.get(name))]
+            report.inserted, report.updated, _flagged = execute_counting(
+                f"{_upsert_sql(present)} RETURNING (xmax = 0) AS inserted, false AS flagged", {}
+            )
     if outside:
         report.warnings.append(
             _("{n} parcels lie outside every loaded county; load the counties' boundaries to assign them").format(
                 n=outside
             )
         )
+
+
+def _checked(chunks: Iterator[Source], *, options: ImportOptions) -> Iterator[Checked]:
+    """check_parcels over a file's chunks: each in the CRS resolved for the first, codes unique across all."""
+    source_crs = None
+    codes: dict[str, str] = {}
+    for source in chunks:
+        prepared, values = check_parcels(source, options=options, source_crs=source_crs, earlier_codes=codes)
+        source_crs = prepared.source_crs
+        yield source, prepared, values
+
+
+def _in_file(progress: Progress, *, before: int, total: int) -> Progress:
+    """A chunk's progress as the file's."""
+    return lambda rows, _count: progress(before + rows, total)
+
+
+def _whole_file_refusal(layer: Layer, *, options: ImportOptions) -> ImportRefused | None:
+    """How a check of the whole file refuses it: its first bad feature, with all such features counted."""
+    try:
+        check_parcels(layer.read(), options=options)
+    except ImportRefused as refused:
+        return refused
+    return None
+
+
+def multipolygons(geometries: np.ndarray) -> np.ndarray:
+    """Polygons as multipolygons of one part (as ST_Multi makes them), for geo_parcel's MultiPolygon column."""
+    polygons = np.flatnonzero(shapely.get_type_id(geometries) == shapely.GeometryType.POLYGON)
+    if not len(polygons):
+        return geometries
+    result = geometries.copy()
+    result[polygons] = shapely.multipolygons(geometries[polygons], indices=np.arange(len(polygons)))
+    return result
 
 
 def county_codes(points: np.ndarray) -> list[str | None]:

@@ -12,16 +12,15 @@ from django.utils.translation import gettext as _
 
 from geo.importers.amenities import import_amenities_source
 from geo.importers.loader import FileReport, ImportOptions, Progress
-from geo.importers.parcels import import_parcels_source
+from geo.importers.parcels import import_parcels_layer
 from geo.importers.regions import import_regions_source
-from geo.importers.source import ImportRefused, list_files, read_source
+from geo.importers.source import ImportRefused, list_files, open_layer
 
 Kind = Literal["regions", "parcels", "amenities"]
 FileProgress = Callable[[str, int, int], None]  # (file name, features done, features in the file)
 
-IMPORTERS = {
+IMPORTERS = {  # from a whole read file; parcels are read in chunks
     "regions": import_regions_source,
-    "parcels": import_parcels_source,
     "amenities": import_amenities_source,
 }
 
@@ -54,18 +53,22 @@ def import_path(
         report = FileReport(file=file.name)
         started = time.monotonic()
         try:
-            source = read_source(file, layer=options.layer, encoding=options.encoding)
-            report.layer, report.features = source.layer, source.count
-            report_progress(file.name, 0, source.count)
-            if source.other_layers:
+            layer = open_layer(file, layer=options.layer, encoding=options.encoding)
+            report.layer, report.features = layer.name, layer.count
+            report_progress(file.name, 0, layer.count)
+            if layer.other_layers:
                 report.warnings.append(
                     _("only layer {layer} was read; the file also has: {others}").format(
-                        layer=source.layer, others=", ".join(source.other_layers)
+                        layer=layer.name, others=", ".join(layer.other_layers)
                     )
                 )
+            file_progress = _for_file(report_progress, file.name)
             with transaction.atomic():
-                IMPORTERS[kind](source, options=options, progress=_for_file(report_progress, file.name), report=report)
-            report_progress(file.name, source.count, source.count)
+                if kind == "parcels":
+                    import_parcels_layer(layer, options=options, progress=file_progress, report=report)
+                else:
+                    IMPORTERS[kind](layer.read(), options=options, progress=file_progress, report=report)
+            report_progress(file.name, layer.count, layer.count)
         except ImportRefused as exc:
             report.error = str(exc.message)
             report.inserted = report.updated = 0

@@ -1,5 +1,8 @@
-"""Reading one GIS file through GDAL (pyogrio) into arrays: geometries, attributes, feature ids, the CRS."""
+"""Reading one GIS file through GDAL (pyogrio) into arrays, whole or in chunks: geometries, attributes, ids, the CRS."""
 
+import itertools
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,9 @@ CSV_OPEN_OPTIONS = {
     "KEEP_GEOM_COLUMNS": "NO",
     "AUTODETECT_TYPE": "NO",
 }
+# Drivers that read a chunk of a layer at the cost of the chunk: reopening the file and going to its first feature
+# is cheap (GeoJSON, though seekable, parses the whole file at each opening).
+SEEKABLE_DRIVERS = {"GPKG", "ESRI Shapefile"}
 
 
 class ImportRefused(InvalidInput):
@@ -50,6 +56,10 @@ class Source:
     def feature_label(self, index: int) -> str:
         return str(self.fids[index]) if len(self.fids) else str(index + 1)
 
+    def feature_labels(self) -> list[str]:
+        """feature_label of every feature."""
+        return list(map(str, self.fids.tolist() if len(self.fids) else range(1, self.count + 1)))
+
 
 def list_files(path: Path) -> list[Path]:
     """One file, or every supported file in a directory (sorted); a .json next to a .shp is still its own file."""
@@ -69,10 +79,60 @@ def list_files(path: Path) -> list[Path]:
     return files
 
 
-def read_source(path: Path, *, layer: str | None = None, encoding: str | None = None) -> Source:
-    """Read a whole layer; GDAL applies a Shapefile's .cpg or LDID, `encoding` overrides (e.g. GBK without .cpg)."""
-    options: dict[str, Any] = CSV_OPEN_OPTIONS if path.suffix.lower() == ".csv" else {}
-    try:
+@dataclass(frozen=True)
+class Layer:
+    """A layer of a file, to read whole or in chunks: its name, feature count and the file's other layers."""
+
+    path: Path
+    name: str
+    count: int
+    encoding: str | None  # --encoding, overriding the file's
+    other_layers: list[str]
+    seekable: bool  # reopened for a chunk, GDAL starts at any feature without reading those before
+
+    def read(self, *, start: int = 0, limit: int | None = None) -> Source:
+        """Features start to start + limit (all by default); GDAL applies a Shapefile's .cpg or LDID, --encoding
+        overrides it (e.g. GBK without .cpg)."""
+        with _refusing_unreadable(self.path, self.encoding):
+            meta, fids, wkb, values = pyogrio.raw.read(
+                self.path,
+                layer=self.name,
+                encoding=self.encoding,
+                skip_features=start,
+                max_features=limit,
+                return_fids=True,
+                datetime_as_string=True,
+                **_open_options(self.path),
+            )
+        if wkb is None:
+            raise ImportRefused(_("{file}: the layer has no geometry column").format(file=self.path.name))
+        return Source(
+            path=self.path,
+            layer=self.name,
+            crs=meta.get("crs"),
+            encoding=meta.get("encoding"),
+            geometries=shapely.from_wkb(wkb, on_invalid="ignore"),
+            fids=np.asarray(fids) if fids is not None else np.array([]),
+            fields={name: np.asarray(column) for name, column in zip(meta["fields"], values, strict=True)},
+            other_layers=self.other_layers,
+        )
+
+    def chunks(self, size: int) -> Generator[Source, None, None]:
+        """The features in chunks of `size` (one chunk if not seekable); only the first may be empty."""
+        if not self.seekable:
+            yield self.read()
+            return
+        for start in itertools.count(0, size):
+            chunk = self.read(start=start, limit=size)
+            if chunk.count or not start:
+                yield chunk
+            if chunk.count < size:
+                return
+
+
+def open_layer(path: Path, *, layer: str | None = None, encoding: str | None = None) -> Layer:
+    """A file's layer (the first by default), not read yet."""
+    with _refusing_unreadable(path, encoding):
         layers = [str(name) for name, _type in pyogrio.list_layers(path)]
         chosen = layer or layers[0]
         if chosen not in layers:
@@ -82,9 +142,26 @@ def read_source(path: Path, *, layer: str | None = None, encoding: str | None = 
                 ),
                 fields={"layer": []},
             )
-        meta, fids, wkb, values = pyogrio.raw.read(
-            path, layer=chosen, encoding=encoding, return_fids=True, datetime_as_string=True, **options
-        )
+        info = pyogrio.read_info(path, layer=chosen, encoding=encoding, force_feature_count=True, **_open_options(path))
+    return Layer(
+        path=path,
+        name=chosen,
+        count=int(info["features"]),
+        encoding=encoding,
+        other_layers=[name for name in layers if name != chosen],
+        seekable=info["driver"] in SEEKABLE_DRIVERS,
+    )
+
+
+def _open_options(path: Path) -> dict[str, Any]:
+    return CSV_OPEN_OPTIONS if path.suffix.lower() == ".csv" else {}
+
+
+@contextmanager
+def _refusing_unreadable(path: Path, encoding: str | None) -> Iterator[None]:
+    """GDAL's errors, and attributes not in the encoding, as refusals of the file."""
+    try:
+        yield
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError) as exc:
         raise ImportRefused(_("{file}: GDAL cannot read it: {reason}").format(file=path.name, reason=exc)) from exc
     except UnicodeDecodeError as exc:
@@ -94,15 +171,3 @@ def read_source(path: Path, *, layer: str | None = None, encoding: str | None = 
             ),
             fields={"encoding": []},
         ) from exc
-    if wkb is None:
-        raise ImportRefused(_("{file}: the layer has no geometry column").format(file=path.name))
-    return Source(
-        path=path,
-        layer=chosen,
-        crs=meta.get("crs"),
-        encoding=meta.get("encoding"),
-        geometries=shapely.from_wkb(wkb, on_invalid="ignore"),
-        fids=np.asarray(fids) if fids is not None else np.array([]),
-        fields={name: np.asarray(column) for name, column in zip(meta["fields"], values, strict=True)},
-        other_layers=[name for name in layers if name != chosen],
-    )

@@ -7,8 +7,11 @@ import pytest
 import shapely
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pyproj import Geod
 
+from geo.importers import parcels
 from geo.importers.loader import ImportOptions
 from geo.importers.runner import import_path
 from geo.models import Parcel, Region
@@ -181,3 +184,75 @@ def test_the_command_shows_a_report_and_fails_on_a_refused_file(tmp_path, guichi
     assert "bad.geojson: refused, nothing changed" in out
     assert "zd.shp: 2 features (EPSG:4527) → 0 new, 2 updated" in out
     assert not Parcel.objects.filter(code="L-1").exists()
+
+
+def chunked_geopackage(tmp_path: Path, **attributes: list[object]) -> tuple[Path, list[shapely.Polygon]]:
+    """Five 50 m squares in the guichi county (GeoPackage FIDs 1–5), codes P1–P5 unless given."""
+    squares = [square(117.0 + i * 0.001, 30.0, 0.0005) for i in range(5)]
+    path = write_layer(
+        tmp_path / "zd.gpkg",
+        squares,
+        {"ZDDM": [f"P{i}" for i in range(1, 6)], **attributes},
+        driver="GPKG",
+        crs="EPSG:4490",
+    )
+    return path, squares
+
+
+def test_a_file_read_in_chunks_loads_every_parcel_and_reimports_by_code(tmp_path, guichi, monkeypatch):
+    monkeypatch.setattr(parcels, "CHUNK_SIZE", 2)  # chunks of features 1–2, 3–4 and 5
+    path, squares = chunked_geopackage(tmp_path)
+
+    [first] = load(path)  # into the empty table: a bulk load
+    [again] = load(path)  # into a table with rows: an upsert
+
+    assert first.ok, first.error
+    assert (first.inserted, first.updated, again.inserted, again.updated) == (5, 0, 0, 5)
+    for i, polygon in enumerate(squares, start=1):
+        parcel = Parcel.objects.get(code=f"P{i}")
+        # Karney's geodesic polygon area on GRS80 (pyproj), m².
+        assert float(parcel.area_m2) == pytest.approx(abs(GRS80.geometry_area_perimeter(polygon)[0]), abs=0.05)
+        assert parcel.region_id == "341702"
+
+
+def test_a_code_repeated_in_a_later_chunk_refuses_the_file_naming_both_features(tmp_path, monkeypatch):
+    monkeypatch.setattr(parcels, "CHUNK_SIZE", 2)
+    path, _squares = chunked_geopackage(tmp_path, ZDDM=["P1", "P2", "P3", "P4", "P1"])
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "geo_parcel")
+
+    [report] = load(path)
+
+    assert report.error == "zd.gpkg: features 1 and 5 have the same code P1"
+    assert not Parcel.objects.exists()
+    with connection.cursor() as cursor:  # the bulk load had dropped them: rolled back
+        assert connection.introspection.get_constraints(cursor, "geo_parcel") == indexes
+
+
+def test_a_file_refused_in_chunks_names_the_problem_a_whole_file_check_finds_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(parcels, "CHUNK_SIZE", 2)
+    # Feature 2 (first chunk) has a bad land-use code, feature 5 (last chunk) no area; geometries are checked
+    # before attributes, so the whole file is refused for feature 5, as when it is read in one piece.
+    path = write_layer(
+        tmp_path / "zd.gpkg",
+        [
+            *(square(117.0 + i * 0.001, 30.0, 0.0005) for i in range(4)),
+            shapely.Polygon([(117.0, 30.0), (117.001, 30.001), (117.002, 30.002), (117.0, 30.0)]),
+        ],
+        {"ZDDM": [f"P{i}" for i in range(1, 6)], "DLBM": ["0601", "9999", "0601", "0601", "0601"]},
+        driver="GPKG",
+        crs="EPSG:4490",
+    )
+
+    [report] = load(path)
+
+    assert report.error == "zd.gpkg: feature 5: the polygon has no area"
+    assert not Parcel.objects.exists()
+
+
+def test_parcels_load_with_sql_logging_on_as_under_debug(tmp_path, guichi):
+    with CaptureQueriesContext(connection):  # Django's debug cursor, as with DEBUG = True
+        [report] = load(gk_shapefile(tmp_path, cpg=True))
+
+    assert report.ok, report.error
+    assert Parcel.objects.count() == 2
