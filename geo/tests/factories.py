@@ -86,3 +86,10 @@ def chengdu_tree() -> dict[str, Region]:
         "fucheng": region_create(code="510703", name="涪城区", parent=mianyang, boundary=box(104.2, 30.7, 104.3, 30.8)),
         "beijing": region_create(code="110000", name="北京市", abbreviation="京"),
     }
+
+
+# Parcel codes (宗地代码) used across the API tests, in the counties of chengdu_tree().
+JINJIANG_1 = "510104001001GB00001"
+JINJIANG_2 = "510104001001GB00002"
+QINGYANG_1 = "510105001001GB00001"
+FUCHENG_1 = "510703001001GB00001"

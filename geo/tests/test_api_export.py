@@ -14,20 +14,10 @@ from django.test import AsyncClient, Client
 
 from accounts.models import User
 from geo import selectors
-from geo.models import Parcel, Region
-from geo.tests.factories import chengdu_tree, parcel_create, square
+from geo.models import Parcel
+from geo.tests.factories import FUCHENG_1, JINJIANG_1, JINJIANG_2, QINGYANG_1, parcel_create, square
 
 pytestmark = pytest.mark.django_db
-
-JINJIANG_1 = "510104001001GB00001"
-JINJIANG_2 = "510104001001GB00002"
-QINGYANG_1 = "510105001001GB00001"
-FUCHENG_1 = "510703001001GB00001"
-
-
-@pytest.fixture
-def tree() -> dict[str, Region]:
-    return chengdu_tree()
 
 
 @pytest.fixture

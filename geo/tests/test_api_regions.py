@@ -7,14 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from geo.models import Region
-from geo.tests.factories import box, chengdu_tree, multipolygon, region_create
+from geo.tests.factories import box, multipolygon, region_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree() -> dict[str, Region]:
-    return chengdu_tree()
 
 
 def plan(sql: str) -> str:
