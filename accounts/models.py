@@ -1,8 +1,170 @@
-"""The user model, owned by the project from the first migration so identity fields can grow."""
+"""Users (the phone number is the login), real-name verification, and the messages users receive."""
 
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter a mainland mobile number of 11 digits."), "invalid_phone")
+
+
+class PhoneUserManager(UserManager["User"]):
+    """Users created by phone number; the username is not used."""
+
+    use_in_migrations = True
+
+    def _create_user(self, phone: str, email: str | None, password: str | None, **extra_fields: object) -> "User":
+        user = self.model(phone=phone, email=self.normalize_email(email or ""), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, phone: str, email: str | None = None, password: str | None = None, **extra_fields: object
+    ) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(phone, email, password, **extra_fields)
+
+    def create_superuser(  # type: ignore[override]
+        self, phone: str, email: str | None = None, password: str | None = None, **extra_fields: object
+    ) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return self._create_user(phone, email, password, **extra_fields)
 
 
 class User(AbstractUser):
+    """An individual or enterprise user, or a sub-account acting for an enterprise; staff roles on the same model.
+
+    Visitors are anonymous. A user is verified once a real-name verification is approved (verified_at set); a
+    sub-account acts for its enterprise and is verified through it.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("individual")
+        ENTERPRISE = "enterprise", _("enterprise")
+
+    class Role(models.TextChoices):
+        USER = "user", _("user")
+        REVIEWER = "reviewer", _("reviewer")  # 属地审核: reviews listings in review_regions
+        CENTRE_STAFF = "centre_staff", _("trading-centre staff")
+        ADMIN = "admin", _("administrator")
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    phone = models.CharField(_("mobile phone"), max_length=11, unique=True, validators=[phone_validator])
+    kind = models.CharField(_("user type"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
+    # A reviewer's regions by GB/T 2260 code (any level); a code covers every region under it.
+    review_regions = ArrayField(
+        models.CharField(max_length=6), verbose_name=_("review regions"), default=list, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_accounts",
+        verbose_name=_("enterprise (for a sub-account)"),
+    )
+    real_name = models.CharField(_("verified name"), max_length=128, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(_("failed logins in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = PhoneUserManager()  # type: ignore[misc]
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.real_name or self.phone
+
+    @property
+    def principal(self) -> "User":
+        """The user whose name things are done in: the enterprise for a sub-account, else the user."""
+        return self.parent if self.parent_id else self  # type: ignore[return-value]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.principal.verified_at is not None
+
+
+class RealNameVerification(models.Model):
+    """An application for real-name verification (实名认证), reviewed by staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("user")
+    )
+    kind = models.CharField(_("user type"), max_length=16, choices=User.Kind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    # GB 11643 resident ID number (individuals) or GB 32100 unified social credit code (enterprises).
+    id_number = models.CharField(_("ID number or credit code"), max_length=18)
+    licence = models.FileField(_("business licence"), upload_to="verifications/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("real-name verification")
+        verbose_name_plural = _("real-name verifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="accounts_one_pending_verification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+
+class Message(models.Model):
+    """A notification in a user's personal centre (我的消息): business (listings, contracts, trades) or system."""
+
+    class Category(models.TextChoices):
+        BUSINESS = "business", _("business notification")
+        SYSTEM = "system", _("system notification")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", verbose_name=_("user")
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.BUSINESS)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=255, blank=True)  # a path in this site
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

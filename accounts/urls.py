@@ -1,11 +1,6 @@
-"""Account API routes."""
+"""Account API routes, joined from the API's areas."""
 
-from django.urls import path
-
-from accounts.api import MeApi, TokenObtainApi
+from accounts.api import identity, messages, verification
 
 app_name = "accounts"
-urlpatterns = [
-    path("token/", TokenObtainApi.as_view(), name="token-obtain"),
-    path("me/", MeApi.as_view(), name="me"),
-]
+urlpatterns = identity.urlpatterns + verification.urlpatterns + messages.urlpatterns

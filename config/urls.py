@@ -8,6 +8,7 @@ from core.api import health
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("auth/", include("accounts.urls")),
+    path("market/", include("market.urls")),
     path("geo/imports/", include("geo.import_urls")),
     path("geo/", include("geo.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

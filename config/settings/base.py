@@ -136,7 +136,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 2}
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "market-expire-listings": {"task": "market.tasks.expire_listings", "schedule": 15 * 60},
+}
 
 # ------------------------------------------------------------------------------ Elasticsearch
 # Empty ELASTICSEARCH_URL means "not available": search answers from the database backend (logged loudly).

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def staff_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user(username="gis", password="x", is_staff=True))
+    client.force_login(User.objects.create_user(phone="13800000002", password="x", is_staff=True))
     return client
 
 
@@ -112,7 +112,7 @@ def test_bad_uploads_are_refused_by_content_and_option_and_create_no_job(staff_c
 
 
 def test_only_staff_may_import(client: Client):
-    client.force_login(User.objects.create_user(username="seeker", password="x"))
+    client.force_login(User.objects.create_user(phone="13800000001", password="x"))
 
     response = upload(client, "p.geojson", b"{}")
 

@@ -10,12 +10,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seeker() -> User:
-    return User.objects.create_user(username="seeker", password="correct horse battery")
+    return User.objects.create_user(phone="13800000001", password="correct horse battery")
 
 
 def test_a_token_obtained_with_the_password_authenticates_api_calls(client: Client, seeker, clear_cache):
     response = client.post(
-        "/api/auth/token/", {"username": "seeker", "password": "correct horse battery"}, content_type="application/json"
+        "/api/auth/token/", {"phone": "13800000001", "password": "correct horse battery"}, content_type="application/json"
     )
     assert response.status_code == 200
     token = response.json()["token"]
@@ -23,11 +23,19 @@ def test_a_token_obtained_with_the_password_authenticates_api_calls(client: Clie
     me = client.get("/api/auth/me/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert me.status_code == 200
-    assert me.json() == {"id": seeker.pk, "username": "seeker", "is_staff": False}
+    assert me.json() == {
+        "id": seeker.pk,
+        "phone": "13800000001",
+        "kind": "individual",
+        "role": "user",
+        "real_name": "",
+        "is_verified": False,
+        "is_staff": False,
+    }
 
 
 def test_the_same_token_is_returned_on_a_second_login(client: Client, seeker, clear_cache):
-    body = {"username": "seeker", "password": "correct horse battery"}
+    body = {"phone": "13800000001", "password": "correct horse battery"}
     first = client.post("/api/auth/token/", body, content_type="application/json").json()["token"]
     second = client.post("/api/auth/token/", body, content_type="application/json").json()["token"]
 
@@ -37,7 +45,7 @@ def test_the_same_token_is_returned_on_a_second_login(client: Client, seeker, cl
 def test_a_session_authenticates_api_calls(client: Client, seeker):
     client.force_login(seeker)
 
-    assert client.get("/api/auth/me/").json()["username"] == "seeker"
+    assert client.get("/api/auth/me/").json()["phone"] == "13800000001"
 
 
 def test_anonymous_calls_get_401_with_a_token_challenge(client: Client):
@@ -50,11 +58,11 @@ def test_anonymous_calls_get_401_with_a_token_challenge(client: Client):
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client: Client, seeker, clear_cache):
     response = client.post(
-        "/api/auth/token/", {"username": "seeker", "password": "wrong"}, content_type="application/json"
+        "/api/auth/token/", {"phone": "13800000001", "password": "wrong"}, content_type="application/json"
     )
 
     assert response.status_code == 401
-    assert response.json()["error"] == {"code": "invalid_credentials", "message": "用户名或密码错误。", "fields": {}}
+    assert response.json()["error"] == {"code": "invalid_credentials", "message": "手机号或密码错误。", "fields": {}}
 
 
 def test_a_bad_token_is_refused(client: Client):
@@ -65,7 +73,7 @@ def test_a_bad_token_is_refused(client: Client):
 
 
 def test_login_attempts_are_throttled_per_client(client: Client, seeker, clear_cache):
-    body = {"username": "seeker", "password": "wrong"}
+    body = {"phone": "13800000001", "password": "wrong"}
     statuses = [client.post("/api/auth/token/", body, content_type="application/json").status_code for _ in range(11)]
 
     assert statuses == [401] * 10 + [429]

@@ -20,7 +20,7 @@ def test_missing_fields_are_named_with_codes_and_chinese_messages(client: Client
             "code": "invalid",
             "message": "输入有误。",
             "fields": {
-                "username": [{"code": "required", "message": "该字段是必填项。"}],
+                "phone": [{"code": "required", "message": "该字段是必填项。"}],
                 "password": [{"code": "required", "message": "该字段是必填项。"}],
             },
         }
@@ -29,7 +29,7 @@ def test_missing_fields_are_named_with_codes_and_chinese_messages(client: Client
 
 def test_messages_follow_accept_language_english(client: Client, clear_cache):
     response = client.post(
-        "/api/auth/token/", {"username": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        "/api/auth/token/", {"phone": "x"}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
 
     error = response.json()["error"]

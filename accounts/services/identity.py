@@ -12,13 +12,13 @@ from core.errors import ApplicationError
 class InvalidCredentials(ApplicationError):
     status_code = 401
     default_code = "invalid_credentials"
-    default_message = _("The username or password is wrong.")
+    default_message = _("The phone number or password is wrong.")
 
 
 @transaction.atomic
-def token_obtain(*, request: HttpRequest | None, username: str, password: str) -> Token:
+def token_obtain(*, request: HttpRequest | None, phone: str, password: str) -> Token:
     """The user's API token, created on first use; refuses wrong or inactive credentials."""
-    user = authenticate(request, username=username, password=password)
+    user = authenticate(request, phone=phone, password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials()
     token, _created = Token.objects.get_or_create(user=user)

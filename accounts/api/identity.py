@@ -1,5 +1,6 @@
-"""Token authentication endpoints: obtain a token, who am I."""
+"""Identity: obtain a token, who am I."""
 
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -8,17 +9,21 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.services import token_obtain
+from accounts.services.identity import token_obtain
 
 
 class UserOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
+    phone = serializers.CharField()
+    kind = serializers.CharField()
+    role = serializers.CharField()
+    real_name = serializers.CharField()
+    is_verified = serializers.BooleanField()
     is_staff = serializers.BooleanField()
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for an API token (send it as `Authorization: Token <key>`)."""
+    """Exchange a phone number and password for an API token (send it as `Authorization: Token <key>`)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -26,7 +31,7 @@ class TokenObtainApi(APIView):
     throttle_scope = "login"
 
     class Input(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
+        phone = serializers.CharField(max_length=11)
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     class Output(serializers.Serializer):
@@ -49,3 +54,9 @@ class MeApi(APIView):
     @extend_schema(responses={200: UserOutput})
     def get(self, request: Request) -> Response:
         return Response(UserOutput(request.user).data)
+
+
+urlpatterns = [
+    path("token/", TokenObtainApi.as_view(), name="token-obtain"),
+    path("me/", MeApi.as_view(), name="me"),
+]

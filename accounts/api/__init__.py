@@ -1,0 +1,1 @@
+"""The accounts API, by area; accounts/urls.py joins their routes."""

@@ -1,0 +1,1 @@
+"""The market API, by entity; market/urls.py joins their routes."""

@@ -1,0 +1,5 @@
+"""Market API: demand."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

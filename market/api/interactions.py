@@ -1,0 +1,5 @@
+"""Market API: interactions."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Market API: policies."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Market API: pre_announcements."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Market API: statistics."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Market API: supply."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

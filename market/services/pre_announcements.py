@@ -1,0 +1,6 @@
+"""Services: pre_announcements."""
+
+
+def pre_announcement_expire_due() -> int:
+    """Expire what was published six months ago or more; the number expired."""
+    raise NotImplementedError
