@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 import redis
@@ -56,3 +57,36 @@ def clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+if TYPE_CHECKING:
+    from tests.fakes.sms_provider import FakeSmsProvider
+
+
+@pytest.fixture
+def sms_inbox(settings) -> Iterator["FakeSmsProvider"]:
+    """A fake SMS provider over real HTTP that the "http" backend sends to; SMS rate counters and codes cleared.
+
+    Yields the provider: `.messages` (the JSON bodies received), `.last_code(phone)`, `.fail`/`.hang` switches.
+    """
+    from django.core.cache import cache
+
+    from tests.fakes.sms_provider import FakeSmsProvider
+
+    def forget_sms_state() -> None:
+        client = getattr(cache, "_cache", None)
+        if client is None or not hasattr(client, "get_client"):
+            cache.clear()
+            return
+        redis_client = client.get_client(write=True)
+        for key in redis_client.scan_iter(match=cache.make_key("sms:*"), count=1000):
+            redis_client.delete(key)
+
+    provider = FakeSmsProvider().start()
+    settings.SMS_BACKEND = "http"
+    settings.SMS_PROVIDER_URL = provider.url
+    settings.SMS_PROVIDER_KEY = provider.key
+    forget_sms_state()
+    yield provider
+    provider.stop()
+    forget_sms_state()

@@ -7,7 +7,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter a mainland mobile number of 11 digits."), "invalid_phone")
+phone_validator = RegexValidator(
+    r"\A1[3-9][0-9]{9}\Z", _("Enter a mainland mobile number of 11 digits."), "invalid_phone"
+)
 
 
 class PhoneUserManager(UserManager["User"]):

@@ -1,6 +1,9 @@
-"""Reads on accounts: who may do what."""
+"""Reads on accounts: who may do what; verifications, sub-accounts, users and messages as the API lists them."""
 
-from accounts.models import User
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Message, RealNameVerification, User
+from core.errors import NotFound
 
 
 def region_prefix(code: str) -> str:
@@ -26,3 +29,79 @@ def reviewer_covers(user: User, region_code: str | None) -> bool:
 
 def is_reviewer(user: User) -> bool:
     return user.is_authenticated and (user.role in (User.Role.REVIEWER, User.Role.ADMIN) or user.is_superuser)
+
+
+def user_can_act_for(user: User, owner: User) -> bool:
+    """Whether `user` may act in `owner`'s name: the owner themself, or an active sub-account of that enterprise."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.pk == owner.pk or (user.parent_id is not None and user.parent_id == owner.pk)
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and user.is_active and (user.role == User.Role.ADMIN or user.is_superuser)
+
+
+def can_review_verifications(user: User) -> bool:
+    """Trading-centre staff and administrators decide real-name verifications."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.role in (User.Role.CENTRE_STAFF, User.Role.ADMIN) or user.is_superuser)
+    )
+
+
+def verification_latest(*, user: User) -> RealNameVerification:
+    """The user's latest application for real-name verification; 404 when there is none."""
+    verification = RealNameVerification.objects.filter(user=user).order_by("-created_at", "-id").first()
+    if verification is None:
+        raise NotFound()
+    return verification
+
+
+def verification_list(*, status: str | None = None) -> QuerySet[RealNameVerification]:
+    """Applications for staff, oldest first (the review queue), optionally of one status."""
+    applications = RealNameVerification.objects.select_related("user").order_by("created_at", "id")
+    return applications.filter(status=status) if status else applications
+
+
+def verification_get_for_viewer(*, viewer: User, verification_id: int) -> RealNameVerification:
+    """An application its applicant or verification staff may see; 404 for anyone else."""
+    verification = RealNameVerification.objects.filter(pk=verification_id).first()
+    if verification is None or not (verification.user_id == viewer.pk or can_review_verifications(viewer)):
+        raise NotFound()
+    return verification
+
+
+def sub_account_list(*, enterprise: User) -> QuerySet[User]:
+    return User.objects.filter(parent=enterprise).order_by("date_joined", "id")
+
+
+def user_list(*, role: str | None = None, phone: str | None = None) -> QuerySet[User]:
+    """Users for administrators, newest first: of one role, and/or whose phone number contains `phone`."""
+    users = User.objects.order_by("-date_joined", "-id")
+    if role:
+        users = users.filter(role=role)
+    if phone:
+        users = users.filter(phone__contains=phone)
+    return users
+
+
+def message_list(*, user: User, category: str | None = None, unread: bool | None = None) -> QuerySet[Message]:
+    """The user's own messages, newest first; of one category; only unread (True) or only read (False)."""
+    messages = Message.objects.filter(user=user).order_by("-created_at", "-id")
+    if category:
+        messages = messages.filter(category=category)
+    if unread is not None:
+        messages = messages.filter(read_at__isnull=unread)
+    return messages
+
+
+def message_unread_counts(*, user: User) -> dict[str, int]:
+    """How many of the user's messages are unread: in all, and by category."""
+    unread = Q(read_at__isnull=True)
+    counts = Message.objects.filter(user=user).aggregate(
+        total=Count("id", filter=unread),
+        **{category: Count("id", filter=unread & Q(category=category)) for category in Message.Category.values},
+    )
+    return {name: count or 0 for name, count in counts.items()}

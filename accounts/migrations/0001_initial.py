@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('phone', models.CharField(max_length=11, unique=True, validators=[django.core.validators.RegexValidator('^1[3-9]\\d{9}$', 'Enter a mainland mobile number of 11 digits.', 'invalid_phone')], verbose_name='mobile phone')),
+                ('phone', models.CharField(max_length=11, unique=True, validators=[django.core.validators.RegexValidator('\\A1[3-9][0-9]{9}\\Z', 'Enter a mainland mobile number of 11 digits.', 'invalid_phone')], verbose_name='mobile phone')),
                 ('kind', models.CharField(choices=[('individual', 'individual'), ('enterprise', 'enterprise')], default='individual', max_length=16, verbose_name='user type')),
                 ('role', models.CharField(choices=[('user', 'user'), ('reviewer', 'reviewer'), ('centre_staff', 'trading-centre staff'), ('admin', 'administrator')], default='user', max_length=16, verbose_name='role')),
                 ('review_regions', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=6), blank=True, default=list, size=None, verbose_name='review regions')),

@@ -24,6 +24,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's GDAL bindings (imported files are read by pyogrio's bundled GDAL, CRSs are parsed by pyproj).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/login/"
 
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -211,8 +212,53 @@ AUTH_PASSWORD_VALIDATORS = [
 GEO_SURROUNDING_RADII_M = env.list("GEO_SURROUNDING_RADII_M", cast=int, default=[500, 1000, 3000])
 GEO_IMPORT_MAX_UPLOAD_BYTES = env.int("GEO_IMPORT_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 
+# ------------------------------------------------------------------------------ Grant registry (pre-announcements)
+# Where a pre-announcement looks up its primary-market grant (一级市场供地): "local" reads the PrimaryGrant table
+# (loaded by `manage.py load_grants`), "http" asks the registry's API at GRANT_REGISTRY_URL with a bearer key.
+GRANT_REGISTRY = env("GRANT_REGISTRY", default="local")
+GRANT_REGISTRY_URL = env("GRANT_REGISTRY_URL", default="")
+GRANT_REGISTRY_KEY = env("GRANT_REGISTRY_KEY", default="")
+GRANT_REGISTRY_TIMEOUT = env.float("GRANT_REGISTRY_TIMEOUT", default=5.0)  # seconds
+# How long the signed answer of a grant lookup may be used to create a pre-announcement (seconds).
+GRANT_LOOKUP_TOKEN_MAX_AGE = env.int("GRANT_LOOKUP_TOKEN_MAX_AGE", default=30 * 60)
+
+# ------------------------------------------------------------------------------ Market uploads and listings
+# Uploads larger than this go to a temporary file instead of memory; raw chunk bodies are streamed to storage.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# A published supply listing expires after this many days (the seed: six months).
+MARKET_LISTING_LIFETIME_DAYS = env.int("MARKET_LISTING_LIFETIME_DAYS", default=183)
+MARKET_PHOTO_MAX_BYTES = env.int("MARKET_PHOTO_MAX_BYTES", default=8 * 1024**2)
+MARKET_PHOTO_MAX_COUNT = env.int("MARKET_PHOTO_MAX_COUNT", default=5)
+MARKET_VIDEO_MAX_BYTES = env.int("MARKET_VIDEO_MAX_BYTES", default=300 * 1024**2)
+MARKET_VIDEO_MAX_COUNT = env.int("MARKET_VIDEO_MAX_COUNT", default=3)
+MARKET_DOCUMENT_MAX_BYTES = env.int("MARKET_DOCUMENT_MAX_BYTES", default=50 * 1024**2)
+MARKET_DOCUMENT_MAX_COUNT = env.int("MARKET_DOCUMENT_MAX_COUNT", default=10)  # per kind of document
+MARKET_UPLOAD_CHUNK_MAX_BYTES = env.int("MARKET_UPLOAD_CHUNK_MAX_BYTES", default=8 * 1024**2)
+
 # ------------------------------------------------------------------------------ health
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
+
+# ------------------------------------------------------------------------------ SMS and captcha
+# SMS_BACKEND "console" only logs the message (development only: the code never reaches a phone); "http" posts it to
+# the SMS provider. Under config.settings.production the default is "http" and the provider's URL and key have no
+# default. SMS_TEMPLATES maps an SMS purpose (register, login, ...) to the provider's template id (default: the
+# purpose), e.g. SMS_TEMPLATES=register=SMS_1001,login=SMS_1002.
+_SMS_PRODUCTION = env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production")
+SMS_BACKEND = env("SMS_BACKEND", default="http" if _SMS_PRODUCTION else "console")
+if _SMS_PRODUCTION and SMS_BACKEND == "http":
+    SMS_PROVIDER_URL = env("SMS_PROVIDER_URL")
+    SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY")
+else:
+    SMS_PROVIDER_URL = env("SMS_PROVIDER_URL", default="")
+    SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="土地二级市场")
+SMS_TEMPLATES = env.dict("SMS_TEMPLATES", default={})
+SMS_PROVIDER_TIMEOUT = env.float("SMS_PROVIDER_TIMEOUT", default=5.0)
+# E-mail (address confirmation links) from EMAIL_URL: consolemail:// (the default outside production),
+# smtp+tls://user:password@host:587, ...; production has no default.
+vars().update(env.email_url("EMAIL_URL") if _SMS_PRODUCTION else env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

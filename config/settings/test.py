@@ -35,3 +35,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "user": "10000/min",
     "login": "10/min",
 }
+
+# ------------------------------------------------------------------------------ SMS and captcha
+# Codes are only logged unless a test takes the `sms_inbox` fixture, which points the "http" backend at a local fake.
+SMS_BACKEND = "console"
+SMS_PROVIDER_URL = ""
+SMS_PROVIDER_KEY = ""
