@@ -11,6 +11,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_market_demo
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 	.venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
