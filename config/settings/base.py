@@ -192,6 +192,20 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "geo.models.Region.Level",
         "AmenityCategoryEnum": "geo.models.Amenity.Category",
+        "UserKindEnum": "accounts.models.User.Kind",
+        "UserRoleEnum": "accounts.models.User.Role",
+        "VerificationStatusEnum": "accounts.models.RealNameVerification.Status",
+        "MessageCategoryEnum": "accounts.models.Message.Category",
+        "ListingStatusEnum": "market.models.SupplyListing.Status",
+        "ListingModeEnum": "market.models.SupplyListing.Mode",
+        "OwnerNatureEnum": "market.models.OwnerNature",
+        "AttachmentKindEnum": "market.models.SupplyAttachment.Kind",
+        "ChangeStatusEnum": "market.models.SupplyChange.Status",
+        "DemandKindEnum": "market.models.Demand.Kind",
+        "DemandStatusEnum": "market.models.Demand.Status",
+        "PreAnnouncementStatusEnum": "market.models.PreAnnouncement.Status",
+        "PolicyCategoryEnum": "market.models.PolicyDocument.Category",
+        "FavouriteTargetEnum": "market.models.Favourite.Target",
     },
 }
 
