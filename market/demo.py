@@ -2,6 +2,7 @@
 quotes, viewings, favourites, messages, demand, grants, a pre-announcement and policies."""
 
 import random
+from typing import Any
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -57,7 +58,7 @@ class DemoReport:
     skipped: bool = False
 
 
-def _user(phone: str, password: str, **fields: object) -> User:
+def _user(phone: str, password: str, **fields: Any) -> User:
     return User.objects.create_user(phone=phone, password=password, **fields)
 
 

@@ -316,6 +316,7 @@ class MySupplyItemOutput(SupplyItemOutput):
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
     created_by = serializers.IntegerField(source="created_by_id")
+    created_by_phone = serializers.CharField(source="created_by.phone", help_text="the account that created it")
 
     class Meta:
         ref_name = "MySupplyItem"

@@ -2,10 +2,39 @@
 
 from django.urls import path
 
-from web import views
+from web import views, views_market
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("geo/imports/", views.geo_import, name="geo-import"),
+    path("login/", views_market.login, name="login"),
+    path("register/", views_market.register, name="register"),
+    path("password/reset/", views_market.password_reset, name="password-reset"),
+    path("supply/", views_market.supply_list, name="supply-list"),
+    path("supply/new/", views_market.supply_form, name="supply-new"),
+    path("supply/<int:listing_id>/", views_market.supply_detail, name="supply-detail"),
+    path("supply/<int:listing_id>/edit/", views_market.supply_form, name="supply-edit"),
+    path("demand/", views_market.demand_list, name="demand-list"),
+    path("demand/new/", views_market.demand_form, name="demand-new"),
+    path("demand/<int:demand_id>/", views_market.demand_detail, name="demand-detail"),
+    path("demand/<int:demand_id>/edit/", views_market.demand_form, name="demand-edit"),
+    path("pre-announcements/", views_market.pre_announcement_list, name="pre-announcement-list"),
+    path("pre-announcements/new/", views_market.pre_announcement_form, name="pre-announcement-new"),
+    path(
+        "pre-announcements/<int:pre_announcement_id>/",
+        views_market.pre_announcement_detail,
+        name="pre-announcement-detail",
+    ),
+    path(
+        "pre-announcements/<int:pre_announcement_id>/edit/",
+        views_market.pre_announcement_form,
+        name="pre-announcement-edit",
+    ),
+    path("compare/", views_market.comparison, name="comparison"),
+    path("statistics/", views_market.statistics, name="statistics"),
+    path("policies/", views_market.policies, name="policies"),
+    path("policies/<int:policy_id>/", views_market.policy_detail, name="policy-detail"),
+    path("me/", views_market.me, name="me"),
+    path("review/", views_market.review, name="review"),
 ]

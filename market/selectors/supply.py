@@ -100,7 +100,7 @@ def supply_my_list(
     *, user: User, group: str | None = None, title: str | None = None, mode: str | None = None
 ) -> QuerySet[SupplyListing]:
     """The listings of the user's principal (我的供给): `unpublished` or `published` group, title contains, mode."""
-    listings = _listings().filter(owner_id=user.principal.pk)
+    listings = _listings().select_related("created_by").filter(owner_id=user.principal.pk)
     if group == "unpublished":
         listings = listings.filter(status__in=UNPUBLISHED)
     elif group == "published":

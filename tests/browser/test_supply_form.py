@@ -1,0 +1,144 @@
+"""Publishing supply through the three-step form (发布地源) in Chromium: land, applicant, attachments, submit."""
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from accounts.models import User
+from accounts.tests.factories import user_create
+from geo.models import Region
+from geo.tests.factories import box, region_create
+from market.models import SupplyAttachment, SupplyListing
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def regions() -> dict[str, Region]:
+    sichuan = region_create(code="510000", name="四川省", boundary=box(102.0, 29.0, 106.0, 32.0))
+    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(103.5, 30.3, 104.5, 31.0))
+    jinjiang = region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.05, 30.55, 104.15, 30.65))
+    return {region.code: region for region in (sichuan, chengdu, jinjiang)}
+
+
+def signed_in_page(browser: Browser, live_server, user: User, tmp_path) -> Iterator[Page]:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def owner_page(browser: Browser, live_server, regions, settings, tmp_path) -> Iterator[Page]:
+    settings.MEDIA_ROOT = tmp_path
+    yield from signed_in_page(browser, live_server, user_create(real_name="王五"), tmp_path)
+
+
+def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: Page, live_server, tmp_path):
+    page = owner_page
+    page.goto(f"{live_server.url}/supply/new/?mode=transfer")
+    form = page.locator("#supply-form")
+
+    # Step 1: land (土地基本信息)
+    form.locator("input[name=land_nature][value=state_owned]").check()
+    expect(form.locator("select[data-level=province] option[value='510000']")).to_be_attached()
+    form.locator("select[data-level=province]").select_option("510000")
+    expect(form.locator("select[data-level=city] option[value='510100']")).to_be_attached()
+    form.locator("select[data-level=city]").select_option("510100")
+    expect(form.locator("select[data-level=county] option[value='510104']")).to_be_attached()
+    form.locator("select[data-level=county]").select_option("510104")
+    form.locator("input[name=use_right_type][value=granted]").check()
+    form.locator("input[name=land_type][value=enterprise]").check()
+    form.locator("select[data-level=major]").select_option("05")
+    form.locator("select[data-level=minor]").select_option("0501")
+    form.locator("input[name=area_m2]").fill("5000")
+    form.locator("input[name=right_end_date]").fill(f"{timezone.localdate().year + 30}-06-30")
+    form.locator("input[name=address]").fill("成都市锦江区东大街100号")
+    form.locator("input[name=lon]").fill("104.1")
+    form.locator("input[name=lat]").fill("30.6")
+    form.locator("input[name=price_wan]").fill("1200")
+    form.locator("input[name=certificate_type][value=real_estate]").check()
+    form.locator("input[name=certificate_number]").fill("川(2020)成都市不动产权第0012345号")
+    form.locator("input[name=registration_authority]").fill("成都市不动产登记中心")
+    form.locator("input[name=with_buildings][value=false]").check()
+    form.locator("input[name=investment_over_25][value=true]").check()
+    form.locator("input[name=institution]").fill("成都市锦江区自然资源局")
+    expect(page.locator("#title-preview")).to_have_text("四川省成都市锦江区5000平米商服用地转让")
+    form.locator("[data-action=next]").click()
+
+    # Step 2: applicant (申请人基本信息)
+    expect(form.locator("section[data-step='2']")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/supply/\d+/edit/$"))  # the draft is saved on the way
+    form.locator("input[name=owner_nature][value=individual]").check()
+    form.locator("input[name=owner_name]").fill("王五")
+    form.locator("input[name=owner_id_type]").fill("居民身份证")
+    form.locator("input[name=owner_id_number]").fill("11010519491231002X")
+    form.locator("input[name=owner_address]").fill("成都市锦江区东大街1号")
+    form.locator("input[name=owner_phone]").fill("13912345678")
+    form.locator("input[name=agent_name]").fill("李四")
+    form.locator("input[name=agent_phone]").fill("13800138000")
+    form.locator("[data-action=next]").click()
+
+    # Step 3: attachments (附件清单): the four required documents and a photo
+    expect(form.locator("section[data-step='3']")).to_be_visible()
+    for kind in SupplyAttachment.REQUIRED_KINDS:
+        form.locator(f"input[type=file][data-kind={kind}]").set_input_files(
+            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
+        expect(form.locator(f"tr[data-kind={kind}] .files")).to_contain_text(f"{kind}.pdf")
+    page.screenshot(path=str(ARTIFACTS / "supply_form_attachments.png"), full_page=True)
+    form.locator("[data-action=submit]").click()
+    expect(form.locator(".notice")).to_be_visible()
+    page.wait_for_url(f"{live_server.url}/me/?section=supply")
+
+    listing = SupplyListing.objects.get()
+    assert listing.status == SupplyListing.Status.IN_REVIEW
+    assert listing.title == "四川省成都市锦江区5000平米商服用地转让"
+    assert listing.region_id == "510104"
+    assert listing.area_m2 == Decimal("5000.00")
+    assert listing.price_wan == Decimal("1200.0000")
+    assert listing.owner_name == "王五"
+    assert listing.location is not None
+    assert listing.location.coords == (104.1, 30.6)
+    assert sorted(listing.attachments.values_list("kind", flat=True)) == sorted(SupplyAttachment.REQUIRED_KINDS)
+
+
+def test_submitting_without_the_required_fields_shows_each_missing_field(owner_page: Page, live_server):
+    page = owner_page
+    page.goto(f"{live_server.url}/supply/new/?mode=lease")
+    form = page.locator("#supply-form")
+    form.locator("input[name=address]").fill("<script>alert(1)</script>")
+    form.locator("[data-action=next]").click()
+    expect(form.locator("section[data-step='2']")).to_be_visible()
+    form.locator("[data-action=next]").click()
+    expect(form.locator("section[data-step='3']")).to_be_visible()
+    form.locator("[data-action=submit]").click()
+
+    expect(form.locator(".form-error")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "supply_form_missing.png"), full_page=True)
+    # The error sends the owner back to the first step holding a field in error, marked at the field.
+    expect(form.locator("section[data-step='1']")).to_be_visible()
+    expect(form.locator("input[name=area_m2][aria-invalid]")).to_be_attached()
+    listing = SupplyListing.objects.get()
+    assert listing.status == SupplyListing.Status.DRAFT
+    assert listing.mode == SupplyListing.Mode.LEASE
+    assert listing.address == "<script>alert(1)</script>"  # stored as typed

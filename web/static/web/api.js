@@ -1,0 +1,107 @@
+// The pages' client of the JSON API: requests with the session's CSRF token, the API's structured errors shown
+// next to the fields they name, and small helpers to build DOM from data (text only, never HTML from data).
+(function () {
+  "use strict";
+
+  function cookie(name) {
+    const match = document.cookie.split("; ").find((row) => row.startsWith(name + "="));
+    return match ? decodeURIComponent(match.split("=")[1]) : "";
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      const error = (body && body.error) || { code: "http_" + status, message: String(status), fields: {} };
+      super(error.message);
+      this.status = status;
+      this.code = error.code;
+      this.fields = error.fields || {};
+    }
+  }
+
+  async function request(method, url, body) {
+    const headers = { Accept: "application/json", "X-CSRFToken": cookie("csrftoken") };
+    let payload = body;
+    if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
+    const text = await response.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+    if (!response.ok) { throw new ApiError(response.status, data); }
+    return data;
+  }
+
+  // The form's named inputs as an object: empty inputs left out (with keepEmpty: "" for text and hidden ones, null for numbers
+  // and dates), checkboxes as booleans,
+  // radio groups as their checked value, inputs with data-list="," split into arrays.
+  function values(form, keepEmpty) {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name || el.disabled || el.type === "file" || el.type === "submit") { continue; }
+      if (el.type === "radio") { if (el.checked) { out[el.name] = el.value === "true" ? true : el.value === "false" ? false : el.value; } continue; }
+      if (el.type === "checkbox") { out[el.name] = el.checked; continue; }
+      const value = el.value.trim();
+      if (value === "") {
+        if (keepEmpty) {
+          const typed = el.type === "date" || el.type === "datetime-local" || el.type === "number" || ["decimal", "numeric"].includes(el.inputMode);
+          out[el.name] = typed || el.dataset.list ? null : "";
+        }
+        continue;
+      }
+      out[el.name] = el.dataset.list ? value.split(el.dataset.list).map((v) => v.trim()).filter(Boolean) : value;
+    }
+    return out;
+  }
+
+  function clearErrors(root) {
+    root.querySelectorAll(".field-error").forEach((el) => el.remove());
+    root.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+    root.querySelectorAll(".form-error").forEach((el) => { el.textContent = ""; el.hidden = true; });
+  }
+
+  // Marks each field the error names (dotted paths: the first part is the input's name) and fills .form-error.
+  function showError(root, error) {
+    clearErrors(root);
+    const summary = root.querySelector(".form-error");
+    const unplaced = [];
+    for (const [path, problems] of Object.entries(error.fields || {})) {
+      const name = path.split(".")[0];
+      const input = root.querySelector(`[name="${CSS.escape(name)}"]`);
+      const text = problems.map((p) => p.message).join(" ");
+      if (!input) { unplaced.push(`${path}: ${text}`); continue; }
+      input.setAttribute("aria-invalid", "true");
+      const note = document.createElement("span");
+      note.className = "field-error";
+      note.dataset.code = problems.map((p) => p.code).join(" ");
+      note.textContent = text;
+      (input.closest("label") || input).after(note);
+    }
+    if (summary) {
+      summary.hidden = false;
+      summary.dataset.code = error.code || "";
+      summary.textContent = [error.message, ...unplaced].join(" ");
+    }
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) { continue; }
+      if (key === "dataset") { Object.assign(node.dataset, value); } else if (key.startsWith("on")) { node.addEventListener(key.slice(2), value); } else { node.setAttribute(key, value === true ? "" : value); }
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) { continue; }
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  const shanghai = new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  });
+  function time(iso) { return iso ? shanghai.format(new Date(iso)).replace(/\//g, "-") : "—"; }
+
+  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError };
+})();
