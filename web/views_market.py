@@ -99,7 +99,7 @@ def demand_form(request: HttpRequest, demand_id: int | None = None) -> HttpRespo
 
 
 def pre_announcement_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/market/pre_announcement_list.html")
+    return render(request, "web/market/pre_announcement_list.html", {"land_uses": land_use_table()})
 
 
 def pre_announcement_detail(request: HttpRequest, pre_announcement_id: int) -> HttpResponse:
