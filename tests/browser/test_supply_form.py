@@ -53,8 +53,8 @@ def owner_page(browser: Browser, live_server, regions, settings, tmp_path) -> It
     yield from signed_in_page(browser, live_server, user_create(real_name="王五"), tmp_path)
 
 
-def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: Page, live_server, tmp_path):
-    page = owner_page
+def publish_through_the_form(page: Page, live_server) -> None:
+    """Fill the three steps as a verified owner would and submit for review (used by the acceptance test too)."""
     page.goto(f"{live_server.url}/supply/new/?mode=transfer")
     form = page.locator("#supply-form")
 
@@ -109,6 +109,10 @@ def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: P
     form.locator("[data-action=submit]").click()
     expect(form.locator(".notice")).to_be_visible()
     page.wait_for_url(f"{live_server.url}/me/?section=supply")
+
+
+def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: Page, live_server):
+    publish_through_the_form(owner_page, live_server)
 
     listing = SupplyListing.objects.get()
     assert listing.status == SupplyListing.Status.IN_REVIEW
