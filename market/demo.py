@@ -2,10 +2,10 @@
 quotes, viewings, favourites, messages, demand, grants, a pre-announcement and policies."""
 
 import random
-from typing import Any
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from geo.models import SRID
 
@@ -54,9 +55,9 @@ class SupplyListing(models.Model):
     Published is the initial review passed (tag 属地未认证); certified is the final review passed (tag 属地认证).
     """
 
-    class Mode(models.TextChoices):
-        TRANSFER = "transfer", _("transfer")
-        LEASE = "lease", _("lease")
+    class Mode(models.TextChoices):  # 流转方式: 转让 / 出租 (not the use-right type 租赁)
+        TRANSFER = "transfer", pgettext_lazy("transfer mode", "transfer")
+        LEASE = "lease", pgettext_lazy("transfer mode", "lease")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -110,6 +111,7 @@ class SupplyListing(models.Model):
         models.CharField(max_length=28), verbose_name=_("real-estate unit numbers"), default=list, blank=True
     )
     with_buildings = models.BooleanField(_("with buildings and fixtures"), null=True, blank=True)
+    # xgettext:no-python-format
     investment_over_25 = models.BooleanField(_("25% of the investment completed"), null=True, blank=True)
     building_area_m2 = models.DecimalField(_("building area (m²)"), **AREA, null=True, blank=True)
     building_structure = models.CharField(_("building structure"), max_length=64, blank=True)
@@ -171,6 +173,7 @@ class SupplyAttachment(models.Model):
         IDENTITY_PROOF = "identity_proof", _("transferor's identity documents")
         CONTRACT = "contract", _("grant or transfer contract")
         TITLE_CERTIFICATE = "title_certificate", _("real-estate title certificate")
+        # xgettext:no-python-format
         INVESTMENT_STATEMENT = "investment_statement", _("statement on 25% of the investment")
         POWER_OF_ATTORNEY = "power_of_attorney", _("power of attorney")
         AGENT_IDENTITY = "agent_identity", _("agent's identity documents")

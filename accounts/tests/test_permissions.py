@@ -47,7 +47,7 @@ def test_an_unverified_user_is_told_to_complete_real_name_verification():
 
     assert response.status_code == 403
     assert response.data["error"]["code"] == "verification_required"
-    assert "real-name verification" in response.data["error"]["message"]
+    assert "实名认证" in response.data["error"]["message"]  # the default language is Chinese
 
 
 def test_a_sub_account_is_verified_through_its_enterprise():

@@ -255,23 +255,18 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
 
 # ------------------------------------------------------------------------------ SMS and captcha
 # SMS_BACKEND "console" only logs the message (development only: the code never reaches a phone); "http" posts it to
-# the SMS provider. Under config.settings.production the default is "http" and the provider's URL and key have no
-# default. SMS_TEMPLATES maps an SMS purpose (register, login, ...) to the provider's template id (default: the
-# purpose), e.g. SMS_TEMPLATES=register=SMS_1001,login=SMS_1002.
-_SMS_PRODUCTION = env.str("DJANGO_SETTINGS_MODULE", default="").endswith(".production")
-SMS_BACKEND = env("SMS_BACKEND", default="http" if _SMS_PRODUCTION else "console")
-if _SMS_PRODUCTION and SMS_BACKEND == "http":
-    SMS_PROVIDER_URL = env("SMS_PROVIDER_URL")
-    SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY")
-else:
-    SMS_PROVIDER_URL = env("SMS_PROVIDER_URL", default="")
-    SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY", default="")
+# the SMS provider (production's default, where the provider's URL and key have no default). SMS_TEMPLATES maps an
+# SMS purpose (register, login, ...) to the provider's template id (default: the purpose), e.g.
+# SMS_TEMPLATES=register=SMS_1001,login=SMS_1002.
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+SMS_PROVIDER_URL = env("SMS_PROVIDER_URL", default="")
+SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY", default="")
 SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="土地二级市场")
 SMS_TEMPLATES = env.dict("SMS_TEMPLATES", default={})
 SMS_PROVIDER_TIMEOUT = env.float("SMS_PROVIDER_TIMEOUT", default=5.0)
-# E-mail (address confirmation links) from EMAIL_URL: consolemail:// (the default outside production),
-# smtp+tls://user:password@host:587, ...; production has no default.
-vars().update(env.email_url("EMAIL_URL") if _SMS_PRODUCTION else env.email_url("EMAIL_URL", default="consolemail://"))
+# E-mail (address confirmation links) from EMAIL_URL: consolemail:// here, smtp+tls://user:password@host:587 ...;
+# production has no default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 # ------------------------------------------------------------------------------ logging

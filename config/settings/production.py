@@ -8,6 +8,13 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# SMS codes go to the provider and mail to a real server; neither has a default.
+SMS_BACKEND = env("SMS_BACKEND", default="http")
+if SMS_BACKEND == "http":
+    SMS_PROVIDER_URL = env("SMS_PROVIDER_URL")
+    SMS_PROVIDER_KEY = env("SMS_PROVIDER_KEY")
+vars().update(env.email_url("EMAIL_URL"))
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

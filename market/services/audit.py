@@ -5,8 +5,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services.messages import message_send
 from core.errors import Conflict
-from market.models import ReviewEvent
+from market.models import Demand, PreAnnouncement, ReviewEvent, SupplyListing
 from market.transitions import allowed
+
+# The subjects and states as people read them, for the refusal's message (the codes stay in the error's code).
+SUBJECTS = {
+    "supply listing": SupplyListing._meta.verbose_name,
+    "demand": Demand._meta.verbose_name,
+    "pre-announcement": PreAnnouncement._meta.verbose_name,
+}
+STATES = {**dict(PreAnnouncement.Status.choices), **dict(Demand.Status.choices), **dict(SupplyListing.Status.choices)}
 
 
 class TransitionNotAllowed(Conflict):
@@ -17,8 +25,10 @@ def check_transition(table: dict[str, frozenset[str]], *, current: str, target: 
     """Refuse a move the state machine does not allow (409, nothing changed)."""
     if not allowed(table, current, target):
         raise TransitionNotAllowed(
-            _("A {subject} in state {current} cannot become {target}.").format(
-                subject=label, current=current, target=target
+            _("A {subject} that is {current} cannot become {target}.").format(
+                subject=SUBJECTS.get(label, label),
+                current=STATES.get(current, current),
+                target=STATES.get(target, target),
             )
         )
 

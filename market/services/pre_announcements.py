@@ -41,6 +41,7 @@ class NotIdleLand(Conflict):
     default_code = "not_idle_land"
 
     def __init__(self) -> None:
+        # xgettext:no-python-format
         super().__init__(_("Only idle land, with less than 25% of the investment completed, may be pre-announced."))
 
 

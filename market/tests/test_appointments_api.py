@@ -426,7 +426,7 @@ def test_a_booking_is_cancelled_before_its_time(client: Client, listing, seeker)
     _booked(client, listing, user_create(real_name="李四光"))
     client.force_login(seeker)
 
-    response = client.post(f"/api/market/appointments/{booked}/cancel/")
+    response = client.post(f"/api/market/appointments/{booked}/cancel/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 204
     assert not ViewingAppointment.objects.filter(pk=booked).exists()
