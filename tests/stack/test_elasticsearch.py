@@ -50,3 +50,17 @@ def test_a_document_indexed_in_elasticsearch_is_found_by_words_and_by_distance(n
     assert [hit.meta.id for hit in by_number] == ["1"]
     assert [hit.meta.id for hit in near_chengdu.execute()] == ["1"]
     assert notice_index.search().count() == 2
+
+
+def test_our_chinese_analysis_plugin_is_installed_in_the_server():
+    """search/analysis-plugin, built with Maven and installed by scripts/stack: width folding, bigrams, smartcn."""
+    client = elasticsearch_client()
+    text = "成都高新区５０００平米"
+
+    def tokens(**analysis: object) -> list[str]:
+        return [token["token"] for token in client.indices.analyze(text=text, **analysis)["tokens"]]  # type: ignore[arg-type]
+
+    assert tokens(tokenizer="standard", filter=["land_cjk_width", "land_cjk_bigram"]) == [
+        "成", "成都", "都", "都高", "高", "高新", "新", "新区", "区", "5000", "平", "平米", "米",
+    ]  # fmt: skip
+    assert tokens(tokenizer="land_smartcn", filter=["land_cjk_width"])[:2] == ["成都", "高"]
