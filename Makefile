@@ -4,7 +4,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PY := .venv/bin/python
 
-.PHONY: run test setup stack stop status lint migrate bench
+.PHONY: run test setup stack stop status lint migrate bench bench-search
 
 run: setup
 	scripts/stack up
@@ -12,6 +12,7 @@ run: setup
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_market_demo
+	$(PY) manage.py search_reindex --no-progress
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 	.venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
@@ -41,7 +42,12 @@ migrate:
 	$(PY) manage.py migrate --noinput
 
 # Benchmarks (not part of `make test`): parcel import vs ogr2ogr, and bbox + filter queries; JSON in bench/results/.
+LISTINGS ?= 1000000
 PARCELS ?= 1000000
 bench: setup
 	scripts/stack up
 	$(PY) bench/run.py --parcels $(PARCELS)
+
+bench-search: setup
+	scripts/stack up
+	$(PY) bench/search_bench.py --listings $(LISTINGS)

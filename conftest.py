@@ -46,6 +46,7 @@ def celery_worker() -> Iterator[object]:
     from config.celery import app
 
     app.loader.import_module("celery.contrib.testing.tasks")  # registers celery.ping for the start-up check
+    app.control.purge()  # tasks other tests queued (e.g. search indexing after their writes) are not this test's
     with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as worker:
         yield worker
 

@@ -11,6 +11,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("market/", include("market.urls")),
     path("geo/imports/", include("geo.import_urls")),
     path("geo/", include("geo.urls")),
+    path("search/", include("search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -14,8 +14,9 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from core import health
-        from search import backends
+        from search import backends, signals
 
         health.register("search")(backends.search_health)
+        signals.connect()
         if not settings.ELASTICSEARCH_URL:
             logger.warning("DEGRADED: ELASTICSEARCH_URL is empty; search answers from the database backend.")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import views, views_market
+from web import views, views_market, views_search
 
 app_name = "web"
 urlpatterns = [
@@ -37,4 +37,5 @@ urlpatterns = [
     path("policies/<int:policy_id>/", views_market.policy_detail, name="policy-detail"),
     path("me/", views_market.me, name="me"),
     path("review/", views_market.review, name="review"),
+    path("search/", views_search.search, name="search"),
 ]

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from core.errors import error_body
 from geo.models import ImportJob
 from geo.selectors_imports import import_jobs_recent
+from web.views_search import home_search_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", home_search_context())
 
 
 @staff_member_required

@@ -154,6 +154,14 @@ ELASTICSEARCH_DSL_AUTOSYNC = False  # indexing follows writes through Celery, ne
 ELASTICSEARCH_DSL_AUTO_REFRESH = False
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="land")
 
+# Search indexing: every committed write of a listing leaves an IndexChange row (search/signals.py); this task indexes
+# them (and, when Elasticsearch was away, catches up), the sweep re-indexes heat changed through QuerySet.update().
+ELASTICSEARCH_TIMEOUT = ELASTICSEARCH_DSL["default"]["request_timeout"]  # seconds, for every search request
+SEARCH_HIGHLIGHT_PRE_TAG = env("SEARCH_HIGHLIGHT_PRE_TAG", default="<em>")
+SEARCH_HIGHLIGHT_POST_TAG = env("SEARCH_HIGHLIGHT_POST_TAG", default="</em>")
+CELERY_BEAT_SCHEDULE["search-index-changes"] = {"task": "search.tasks.index_changes", "schedule": 60}
+CELERY_BEAT_SCHEDULE["search-heat-sweep"] = {"task": "search.tasks.heat_sweep", "schedule": 60 * 60}
+
 # ------------------------------------------------------------------------------ API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -198,9 +206,7 @@ SPECTACULAR_SETTINGS = {
         "MessageCategoryEnum": "accounts.models.Message.Category",
         "ListingStatusEnum": "market.models.SupplyListing.Status",
         "ListingModeEnum": "market.models.SupplyListing.Mode",
-        "OwnerNatureEnum": "market.models.OwnerNature",
         "AttachmentKindEnum": "market.models.SupplyAttachment.Kind",
-        "ChangeStatusEnum": "market.models.SupplyChange.Status",
         "DemandKindEnum": "market.models.Demand.Kind",
         "DemandStatusEnum": "market.models.Demand.Status",
         "PreAnnouncementStatusEnum": "market.models.PreAnnouncement.Status",

@@ -1,11 +1,12 @@
 """Fixtures for browser tests: Debian's Chromium driven by Playwright, never a downloaded browser."""
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accounts.models import User
@@ -19,6 +20,16 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def private_cache() -> Iterator[None]:
+    """Each browser test gets the real Redis cache under its own key prefix: the rate limits, captchas and SMS
+    counters of earlier tests (the same client address, 127.0.0.1) do not carry over."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"browser-{uuid.uuid4().hex}"
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(scope="session")

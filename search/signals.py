@@ -1,0 +1,63 @@
+"""Every committed write of a listing reaches the index: receivers write an IndexChange row in the writer's
+transaction (a cheap insert, no Elasticsearch call in the request path) and run the indexing task on commit.
+
+Covered: saves and deletes of supply listings and demands (every service path: create, edit, review, delist, expire,
+delete); quotes, viewing appointments and favourites, whose services change the heat counters with
+QuerySet.update(), which sends no signal; parcels saved through the ORM (a listing without coordinates is placed at
+its parcel's centroid). Not covered, caught elsewhere: view counts (QuerySet.update() only; the hourly heat sweep
+re-indexes listings whose heat differs), parcels upserted by the importer's COPY and region renames (run
+`manage.py search_reindex`).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from geo.models import Parcel
+from market.models import Demand, Favourite, IntentionQuote, SupplyListing, ViewingAppointment
+from search.indexing import changes_record
+
+
+def _record(kind: str, ids: list[int]) -> None:
+    if settings.ELASTICSEARCH_URL:  # without Elasticsearch the database answers searches; a reindex starts it over
+        changes_record(kind, ids)
+
+
+def supply_changed(sender: Any, instance: SupplyListing, **kwargs: Any) -> None:
+    _record("supply", [instance.pk])
+
+
+def demand_changed(sender: Any, instance: Demand, **kwargs: Any) -> None:
+    _record("demand", [instance.pk])
+
+
+def listing_interaction_changed(sender: Any, instance: IntentionQuote | ViewingAppointment, **kwargs: Any) -> None:
+    _record("supply", [instance.listing_id])
+
+
+def favourite_changed(sender: Any, instance: Favourite, **kwargs: Any) -> None:
+    if instance.target in ("supply", "demand"):
+        _record(instance.target, [instance.target_id])
+
+
+def parcel_changed(sender: Any, instance: Parcel, created: bool = False, **kwargs: Any) -> None:
+    if created:
+        return
+    ids = list(
+        SupplyListing.objects.filter(
+            parcel_id=instance.pk, location__isnull=True, status__in=SupplyListing.PUBLIC_STATUSES
+        ).values_list("pk", flat=True)
+    )
+    _record("supply", ids)
+
+
+def connect() -> None:
+    """Called once from SearchConfig.ready()."""
+    for signal in (post_save, post_delete):
+        signal.connect(supply_changed, sender=SupplyListing, dispatch_uid="search.supply_changed")
+        signal.connect(demand_changed, sender=Demand, dispatch_uid="search.demand_changed")
+        signal.connect(favourite_changed, sender=Favourite, dispatch_uid="search.favourite_changed")
+        for model in (IntentionQuote, ViewingAppointment):
+            signal.connect(listing_interaction_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
+    post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
