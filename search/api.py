@@ -15,14 +15,13 @@ from geo.serializers import ErrorOutput
 from geo.services_listing import region_full_name
 from search.engines import listing_search
 from search.query import Kind, ListingQuery, SearchPage, keyword_terms
+from search.results import demand_result, supply_result
 from search.selectors import listing_rows, listing_titles, region_names, region_suggestions
 from search.serializers import (
     AutocompleteInput,
     AutocompleteOutput,
-    DemandResultOutput,
     DemandSearchOutput,
     ListingQueryInput,
-    SupplyResultOutput,
     SupplySearchOutput,
     cursor_dump,
     facets_output,
@@ -62,7 +61,7 @@ class ListingSearchApi(APIView):
             message = _("There are only %(pages)d pages of results.") % {"pages": last}
             raise InvalidInput(message, fields={"page": [{"code": "beyond_end", "message": message}]})
         rows = listing_rows(kind=self.kind, ids=page.ids)
-        output = SupplyResultOutput if self.kind == "supply" else DemandResultOutput
+        result = supply_result if self.kind == "supply" else demand_result
         names = region_names(codes=[code for code, _count in page.facets.get("region", [])])
         body: dict[str, Any] = {
             "count": page.total,
@@ -70,7 +69,7 @@ class ListingSearchApi(APIView):
             "page_size": query.page_size,
             "next": _next_link(request, query, page, before + len(page.ids)),
             "backend": page.backend,
-            "results": output(rows, many=True, context={"page": page}).data,
+            "results": [result(row, page) for row in rows],  # type: ignore[arg-type]
             "facets": facets_output(page, kind=self.kind, region_names=names),
         }
         return Response(body)

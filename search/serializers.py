@@ -84,20 +84,18 @@ def safe_fragment(fragment: str, *, private: Sequence[str] = (), cut: bool = Fal
     Any text in `private` (searched but not public) is replaced by "…"; with `cut` (a fragment cut out of a longer
     text) so is a piece of it at either end. None when nothing else is left.
     """
-    pre, post = settings.SEARCH_HIGHLIGHT_PRE_TAG, settings.SEARCH_HIGHLIGHT_POST_TAG
-    chars: list[str] = []
-    marked: list[bool] = []
-    inside, i = False, 0
-    while i < len(fragment):
-        if pre and fragment.startswith(pre, i):
-            inside, i = True, i + len(pre)
-        elif post and fragment.startswith(post, i):
-            inside, i = False, i + len(post)
-        else:
-            chars.append(fragment[i])
-            marked.append(inside)
-            i += 1
-    hidden = _private_spans("".join(chars), [text for text in private if text], cut=cut)
+    runs = _marked_runs(fragment, settings.SEARCH_HIGHLIGHT_PRE_TAG, settings.SEARCH_HIGHLIGHT_POST_TAG)
+    private = [text for text in private if text]
+    plain = "".join(text for text, _inside in runs)
+    hidden = _private_spans(plain, private, cut=cut) if private else []
+    if not any(hidden):  # the common case: escape each run, mark the matches
+        if plain.isspace() or not plain:
+            return None
+        return "".join(
+            f"<em>{escape(text, quote=True)}</em>" if inside else escape(text, quote=True) for text, inside in runs
+        )
+    chars = list(plain)
+    marked = [inside for text, inside in runs for _char in text]
     if all(hidden[n] or chars[n].isspace() for n in range(len(chars))):
         return None
     html: list[str] = []
@@ -110,6 +108,24 @@ def safe_fragment(fragment: str, *, private: Sequence[str] = (), cut: bool = Fal
         html.append(f"<em>{text}</em>" if marked[n] and not hidden[n] else text)
         n = end
     return "".join(html)
+
+
+def _marked_runs(fragment: str, pre: str, post: str) -> list[tuple[str, bool]]:
+    """The fragment's text in runs, each inside the engine's marks or not, adjacent runs of one kind merged."""
+    runs: list[tuple[str, bool]] = []
+    inside = False
+    tags = "|".join(re.escape(tag) for tag in (pre, post) if tag)
+    for part in re.split(f"({tags})", fragment) if tags else [fragment]:
+        if part == pre and pre:
+            inside = True
+        elif part == post and post:
+            inside = False
+        elif part:
+            if runs and runs[-1][1] == inside:
+                runs[-1] = (runs[-1][0] + part, inside)
+            else:
+                runs.append((part, inside))
+    return runs
 
 
 def _private_spans(plain: str, private: Sequence[str], *, cut: bool, least: int = 2) -> list[bool]:
@@ -476,7 +492,8 @@ class ResultOutput(serializers.Serializer):
 
     @extend_schema_field(RegionRefOutput(many=True))
     def get_regions(self, listing: SupplyListing | Demand) -> Any:
-        return RegionRefOutput(_regions(listing.region), many=True).data
+        # Plain dicts: a nested serializer per result costs its fields' construction every time (the hot path).
+        return [{"code": region.code, "name": region.name} for region in _regions(listing.region)]
 
     def get_region_name(self, listing: SupplyListing | Demand) -> str:
         return region_full_name(listing.region)
@@ -595,8 +612,11 @@ class DemandResultOutput(ResultOutput):
         return text if len(text) <= 120 else text[:119] + "…"
 
 
+_DATETIME = serializers.DateTimeField()  # one field for every result: building a field is the costly part
+
+
 def _datetime(value: datetime | None) -> str | None:
-    return serializers.DateTimeField().to_representation(value) if value is not None else None
+    return _DATETIME.to_representation(value) if value is not None else None
 
 
 def _band(key: str, low: Decimal | None, high: Decimal | None) -> tuple[str, dict[str, str]]:
