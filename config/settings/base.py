@@ -153,6 +153,7 @@ ELASTICSEARCH_DSL = {
 ELASTICSEARCH_DSL_AUTOSYNC = False  # indexing follows writes through Celery, never in the request path
 ELASTICSEARCH_DSL_AUTO_REFRESH = False
 SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="land")
+SEARCH_INDEXING = env.bool("SEARCH_INDEXING", default=True)  # writes queue index changes (the outbox)
 
 # Search indexing: every committed write of a listing leaves an IndexChange row (search/signals.py); this task indexes
 # them (and, when Elasticsearch was away, catches up), the sweep re-indexes heat changed through QuerySet.update().

@@ -41,3 +41,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 SMS_BACKEND = "console"
 SMS_PROVIDER_URL = ""
 SMS_PROVIDER_KEY = ""
+
+# Writes queue no index changes except in search's own tests (search/tests/conftest.py turns it on): other apps'
+# tests would otherwise leave indexing tasks for whichever test next runs a Celery worker.
+SEARCH_INDEXING = False

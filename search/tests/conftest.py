@@ -22,6 +22,12 @@ from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 
 
+@pytest.fixture(autouse=True)
+def search_indexing(settings: Any) -> None:
+    """Writes queue index changes in search's tests (off elsewhere in the test run, see config/settings/test.py)."""
+    settings.SEARCH_INDEXING = True
+
+
 @pytest.fixture
 def regions() -> dict[str, Region]:
     """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, plus 绵阳市 510700 → 涪城区 510703, by code.

@@ -1,5 +1,6 @@
 """Fixtures for browser tests: Debian's Chromium driven by Playwright, never a downloaded browser."""
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from accounts.models import User
 
@@ -20,6 +22,15 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts"
+
+
+def close_settled(context: BrowserContext) -> None:
+    """Close a browser context once its pages have no request in flight: a request the live server is still
+    answering would hold table locks while the test's database is flushed (a deadlock)."""
+    for open_page in context.pages:
+        with contextlib.suppress(PlaywrightError):  # a page that never settles is closed all the same
+            open_page.wait_for_load_state("networkidle", timeout=5000)
+    context.close()
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +56,7 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     yield page
-    context.close()
+    close_settled(context)
 
 
 @pytest.fixture
@@ -65,4 +76,4 @@ def staff_page(browser: Browser, live_server) -> Iterator[Page]:
     )
     page = context.new_page()
     yield page
-    context.close()
+    close_settled(context)

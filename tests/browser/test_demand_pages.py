@@ -23,7 +23,7 @@ from geo.models import Region
 from geo.tests.factories import box, region_create
 from market.models import Demand, Favourite, PolicyDocument, PreAnnouncement, PrimaryGrant, SupplyListing
 from market.tests.factories import supply_create
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 from tests.fakes.sms_provider import FakeSmsProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,7 +65,7 @@ def pages(browser: Browser) -> Iterator[list[Page]]:
     opened: list[Page] = []
     yield opened
     for page in opened:
-        page.context.close()
+        close_settled(page.context)
 
 
 def shot(page: Page, name: str) -> None:

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import Message, User
 from accounts.tests.factories import reviewer_create, user_create
 from market.models import ComparisonItem, Favourite, IntentionQuote, ReviewEvent, SupplyListing, ViewingAppointment
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 from tests.browser.test_supply_form import publish_through_the_form, regions  # noqa: F401 (the region fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def open_as(browser: Browser, live_server, settings, tmp_path) -> Iterator[Calla
 
     yield open_page
     for context in contexts:
-        context.close()
+        close_settled(context)
 
 
 def test_publish_review_and_trade_interest_end_to_end(open_as, live_server, regions):  # noqa: F811

@@ -19,7 +19,7 @@ from geo.models import Region
 from geo.tests.factories import box, region_create
 from market.models import Demand, Favourite, IntentionQuote, PreAnnouncement, SupplyListing, ViewingAppointment
 from market.tests.factories import supply_create
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
 
     yield open_page
     for context in contexts:
-        context.close()
+        close_settled(context)
 
 
 def screenshot(page: Page, name: str) -> None:

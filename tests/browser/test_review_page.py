@@ -20,7 +20,7 @@ from geo.tests.factories import box, region_create
 from market.models import PolicyDocument, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
 from market.services.supply import supply_change_request
 from market.tests.factories import supply_create
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -75,7 +75,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
 
     yield open_page
     for context in contexts:
-        context.close()
+        close_settled(context)
 
 
 def in_review(owner: User, region: Region, **fields) -> SupplyListing:

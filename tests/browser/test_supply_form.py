@@ -15,7 +15,7 @@ from accounts.tests.factories import user_create
 from geo.models import Region
 from geo.tests.factories import box, region_create
 from market.models import SupplyAttachment, SupplyListing
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +44,7 @@ def signed_in_page(browser: Browser, live_server, user: User, tmp_path) -> Itera
         ]
     )
     yield context.new_page()
-    context.close()
+    close_settled(context)
 
 
 @pytest.fixture

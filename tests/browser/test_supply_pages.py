@@ -19,7 +19,7 @@ from geo.models import Region
 from geo.tests.factories import region_create
 from market.models import ComparisonItem, Favourite, IntentionQuote, SupplyListing, ViewingAppointment
 from market.tests.factories import supply_create
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -73,7 +73,7 @@ def sign_in(browser: Browser, live_server) -> Iterator[SignIn]:
 
     yield open_page
     for context in contexts:
-        context.close()
+        close_settled(context)
 
 
 def _shot(page: Page, name: str) -> None:
