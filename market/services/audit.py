@@ -1,5 +1,8 @@
 """The trail every state change of a listing writes: a ReviewEvent, and a message to the owner."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -31,6 +34,41 @@ def check_transition(table: dict[str, frozenset[str]], *, current: str, target: 
                 target=STATES.get(target, target),
             )
         )
+
+
+def move(
+    subject_object: Any,
+    *,
+    table: dict[str, frozenset[str]],
+    subject: str,
+    label: str,
+    target: str,
+    action: str,
+    actor: User | None,
+    title: str,
+    link: str = "",
+    reason: str = "",
+    also: Iterable[str] = (),
+) -> Any:
+    """One state change of a locked row: check it against the state table, save the status (and the fields in
+    `also`, set by the caller), write the audit row and tell the owner."""
+    check_transition(table, current=subject_object.status, target=target, label=label)
+    previous = subject_object.status
+    subject_object.status = target
+    subject_object.save(update_fields=["status", *also, "updated_at"])
+    record_transition(
+        subject=subject,
+        subject_id=subject_object.pk,
+        action=action,
+        from_status=previous,
+        to_status=target,
+        actor=actor,
+        owner=subject_object.owner,
+        title=title,
+        link=link,
+        reason=reason,
+    )
+    return subject_object
 
 
 def record_transition(

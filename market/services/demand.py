@@ -15,7 +15,7 @@ from core.errors import FieldErrors, InvalidInput, NotFound, PermissionDenied
 from geo.models import Region
 from geo.reference import is_valid_land_use
 from market.models import Demand, LandNature, ReviewEvent
-from market.services.audit import TransitionNotAllowed, check_transition, record_transition
+from market.services.audit import TransitionNotAllowed, check_transition, move, record_transition
 from market.transitions import DEMAND
 
 LIFETIME = timedelta(days=183)  # six months on the public list, then expired
@@ -180,6 +180,33 @@ def _attnames(names: list[str]) -> list[str]:
     return ["region_id" if name == "region" else name for name in names]
 
 
+def _move(
+    demand: Demand,
+    *,
+    target: str,
+    action: str,
+    actor: User | None,
+    title: str,
+    link: str | None = None,
+    reason: str = "",
+    also: list[str] | None = None,
+) -> Demand:
+    """The demand's state change through the state table, with its audit row and message (link: its page)."""
+    return move(
+        demand,
+        table=DEMAND,
+        subject=SUBJECT,
+        label=LABEL,
+        target=target,
+        action=action,
+        actor=actor,
+        title=title,
+        link=_link(demand) if link is None else link,
+        reason=reason,
+        also=also or [],
+    )
+
+
 @transaction.atomic
 def demand_submit(*, demand_id: int, acting_user: User) -> Demand:
     """Register a draft (登记成功): every required field is checked at once; public for six months."""
@@ -189,24 +216,17 @@ def demand_submit(*, demand_id: int, acting_user: User) -> Demand:
     missing = _missing(demand)
     if missing:
         raise InvalidInput(_("Fill in every required field before you submit."), code="incomplete", fields=missing)
-    previous = demand.status
     now = timezone.now()
-    demand.status = Demand.Status.REGISTERED
     demand.registered_at = now
     demand.expires_at = now + LIFETIME
-    demand.save(update_fields=["status", "registered_at", "expires_at", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=demand.pk,
+    return _move(
+        demand,
+        target=Demand.Status.REGISTERED,
         action="submit",
-        from_status=previous,
-        to_status=demand.status,
         actor=acting_user,
-        owner=demand.owner,
         title=_("Your demand “{title}” is registered.").format(title=demand.title),
-        link=_link(demand),
+        also=["registered_at", "expires_at"],
     )
-    return demand
 
 
 @transaction.atomic
@@ -245,42 +265,29 @@ def demand_delist(*, demand_id: int, acting_user: User, reason: str = "") -> Dem
     """Take a registered demand off the public list (下架)."""
     demand = _locked_own(demand_id=demand_id, acting_user=acting_user)
     check_transition(DEMAND, current=demand.status, target=Demand.Status.DELISTED, label=LABEL)
-    previous = demand.status
-    demand.status = Demand.Status.DELISTED
     demand.reason = reason[:500]
-    demand.save(update_fields=["status", "reason", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=demand.pk,
+    return _move(
+        demand,
+        target=Demand.Status.DELISTED,
         action="delist",
-        from_status=previous,
-        to_status=demand.status,
         actor=acting_user,
-        owner=demand.owner,
         title=_("Your demand “{title}” was delisted.").format(title=demand.title),
-        link=_link(demand),
         reason=reason,
+        also=["reason"],
     )
-    return demand
 
 
 @transaction.atomic
 def demand_delete(*, demand_id: int, acting_user: User) -> None:
     """Delete a demand (删除): hidden everywhere afterwards; the row and its trail stay for the record."""
     demand = _locked_own(demand_id=demand_id, acting_user=acting_user)
-    check_transition(DEMAND, current=demand.status, target=Demand.Status.DELETED, label=LABEL)
-    previous = demand.status
-    demand.status = Demand.Status.DELETED
-    demand.save(update_fields=["status", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=demand.pk,
+    _move(
+        demand,
+        target=Demand.Status.DELETED,
         action="delete",
-        from_status=previous,
-        to_status=demand.status,
         actor=acting_user,
-        owner=demand.owner,
         title=_("Your demand “{title}” was deleted.").format(title=demand.title),
+        link="",  # a deleted demand has no page
     )
 
 
@@ -300,20 +307,12 @@ def _demand_expire(*, demand_id: int, now: datetime) -> int:
     )
     if demand is None:  # changed since it was found
         return 0
-    check_transition(DEMAND, current=demand.status, target=Demand.Status.EXPIRED, label=LABEL)
-    previous = demand.status
-    demand.status = Demand.Status.EXPIRED
-    demand.save(update_fields=["status", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=demand.pk,
+    _move(
+        demand,
+        target=Demand.Status.EXPIRED,
         action="expire",
-        from_status=previous,
-        to_status=demand.status,
         actor=None,
-        owner=demand.owner,
         title=_("Your demand “{title}” expired after six months.").format(title=demand.title),
-        link=_link(demand),
     )
     return 1
 

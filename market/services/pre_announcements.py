@@ -18,7 +18,7 @@ from geo.models import Region
 from geo.selectors import region_code_prefix
 from market.grants import GrantRecord, grant_registry
 from market.models import PreAnnouncement, ReviewEvent
-from market.services.audit import TransitionNotAllowed, check_transition, record_transition
+from market.services.audit import TransitionNotAllowed, check_transition, move, record_transition
 from market.transitions import PRE_ANNOUNCEMENT
 
 LIFETIME = timedelta(days=183)  # six months public, then expired
@@ -110,6 +110,32 @@ def _link(pre_announcement: PreAnnouncement) -> str:
     return f"/pre-announcements/{pre_announcement.pk}/"
 
 
+def _move(
+    pre_announcement: PreAnnouncement,
+    *,
+    target: str,
+    action: str,
+    actor: User | None,
+    title: str,
+    reason: str = "",
+    also: list[str] | None = None,
+) -> PreAnnouncement:
+    """The pre-announcement's state change through the state table, with its audit row and message."""
+    return move(
+        pre_announcement,
+        table=PRE_ANNOUNCEMENT,
+        subject=SUBJECT,
+        label=LABEL,
+        target=target,
+        action=action,
+        actor=actor,
+        title=title,
+        link=_link(pre_announcement),
+        reason=reason,
+        also=also or [],
+    )
+
+
 @transaction.atomic
 def pre_announcement_create(*, acting_user: User, lookup_token: str, title: str, contact_phone: str) -> PreAnnouncement:
     """Step 2: a draft filled from the looked-up grant; only the title and the contact phone are the user's."""
@@ -186,24 +212,17 @@ def pre_announcement_publish(*, pre_announcement_id: int, acting_user: User) -> 
     if PreAnnouncement.objects.filter(contract_number=pre_announcement.contract_number, status=P.PUBLISHED).exists():
         raise Conflict(_("A pre-announcement of this grant contract is already published."), code="already_published")
     _idle_grant(pre_announcement.contract_number)
-    previous = pre_announcement.status
     now = timezone.now()
-    pre_announcement.status = P.PUBLISHED
     pre_announcement.published_at = now
     pre_announcement.expires_at = now + LIFETIME
-    pre_announcement.save(update_fields=["status", "published_at", "expires_at", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=pre_announcement.pk,
+    return _move(
+        pre_announcement,
+        target=P.PUBLISHED,
         action="publish",
-        from_status=previous,
-        to_status=pre_announcement.status,
         actor=acting_user,
-        owner=pre_announcement.owner,
         title=_("Your pre-announcement “{title}” is published.").format(title=pre_announcement.title),
-        link=_link(pre_announcement),
+        also=["published_at", "expires_at"],
     )
-    return pre_announcement
 
 
 @transaction.atomic
@@ -211,23 +230,16 @@ def pre_announcement_delist(*, pre_announcement_id: int, acting_user: User, reas
     """Take a published pre-announcement down (下架), with the reason."""
     pre_announcement = _locked_own(pre_announcement_id=pre_announcement_id, acting_user=acting_user)
     check_transition(PRE_ANNOUNCEMENT, current=pre_announcement.status, target=P.DELISTED, label=LABEL)
-    previous = pre_announcement.status
-    pre_announcement.status = P.DELISTED
     pre_announcement.reason = reason[:500]
-    pre_announcement.save(update_fields=["status", "reason", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=pre_announcement.pk,
+    return _move(
+        pre_announcement,
+        target=P.DELISTED,
         action="delist",
-        from_status=previous,
-        to_status=pre_announcement.status,
         actor=acting_user,
-        owner=pre_announcement.owner,
         title=_("Your pre-announcement “{title}” was delisted.").format(title=pre_announcement.title),
-        link=_link(pre_announcement),
         reason=reason,
+        also=["reason"],
     )
-    return pre_announcement
 
 
 @transaction.atomic
@@ -265,19 +277,11 @@ def _pre_announcement_expire(*, pre_announcement_id: int, now: datetime) -> int:
     )
     if pre_announcement is None:  # changed since it was found
         return 0
-    check_transition(PRE_ANNOUNCEMENT, current=pre_announcement.status, target=P.EXPIRED, label=LABEL)
-    previous = pre_announcement.status
-    pre_announcement.status = P.EXPIRED
-    pre_announcement.save(update_fields=["status", "updated_at"])
-    record_transition(
-        subject=SUBJECT,
-        subject_id=pre_announcement.pk,
+    _move(
+        pre_announcement,
+        target=P.EXPIRED,
         action="expire",
-        from_status=previous,
-        to_status=pre_announcement.status,
         actor=None,
-        owner=pre_announcement.owner,
         title=_("Your pre-announcement “{title}” expired after six months.").format(title=pre_announcement.title),
-        link=_link(pre_announcement),
     )
     return 1

@@ -30,7 +30,7 @@ from geo.services_listing import (
     region_full_name,
 )
 from market.models import ChunkedUpload, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
-from market.services.audit import TransitionNotAllowed, check_transition, record_transition
+from market.services.audit import TransitionNotAllowed, check_transition, move, record_transition
 from market.transitions import SUPPLY, SUPPLY_DELETABLE, SUPPLY_EDITABLE
 
 logger = logging.getLogger(__name__)
@@ -351,23 +351,19 @@ def _move(
     also: Iterable[str] = (),
 ) -> SupplyListing:
     """Check the move against the state table, save it, write the audit row and tell the owner."""
-    check_transition(SUPPLY, current=listing.status, target=target, label=LABEL)
-    previous = listing.status
-    listing.status = target
-    listing.save(update_fields=["status", *also, "updated_at"])
-    record_transition(
+    return move(
+        listing,
+        table=SUPPLY,
         subject=ReviewEvent.Subject.SUPPLY,
-        subject_id=listing.pk,
+        label=LABEL,
+        target=target,
         action=action,
-        from_status=previous,
-        to_status=target,
         actor=actor,
-        owner=listing.owner,
         title=title,
         link=_link(listing),
         reason=reason,
+        also=also,
     )
-    return listing
 
 
 @transaction.atomic
