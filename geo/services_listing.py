@@ -42,6 +42,11 @@ def region_full_name(region: Region | None) -> str:
     while region is not None:
         names.insert(0, region.name)
         region = region.parent
+    return joined_region_names(names)
+
+
+def joined_region_names(names: list[str]) -> str:
+    """The names of a region chain, province first, joined as `region_full_name` joins them."""
     out: list[str] = []
     for name in names:
         if name not in _FILLER_NAMES and (not out or out[-1] != name):

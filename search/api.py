@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
@@ -48,6 +49,9 @@ class ListingSearchApi(APIView):
     """
 
     permission_classes = [AllowAny]
+    # One limit per caller (a user, else an address): one cache read and write per request instead of two each.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "search"
     kind: Kind = "supply"
 
     def get(self, request: Request) -> Response:
@@ -106,6 +110,8 @@ class SearchAutocompleteApi(APIView):
     titles of public listings of `kind` that match it as keywords (with their id)."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "search"
 
     @extend_schema(
         tags=TAGS,

@@ -1,24 +1,72 @@
-"""Reads behind the search API: the listing rows of a page of ids (public ones, in the engine's order, in a fixed
-number of queries), region names for facets, and region suggestions for autocomplete."""
+"""Reads behind the search API: the listing rows of a page of ids (public ones, in the engine's order, in one query),
+region names and chains (from a per-process table), and region suggestions for autocomplete."""
 
+import functools
+import time
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db import connection, models
+from django.db.models import BooleanField, Case, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Length
 
 from geo.models import Region
 from market.models import Demand, SupplyAttachment, SupplyListing
 from search.query import Kind, fold
 
-Row = TypeVar("Row", SupplyListing, Demand)
-_REGION_PATHS = ("region", "region__parent", "region__parent__parent")
-# Only what a result shows: building a model instance costs per loaded field (a listing has about 60).
-_REGION_FIELDS = tuple(f"{path}__{name}" for path in _REGION_PATHS for name in ("code", "name", "parent_id"))
-_COMMON_FIELDS = ("id", "title", "status", "region_id", "land_use", "location", "view_count", "favourite_count")
-_SUPPLY_FIELDS = (
-    *_COMMON_FIELDS,
-    *_REGION_FIELDS,
+# A region's name and parent code by its code: every region (a province's few hundred, the country's 3,200) in each
+# process, so a page of results names its regions without a query. Kept for REGION_TABLE_SECONDS; a save or delete of
+# a region in this process clears it at once, and a code it does not hold reloads it (a region imported since).
+REGION_TABLE_SECONDS = 60
+_region_table: dict[str, tuple[str, str | None]] = {}
+_region_table_loaded = 0.0
+
+
+def region_table_clear(**kwargs: Any) -> None:
+    global _region_table_loaded
+    _region_table_loaded = 0.0
+
+
+def _region_lookup(codes: Iterable[str | None]) -> dict[str, tuple[str, str | None]]:
+    global _region_table, _region_table_loaded
+    wanted = {code for code in codes if code}
+    stale = time.monotonic() - _region_table_loaded > REGION_TABLE_SECONDS
+    if stale or not wanted <= _region_table.keys():
+        _region_table = {
+            code: (name, parent) for code, name, parent in Region.objects.values_list("code", "name", "parent_id")
+        }
+        _region_table_loaded = time.monotonic()
+    return _region_table
+
+
+def region_chain(code: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the region and its ancestors, province first: no query while the table is fresh."""
+    table = _region_lookup([code])
+    chain: list[tuple[str, str]] = []
+    while code is not None and code in table:
+        name, parent = table[code]
+        chain.insert(0, (code, name))
+        code = parent
+    return chain
+
+
+# What a result shows, as plain values: building model instances (a listing has about 60 fields, and two points to
+# parse) cost more than the rest of a search request. The point is the listing's, else its parcel's centroid.
+
+
+def _x(field: str) -> models.Func:
+    return models.Func(F(field), function="ST_X", output_field=models.FloatField())
+
+
+def _y(field: str) -> models.Func:
+    return models.Func(F(field), function="ST_Y", output_field=models.FloatField())
+
+
+_COMMON_VALUES = ("id", "title", "region_id", "land_use", "view_count", "favourite_count")
+_SUPPLY_VALUES = (
+    *_COMMON_VALUES,
+    "status",
     "mode",
     "published_at",
     "quote_count",
@@ -27,12 +75,9 @@ _SUPPLY_FIELDS = (
     "area_m2",
     "price_wan",
     "certificate_number",
-    "parcel_id",
-    "parcel__centroid",
 )
-_DEMAND_FIELDS = (
-    *_COMMON_FIELDS,
-    *_REGION_FIELDS,
+_DEMAND_VALUES = (
+    *_COMMON_VALUES,
     "kind",
     "registered_at",
     "area_min_m2",
@@ -43,41 +88,44 @@ _DEMAND_FIELDS = (
 )
 
 
-def _in_order(rows: QuerySet[Row], ids: list[int]) -> list[Row]:
-    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
-    return [by_id[pk] for pk in ids if pk in by_id]
+# The ids of a page, bound when a compiled row query runs (see _compiled).
+_IDS = object()
 
 
-def supply_rows(*, ids: list[int]) -> list[SupplyListing]:
-    """The public supply listings among `ids`, in that order, with their region chain, parcel centroid and photos
-    (`photos`): two queries whatever the number of ids. A listing that left the public states is left out."""
-    if not ids:
-        return []
-    rows = (
-        SupplyListing.objects.filter(status__in=SupplyListing.PUBLIC_STATUSES)
-        .select_related(*_REGION_PATHS, "parcel")
-        .only(*_SUPPLY_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "attachments",
-                queryset=SupplyAttachment.objects.filter(kind=SupplyAttachment.Kind.PHOTO).order_by("created_at", "id"),
-                to_attr="photos",
-            )
-        )
+@functools.cache
+def _compiled(kind: Kind) -> tuple[str, tuple[Any, ...]]:
+    """The row query of a kind as SQL with `id = ANY(%s)` for the page's ids, compiled once per process: compiling a
+    query through the ORM costs about a millisecond, more than running it. The point is the listing's, else its
+    parcel's centroid; a supply's `photo` is the id of its first photo."""
+    ids = models.Func(  # id = ANY(%s)
+        F("id"), RawSQL("%s", (_IDS,)), template="%(expressions)s)", arg_joiner=" = ANY(", output_field=BooleanField()
     )
-    return _in_order(rows, ids)
+    if kind == "supply":
+        first_photo = SupplyAttachment.objects.filter(listing=OuterRef("pk"), kind=SupplyAttachment.Kind.PHOTO)
+        rows = SupplyListing.objects.filter(ids, status__in=SupplyListing.PUBLIC_STATUSES).values(
+            *_SUPPLY_VALUES,
+            lon=Coalesce(_x("location"), _x("parcel__centroid")),
+            lat=Coalesce(_y("location"), _y("parcel__centroid")),
+            photo=Subquery(first_photo.order_by("created_at", "id").values("id")[:1]),
+        )
+    else:
+        rows = Demand.objects.filter(ids, status__in=Demand.PUBLIC_STATUSES).values(
+            *_DEMAND_VALUES, lon=_x("location"), lat=_y("location")
+        )
+    return rows.order_by().query.sql_with_params()
 
 
-def demand_rows(*, ids: list[int]) -> list[Demand]:
-    """The public demands among `ids`, in that order, with their region chain: one query."""
+def listing_rows(*, kind: Kind, ids: list[int]) -> list[dict[str, Any]]:
+    """The public listings of a kind among `ids`, in that order, as the values a result shows (`lon`, `lat`; supply:
+    `photo`): one query whatever the number of ids. A listing that left the public states is left out."""
     if not ids:
         return []
-    rows = Demand.objects.filter(status__in=Demand.PUBLIC_STATUSES).select_related(*_REGION_PATHS).only(*_DEMAND_FIELDS)
-    return _in_order(rows, ids)
-
-
-def listing_rows(*, kind: Kind, ids: list[int]) -> list[SupplyListing] | list[Demand]:
-    return supply_rows(ids=ids) if kind == "supply" else demand_rows(ids=ids)
+    sql, params = _compiled(kind)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids if param is _IDS else param for param in params])
+        columns = [column.name for column in cursor.description]
+        by_id = {row["id"]: row for row in (dict(zip(columns, values, strict=True)) for values in cursor.fetchall())}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def listing_titles(*, kind: Kind, ids: list[int]) -> list[tuple[int, str]]:
@@ -90,11 +138,10 @@ def listing_titles(*, kind: Kind, ids: list[int]) -> list[tuple[int, str]]:
 
 
 def region_names(*, codes: Iterable[str]) -> dict[str, str]:
-    """Code → name of the regions with these codes: one query, none without codes."""
+    """Code → name of the regions with these codes (those that exist): no query while the region table is fresh."""
     codes = list(codes)
-    if not codes:
-        return {}
-    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    table = _region_lookup(codes)
+    return {code: table[code][0] for code in codes if code in table}
 
 
 def region_suggestions(*, text: str, limit: int) -> list[Region]:

@@ -14,9 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-from geo.models import Parcel
+from geo.models import Parcel, Region
 from market.models import Demand, Favourite, IntentionQuote, SupplyListing, ViewingAppointment
 from search.indexing import changes_record
+from search.selectors import region_table_clear
 
 
 def _record(kind: str, ids: list[int]) -> None:
@@ -63,3 +64,5 @@ def connect() -> None:
         for model in (IntentionQuote, ViewingAppointment):
             signal.connect(listing_interaction_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
     post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
+    for signal in (post_save, post_delete):  # results name regions from a per-process table
+        signal.connect(region_table_clear, sender=Region, dispatch_uid="search.region_table_clear")

@@ -185,6 +185,7 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
         "login": env("API_THROTTLE_LOGIN", default="10/min"),
         "ogc": env("API_THROTTLE_OGC", default="1200/min"),
+        "search": env("API_THROTTLE_SEARCH", default="600/min"),
     },
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }

@@ -34,6 +34,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": "10000/min",
     "user": "10000/min",
     "login": "10/min",
+    "search": "10000/min",
 }
 
 # ------------------------------------------------------------------------------ SMS and captcha

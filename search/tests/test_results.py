@@ -5,10 +5,12 @@ import json
 from typing import Any
 
 import pytest
+from django.db.models import Prefetch
 
+from market.models import Demand, SupplyAttachment, SupplyListing
 from search.query import SearchPage
 from search.results import demand_result, supply_result
-from search.selectors import demand_rows, supply_rows
+from search.selectors import listing_rows
 from search.serializers import DemandResultOutput, SupplyResultOutput
 
 pytestmark = pytest.mark.django_db
@@ -27,24 +29,43 @@ def page_for(ids: list[int]) -> SearchPage:
     return SearchPage(ids=ids, total=len(ids), highlights=highlights, distances_m={ids[0]: 1234.5} if ids else {})
 
 
-def test_supply_results_equal_the_documented_serializer(listings):
+def supply_instances(ids: list[int]) -> list[SupplyListing]:
+    """The listings as model instances, as the documented serializer takes them, in the order of `ids`."""
+    photos = SupplyAttachment.objects.filter(kind=SupplyAttachment.Kind.PHOTO).order_by("created_at", "id")
+    rows = SupplyListing.objects.select_related("region__parent__parent", "parcel").prefetch_related(
+        Prefetch("attachments", queryset=photos, to_attr="photos")
+    )
+    by_id = rows.in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
+def test_supply_results_equal_the_documented_serializer(listings, owner):
     ids = [listing.pk for listing in listings.supply.values() if listing.status in ("published", "certified")]
+    photo_id, _second = (  # the result shows the first photo
+        SupplyAttachment.objects.create(
+            listing_id=ids[1], kind="photo", file=f"supply/2026/11/{name}", original_name=name,
+            content_type="image/jpeg", size=1, uploaded_by=owner,
+        ).pk
+        for name in ("first.jpg", "second.jpg")
+    )  # fmt: skip
     page = page_for(ids)
-    rows = supply_rows(ids=ids)
+    rows = listing_rows(kind="supply", ids=ids)
     assert len(rows) == len(ids) > 3
 
     fast = [supply_result(row, page) for row in rows]
 
-    assert plain(fast) == plain(SupplyResultOutput(rows, many=True, context={"page": page}).data)
+    documented = SupplyResultOutput(supply_instances(ids), many=True, context={"page": page}).data
+    assert plain(fast) == plain(documented)
     assert any(result["highlights"] for result in fast)
+    assert fast[1]["photo"] == f"/api/market/supply/attachments/{photo_id}/"
 
 
 def test_demand_results_equal_the_documented_serializer(listings):
     ids = [demand.pk for demand in listings.demand.values() if demand.status == "registered"]
     page = page_for(ids)
-    rows = demand_rows(ids=ids)
+    rows = listing_rows(kind="demand", ids=ids)
     assert rows
 
-    assert plain([demand_result(row, page) for row in rows]) == plain(
-        DemandResultOutput(rows, many=True, context={"page": page}).data
-    )
+    instances = Demand.objects.select_related("region__parent__parent").in_bulk(ids)
+    documented = DemandResultOutput([instances[pk] for pk in ids], many=True, context={"page": page}).data
+    assert plain([demand_result(row, page) for row in rows]) == plain(documented)
