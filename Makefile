@@ -4,7 +4,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PY := .venv/bin/python
 
-.PHONY: run test setup stack stop status lint migrate bench bench-search
+.PHONY: run test setup stack stop status lint migrate bench bench-search bench-tiles
 
 run: setup
 	scripts/stack up
@@ -51,3 +51,9 @@ bench: setup
 bench-search: setup
 	scripts/stack up
 	$(PY) bench/search_bench.py --listings $(LISTINGS)
+
+# Vector tiles: p50/p95 per zoom (z8–z16) uncached and cached, tiles/s with 8 clients, largest tile; JSON in
+# bench/results/tiles.json. Its own database (<name>_tiles_bench), seeded once.
+bench-tiles: setup
+	scripts/stack up
+	$(PY) bench/tiles_bench.py --parcels $(PARCELS)

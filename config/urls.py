@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("api/", include(api_patterns)),
     path("ogc/", include("geo.ogc_urls")),
+    path("tiles/", include("tiles.urls")),
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

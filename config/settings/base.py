@@ -91,8 +91,20 @@ TEMPLATES = [
 # ------------------------------------------------------------------------------ database
 # postgis://user:password@host:port/name; no default: scripts/stack provides it for one machine.
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A pool of connections per process (psycopg-pool): under ASGI (uvicorn) Django serves each request in a new thread
+# context, so a persistent connection is never reused and every request would connect anew (about 100 ms for a tile
+# where rendering it takes 1 ms). DATABASE_POOL_MAX_SIZE=0 turns the pool off and keeps connections
+# DATABASE_CONN_MAX_AGE seconds instead (e.g. behind PgBouncer in transaction mode).
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
+if DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
 # ------------------------------------------------------------------------------ i18n and time
 LANGUAGE_CODE = "zh-hans"
@@ -289,3 +301,48 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# ------------------------------------------------------------------------------ map page (地图找地)
+# MapLibre GL JS comes from npm (package.json; scripts/setup runs `npm ci`), served as static files under
+# /static/vendor/maplibre-gl/: no CDN, the machines may have no internet.
+STATICFILES_DIRS = [("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist")]
+# An external raster basemap under our own layers, off when empty: an XYZ URL template in Web Mercator, where
+# {0-7} picks one of several hosts, e.g. 天地图 https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile
+# &VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY
+MAP_BASEMAP_TILES = env("MAP_BASEMAP_TILES", default="")
+MAP_BASEMAP_ATTRIBUTION = env("MAP_BASEMAP_ATTRIBUTION", default="")
+# The first view of /map/ without a region or view in the address: a region code to fit (e.g. 510000), else the
+# centre (lon,lat in degrees) and zoom below.
+MAP_INITIAL_REGION = env("MAP_INITIAL_REGION", default="")
+MAP_INITIAL_CENTER = [float(value) for value in env.list("MAP_INITIAL_CENTER", default=["104.0", "35.0"])]
+MAP_INITIAL_ZOOM = env.float("MAP_INITIAL_ZOOM", default=3.5)
+
+# ------------------------------------------------------------------------------ tiles (vector tiles, tiles/)
+# Tiles are answered for zooms 0…TILES_MAX_ZOOM; TileJSON advertises TILES_SOURCE_MAX_ZOOM (the map over-zooms
+# beyond it). Below a layer's minimum zoom a tile is empty (204).
+TILES_MAX_ZOOM = env.int("TILES_MAX_ZOOM", default=22)
+TILES_SOURCE_MAX_ZOOM = env.int("TILES_SOURCE_MAX_ZOOM", default=16)
+TILES_PARCELS_MIN_ZOOM = env.int("TILES_PARCELS_MIN_ZOOM", default=12)
+TILES_AMENITIES_MIN_ZOOM = env.int("TILES_AMENITIES_MIN_ZOOM", default=12)
+# Supply and demand points are aggregated into clusters at zooms up to this one (a grid of TILES_CLUSTER_CELLS ×
+# TILES_CLUSTER_CELLS cells per tile), shown one by one above it.
+TILES_CLUSTER_MAX_ZOOM = env.int("TILES_CLUSTER_MAX_ZOOM", default=10)
+TILES_CLUSTER_CELLS = env.int("TILES_CLUSTER_CELLS", default=16)
+# Which region levels a `regions` tile draws at which zooms (inclusive), and up to which zoom the stored simplified
+# boundaries are used.
+TILES_REGION_ZOOMS = {"province": (0, 8), "city": (5, 8), "county": (7, 22)}
+TILES_REGIONS_SIMPLIFIED_MAX_ZOOM = env.int("TILES_REGIONS_SIMPLIFIED_MAX_ZOOM", default=6)
+# Parcels smaller than this many screen pixels (a tile drawn 512 pixels wide) are left out of a tile.
+TILES_PARCELS_MIN_PIXELS = env.float("TILES_PARCELS_MIN_PIXELS", default=1.0)
+# At most this many features per tile (largest parcels first, newest listings first, biggest clusters first); a
+# tile still above TILES_MAX_BYTES (uncompressed) is rendered again with fewer features until it fits.
+TILES_FEATURE_CAPS = {"regions": 3000, "parcels": 6000, "supply": 5000, "demand": 5000, "amenities": 4000}
+TILES_MAX_BYTES = env.int("TILES_MAX_BYTES", default=500_000)
+# Browsers and proxies keep a tile this many seconds (Cache-Control); the server-side cache (Redis) keeps rendered
+# tiles this long, invalidated earlier by a per-layer data version whenever the rows a layer draws change.
+TILES_MAX_AGE = env.int("TILES_MAX_AGE", default=60)
+TILES_CACHE_TIMEOUT = env.int("TILES_CACHE_TIMEOUT", default=7 * 24 * 3600)
+# Tile requests per client (IP address) and minute; empty: no limit. A map view asks for dozens of tiles at once.
+TILES_THROTTLE_RATE = env("TILES_THROTTLE_RATE", default="6000/min") or None
+# TileJSON's bounds when a layer has no data: China (west, south, east, north, degrees).
+TILES_DEFAULT_BOUNDS = (73.4, 18.1, 135.1, 53.6)

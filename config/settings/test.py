@@ -27,6 +27,8 @@ STATIC_ROOT = None  # tests serve static files from the apps' folders (finders),
 WHITENOISE_USE_FINDERS = True
 # Parallel test runs on one cluster each need their own database name.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+if "pool" in DATABASES["default"].get("OPTIONS", {}):  # race tests hold up to 14 connections at once, in threads
+    DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = max(DATABASES["default"]["OPTIONS"]["pool"]["max_size"], 20)
 SEARCH_INDEX_PREFIX = env("TEST_SEARCH_INDEX_PREFIX", default="test_land")
 
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {

@@ -14,6 +14,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from geo.importers.fields import by_distinct_value
 from geo.models import SRID
+from geo.signals import bulk_loaded
 
 Progress = Callable[[int, int], None]  # (features done, features in the file)
 PROGRESS_EVERY = 10_000  # rows per chunk of COPY data
@@ -113,6 +114,7 @@ def copying(*, table: str, columns: Sequence[str], constants: dict[str, Any] | N
         cursor = wrapper.cursor  # psycopg's own: Django's debug wrapper takes no writer
         with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
             yield write
+    bulk_loaded.send(sender=copying, table=table)  # no post_save per row: tell followers (tiles' cache) at once
 
 
 def copy_texts(values: Sequence[Any]) -> list[str]:

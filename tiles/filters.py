@@ -1,0 +1,155 @@
+"""The filters on a tile's URL, per layer: validated before any SQL (a bad one is a 400 naming it) and normalised, so
+the same filters written differently share one cached tile.
+
+Supply and demand take exactly the search API's parameters (`ListingQueryInput`, so the 400s are the search API's);
+its sort and paging parameters are ignored. Parcels take region, land_use, area_min, area_max; amenities category.
+"""
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from geo.api import RegionCodeField
+from geo.models import Amenity
+from search.query import ListingQuery
+from search.serializers import DecimalBound, ListingQueryInput
+
+PAGING = ("sort", "page", "page_size", "after")  # search parameters a tile ignores
+
+
+@dataclasses.dataclass(frozen=True)
+class TileFilters:
+    """A layer's validated filters: `value` for the SQL, `key` their canonical text ("" for none)."""
+
+    value: Any = None
+    key: str = ""
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the key, for cache keys and ETags."""
+        return hashlib.sha256(self.key.encode()).hexdigest()[:16] if self.key else "all"
+
+
+NO_FILTERS = TileFilters()
+
+
+@dataclasses.dataclass(frozen=True)
+class ParcelFilter:
+    region: str | None = None
+    land_use: tuple[str, ...] = ()  # first level (05: every 05xx) or second level (0501)
+    area_min: Decimal | None = None  # m²
+    area_max: Decimal | None = None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+
+
+def listing_filters(params: QueryDict, *, kind: str) -> TileFilters:
+    """The search API's filters of `kind` (supply or demand) as one `ListingQuery`; sort and paging ignored."""
+    data = params.copy()
+    for name in PAGING:
+        data.pop(name, None)
+    given = ListingQueryInput(data=data, context={"kind": kind})
+    given.is_valid(raise_exception=True)
+    query = dataclasses.replace(given.query(), sort="newest", page=1, page_size=20, after=None)
+    defaults = dataclasses.asdict(ListingQuery(kind=query.kind))
+    changed = {name: value for name, value in dataclasses.asdict(query).items() if value != defaults[name]}
+    return TileFilters(value=query, key=_canonical(changed) if changed else "")
+
+
+class ParcelTileInput(serializers.Serializer):
+    """The filters of the parcels layer, checked as the search API checks the same names."""
+
+    region = RegionCodeField(required=False, help_text="GB/T 2260 code of any level: the parcel's county is in it")
+    land_use = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        help_text="GB/T 21010-2017 codes, repeated or comma-separated: first level (05) or second (0501)",
+    )
+    area_min = DecimalBound("m²")
+    area_max = DecimalBound("m²")
+
+    validate_region = ListingQueryInput.validate_region
+    validate_land_use = ListingQueryInput.validate_land_use
+
+    class Meta:
+        ref_name = "ParcelTileInput"
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("area_min"), attrs.get("area_max")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"area_max": [_("The upper bound must not be below the lower bound.")]}, code="inverted_range"
+            )
+        return attrs
+
+
+def parcel_filters(params: QueryDict) -> TileFilters:
+    given = ParcelTileInput(data=params)
+    given.is_valid(raise_exception=True)
+    data = given.validated_data
+    value = ParcelFilter(
+        region=data.get("region"),
+        land_use=tuple(data["land_use"]),
+        area_min=data.get("area_min"),
+        area_max=data.get("area_max"),
+    )
+    changed = {name: item for name, item in dataclasses.asdict(value).items() if item not in (None, ())}
+    return TileFilters(value=value, key=_canonical(changed) if changed else "")
+
+
+class AmenityTileInput(serializers.Serializer):
+    category = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        help_text="amenity categories, repeated or comma-separated: " + ", ".join(Amenity.Category.values),
+    )
+
+    class Meta:
+        ref_name = "AmenityTileInput"
+
+    def validate_category(self, value: list[str]) -> list[str]:
+        categories: list[str] = []
+        for part in (part.strip() for item in value for part in item.split(",")):
+            if not part or part in categories:
+                continue
+            if part not in Amenity.Category.values:
+                raise serializers.ValidationError(
+                    _("Not an amenity category: %(category)s. Choose among: %(choices)s.")
+                    % {"category": part[:40], "choices": ", ".join(Amenity.Category.values)},
+                    code="invalid_choice",
+                )
+            categories.append(part)
+        return categories
+
+
+def amenity_filters(params: QueryDict) -> TileFilters:
+    given = AmenityTileInput(data=params)
+    given.is_valid(raise_exception=True)
+    categories = tuple(sorted(given.validated_data["category"]))
+    return TileFilters(value=categories, key=_canonical(categories) if categories else "")
+
+
+def no_filters(params: QueryDict) -> TileFilters:
+    return NO_FILTERS
+
+
+FilterParser = Callable[[QueryDict], TileFilters]
+
+
+def supply_filters(params: QueryDict) -> TileFilters:
+    return listing_filters(params, kind="supply")
+
+
+def demand_filters(params: QueryDict) -> TileFilters:
+    return listing_filters(params, kind="demand")

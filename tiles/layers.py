@@ -1,0 +1,170 @@
+"""The tile layers as data: what each draws (source layers and their attributes, for TileJSON), at which zooms, from
+which models (a write to one invalidates the layer's cached tiles), its filters and its SQL.
+
+Adding a layer (e.g. lots) is one `Layer` here plus its SQL builder in `tiles.selectors`.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from tiles import selectors
+from tiles.filters import FilterParser, amenity_filters, demand_filters, no_filters, parcel_filters, supply_filters
+
+LISTING_FIELDS = {
+    "id": "the listing's id (also the feature id)",
+    "title": "title",
+    "mode": "supply: transfer | lease",
+    "certified": "true: 属地认证 (certified); false: 属地未认证",
+    "land_use": "GB/T 21010-2017 second-level code, e.g. 0501",
+    "land_use_major": "GB/T 21010-2017 first-level code, e.g. 05",
+    "area_m2": "area, m²",
+    "price_wan": "total price, 10,000 yuan (absent: 面议, negotiable)",
+    "region": "county code (GB/T 2260)",
+    "cluster": f"true on a cluster of several listings (zoom ≤ TILES_CLUSTER_MAX_ZOOM); its feature id is its grid "
+    f"cell's, from {selectors.CLUSTER_ID_BASE}",
+    "count": "listings in the cluster",
+}
+REGION_FIELDS = {
+    "code": "GB/T 2260 code (the feature id is the same number)",
+    "name": "name",
+    "level": "province | city | county",
+}
+
+
+@dataclass(frozen=True)
+class SourceLayer:
+    id: str
+    description: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    description: str
+    source_layers: tuple[SourceLayer, ...]
+    filters: FilterParser
+    sql: selectors.SqlBuilder
+    sources: tuple[str, ...]  # "app_label.Model": saving or deleting one changes the layer's tiles
+    bounds_sql: str  # one box2d row: the extent of the layer's data
+    min_zoom_setting: str = ""
+
+    @property
+    def min_zoom(self) -> int:
+        return int(getattr(settings, self.min_zoom_setting)) if self.min_zoom_setting else 0
+
+    @property
+    def max_zoom(self) -> int:
+        return int(settings.TILES_SOURCE_MAX_ZOOM)
+
+    @property
+    def feature_cap(self) -> int:
+        return int(settings.TILES_FEATURE_CAPS.get(self.name, 5000))
+
+
+def _estimated_extent(table: str, column: str) -> str:
+    """The extent from the planner's statistics (instant on a million rows), else (never analysed) the real one;
+    none for an empty table, whose statistics may still describe rows deleted since."""
+    return (
+        f"SELECT CASE WHEN EXISTS (SELECT FROM {table}) THEN"  # noqa: S608
+        f" COALESCE(ST_EstimatedExtent('{table}', '{column}'), (SELECT ST_Extent({column}) FROM {table})) END"
+    )
+
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer(
+            name="regions",
+            description="Admin regions: outlines and label points; provinces, cities and counties by zoom",
+            source_layers=(
+                SourceLayer("regions", "region outlines", REGION_FIELDS),
+                SourceLayer("region_labels", "one label point per region (ST_PointOnSurface)", REGION_FIELDS),
+            ),
+            filters=no_filters,
+            sql=selectors.regions_sql,
+            sources=("geo.Region",),
+            bounds_sql="SELECT ST_Extent(boundary) FROM geo_region",
+        ),
+        Layer(
+            name="parcels",
+            description="Land parcels (宗地) coloured by use; filters: region, land_use, area_min, area_max",
+            source_layers=(
+                SourceLayer(
+                    "parcels",
+                    "parcel polygons, largest first; parcels under TILES_PARCELS_MIN_PIXELS screen pixels left out",
+                    {
+                        "code": "parcel code (宗地代码); the feature id is the parcel's row id",
+                        "land_use": "GB/T 21010-2017 second-level code, e.g. 0501",
+                        "land_use_major": "GB/T 21010-2017 first-level code, e.g. 05",
+                        "area_m2": "area, m²",
+                        "region": "county code (GB/T 2260)",
+                        "listing_id": "the public supply listing on this parcel (the newest), if any",
+                    },
+                ),
+            ),
+            filters=parcel_filters,
+            sql=selectors.parcels_sql,
+            sources=("geo.Parcel", "market.SupplyListing"),
+            bounds_sql=_estimated_extent("geo_parcel", "geometry"),
+            min_zoom_setting="TILES_PARCELS_MIN_ZOOM",
+        ),
+        Layer(
+            name="supply",
+            description="Public supply listings (地源), as the search API's filters select them; clusters at low zooms",
+            source_layers=(SourceLayer("supply", "one point per listing, or per cluster of listings", LISTING_FIELDS),),
+            filters=supply_filters,
+            sql=selectors.supply_sql,
+            sources=("market.SupplyListing", "geo.Parcel"),
+            bounds_sql=(
+                "SELECT ST_Extent(COALESCE(l.location, p.centroid, ST_Centroid(l.outline))) FROM market_supplylisting l"
+                " LEFT JOIN geo_parcel p ON p.id = l.parcel_id WHERE l.status IN ('published', 'certified')"
+            ),
+        ),
+        Layer(
+            name="demand",
+            description="Public demand (需求) with a location, as the search API's filters select them; clusters at "
+            "low zooms",
+            source_layers=(
+                SourceLayer(
+                    "demand",
+                    "one point per demand, or per cluster",
+                    {
+                        "id": "the demand's id (also the feature id)",
+                        "title": "title",
+                        "mode": "the demand's kind: purchase | lease",
+                        "land_use": "GB/T 21010-2017 code",
+                        "region": "GB/T 2260 code of the region wanted (any level)",
+                        "cluster": LISTING_FIELDS["cluster"],
+                        "count": LISTING_FIELDS["count"],
+                    },
+                ),
+            ),
+            filters=demand_filters,
+            sql=selectors.demand_sql,
+            sources=("market.Demand",),
+            bounds_sql="SELECT ST_Extent(location) FROM market_demand WHERE status = 'registered'",
+        ),
+        Layer(
+            name="amenities",
+            description="Points of interest (周边配套) by category; filter: category",
+            source_layers=(
+                SourceLayer(
+                    "amenities",
+                    "amenity points",
+                    {"id": "the amenity's id (also the feature id)", "category": "category", "name": "name"},
+                ),
+            ),
+            filters=amenity_filters,
+            sql=selectors.amenities_sql,
+            sources=("geo.Amenity",),
+            bounds_sql=_estimated_extent("geo_amenity", "location"),
+            min_zoom_setting="TILES_AMENITIES_MIN_ZOOM",
+        ),
+    )
+}
+
+
+def layer_get(name: str) -> Layer | None:
+    return LAYERS.get(name)

@@ -1,0 +1,104 @@
+"""Getting tiles through the cache: a cached tile, else rendered (one SQL query), gzip-compressed and stored; the
+TileJSON bounds of a layer; pre-rendering (`warm_tiles`)."""
+
+import gzip
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import QueryDict
+
+from tiles import cache, selectors
+from tiles.filters import TileFilters
+from tiles.grid import TileAddress, tile_count, tiles_covering
+from tiles.layers import Layer
+
+
+@dataclass(frozen=True)
+class TileAnswer:
+    gzipped: bytes  # the MVT, gzip-compressed; b"" for a tile without features
+    etag: str
+    hit: bool
+
+
+def tile_get(*, layer: Layer, tile: TileAddress, filters: TileFilters, version: int | None = None) -> TileAnswer:
+    """The tile from the cache, else rendered and stored (empty ones too). Below the layer's minimum zoom a tile is
+    empty without a query."""
+    if version is None:
+        version = cache.layer_version(layer.name)
+    key = cache.tile_key(layer=layer.name, version=version, filters=filters, tile=tile)
+    etag = cache.tile_etag(layer=layer.name, version=version, filters=filters, tile=tile)
+    stored = cache.cached(key) if version else None
+    if isinstance(stored, bytes):
+        return TileAnswer(gzipped=stored, etag=etag, hit=True)
+    gzipped = tile_compressed(layer=layer, tile=tile, filters=filters)
+    if version:
+        cache.cache_store(key, gzipped)
+    return TileAnswer(gzipped=gzipped, etag=etag, hit=False)
+
+
+def tile_compressed(*, layer: Layer, tile: TileAddress, filters: TileFilters) -> bytes:
+    """The rendered tile, gzip-compressed (b"" when it has no features)."""
+    if tile.z < layer.min_zoom:
+        return b""
+    mvt = selectors.tile_render(sql=layer.sql, tile=tile, filters=filters, cap=layer.feature_cap)
+    return gzip.compress(mvt, compresslevel=6, mtime=0) if mvt else b""
+
+
+def layer_bounds(*, layer: Layer) -> tuple[float, float, float, float]:
+    """West, south, east, north of the layer's data (cached per data version), else TILES_DEFAULT_BOUNDS."""
+    version = cache.layer_version(layer.name)
+    key = cache.bounds_key(layer=layer.name, version=version) if version else ""
+    stored = cache.cached(key)
+    if stored is None:
+        found = selectors.layer_bounds(sql=layer.bounds_sql)
+        stored = list(found) if found else []
+        if key:
+            cache.cache_store(key, stored)
+    bounds = tuple(stored) if stored else tuple(settings.TILES_DEFAULT_BOUNDS)
+    west, south, east, north = (round(float(value), 6) for value in bounds)
+    return west, south, east, north
+
+
+@dataclass
+class WarmSummary:
+    tiles: int = 0  # tiles covered
+    rendered: int = 0
+    empty: int = 0  # rendered without features
+    cached: int = 0  # already in the cache at the current version: left as they were
+    bytes: int = 0  # compressed bytes stored
+    seconds: float = 0.0
+
+
+def tiles_warm_count(*, zooms: Iterable[int], bbox: tuple[float, float, float, float]) -> int:
+    return sum(tile_count(z, bbox) for z in zooms)
+
+
+def tiles_warm(
+    *,
+    layer: Layer,
+    zooms: Iterable[int],
+    bbox: tuple[float, float, float, float],
+    filters: TileFilters | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> WarmSummary:
+    """Render and cache every tile of the zooms over the lon/lat box that the cache does not hold yet."""
+    started = time.monotonic()
+    filters = filters or layer.filters(QueryDict())  # the tiles a map without filters asks for
+    summary = WarmSummary()
+    version = cache.layer_version(layer.name)
+    for z in zooms:
+        for tile in tiles_covering(z, bbox):
+            summary.tiles += 1
+            answer = tile_get(layer=layer, tile=tile, filters=filters, version=version)
+            if answer.hit:
+                summary.cached += 1
+            else:
+                summary.rendered += 1
+                summary.empty += not answer.gzipped
+                summary.bytes += len(answer.gzipped)
+            if progress is not None:
+                progress(1)
+    summary.seconds = round(time.monotonic() - started, 3)
+    return summary
