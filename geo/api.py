@@ -45,6 +45,7 @@ from geo.selectors import (
     region_parcels_geojson,
     region_parcels_write_gpkg,
     surrounding_radii_default,
+    surroundings_at,
 )
 from geo.serializers import (
     BBoxField,
@@ -387,6 +388,36 @@ class SurroundingRadiusOutput(serializers.Serializer):
     categories = SurroundingCategoryOutput(many=True)
 
 
+class SurroundingRadiiInput(serializers.Serializer):
+    """The radii of a surroundings query; none given: the setting GEO_SURROUNDING_RADII_M."""
+
+    radii = serializers.CharField(
+        required=False,
+        help_text=f"comma-separated radii in whole metres, 1…{SURROUNDING_MAX_RADIUS_M}, at most "
+        f"{SURROUNDING_MAX_RADII}; by default the setting GEO_SURROUNDING_RADII_M (500,1000,3000)",
+    )
+
+    def validate_radii(self, value: str) -> list[int]:
+        try:
+            radii = [int(part) for part in value.split(",")]
+        except ValueError:
+            raise serializers.ValidationError(
+                _("Give whole metres separated by commas, e.g. 500,1000,3000."), code="invalid"
+            ) from None
+        if len(radii) > SURROUNDING_MAX_RADII:
+            raise serializers.ValidationError(
+                _("At most %(count)d radii.") % {"count": SURROUNDING_MAX_RADII}, code="too_many"
+            )
+        if not all(1 <= radius <= SURROUNDING_MAX_RADIUS_M for radius in radii):
+            raise serializers.ValidationError(
+                _("Each radius must lie in 1…%(max)d m.") % {"max": SURROUNDING_MAX_RADIUS_M}, code="out_of_range"
+            )
+        return radii
+
+    def radii_or_default(self) -> list[int]:
+        return self.validated_data.get("radii") or surrounding_radii_default()
+
+
 class ParcelSurroundingsApi(APIView):
     """The parcel's surroundings (周边配套): for each radius and each amenity category, how many amenities lie
     within it and the nearest of them.
@@ -398,29 +429,7 @@ class ParcelSurroundingsApi(APIView):
 
     permission_classes = [AllowAny]
 
-    class Input(serializers.Serializer):
-        radii = serializers.CharField(
-            required=False,
-            help_text=f"comma-separated radii in whole metres, 1…{SURROUNDING_MAX_RADIUS_M}, at most "
-            f"{SURROUNDING_MAX_RADII}; by default the setting GEO_SURROUNDING_RADII_M (500,1000,3000)",
-        )
-
-        def validate_radii(self, value: str) -> list[int]:
-            try:
-                radii = [int(part) for part in value.split(",")]
-            except ValueError:
-                raise serializers.ValidationError(
-                    _("Give whole metres separated by commas, e.g. 500,1000,3000."), code="invalid"
-                ) from None
-            if len(radii) > SURROUNDING_MAX_RADII:
-                raise serializers.ValidationError(
-                    _("At most %(count)d radii.") % {"count": SURROUNDING_MAX_RADII}, code="too_many"
-                )
-            if not all(1 <= radius <= SURROUNDING_MAX_RADIUS_M for radius in radii):
-                raise serializers.ValidationError(
-                    _("Each radius must lie in 1…%(max)d m.") % {"max": SURROUNDING_MAX_RADIUS_M}, code="out_of_range"
-                )
-            return radii
+    Input = SurroundingRadiiInput
 
     class Output(serializers.Serializer):
         parcel_code = serializers.CharField(source="parcel.code")
@@ -439,9 +448,52 @@ class ParcelSurroundingsApi(APIView):
     def get(self, request: Request, code: str) -> Response:
         data = self.Input(data=request.query_params)
         data.is_valid(raise_exception=True)
-        radii = data.validated_data.get("radii") or surrounding_radii_default()
-        surroundings: Surroundings = parcel_surroundings(parcel_code=code, radii=radii)
+        surroundings: Surroundings = parcel_surroundings(parcel_code=code, radii=data.radii_or_default())
         return Response(self.Output(surroundings).data)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError(_("A valid number is required."), code="invalid")
+    return value
+
+
+class PointSurroundingsApi(APIView):
+    """The surroundings (周边配套) of a point, e.g. a listing's location that has no parcel: for each radius and each
+    amenity category, how many amenities lie within it and the nearest of them (as for a parcel, from the point).
+    """
+
+    permission_classes = [AllowAny]
+
+    class Input(SurroundingRadiiInput):
+        lon = serializers.FloatField(min_value=-180, max_value=180, help_text="longitude in degrees, CGCS2000")
+        lat = serializers.FloatField(min_value=-90, max_value=90, help_text="latitude in degrees, CGCS2000")
+
+        class Meta:
+            ref_name = "PointSurroundingsInput"
+
+        def validate_lon(self, value: float) -> float:
+            return _finite(value)
+
+        def validate_lat(self, value: float) -> float:
+            return _finite(value)
+
+    class Output(serializers.Serializer):
+        origin = serializers.ListField(child=serializers.FloatField(), help_text="[lon, lat]: where distances start")
+        radii = SurroundingRadiusOutput(many=True)
+
+        class Meta:
+            ref_name = "PointSurroundings"
+
+    @extend_schema(
+        tags=TAGS, operation_id="geo_point_surroundings", parameters=[Input], responses={200: Output, 400: ErrorOutput}
+    )
+    def get(self, request: Request) -> Response:
+        data = self.Input(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        lon, lat = data.validated_data["lon"], data.validated_data["lat"]
+        radii = surroundings_at(lon=lon, lat=lat, radii=data.radii_or_default())
+        return Response(self.Output({"origin": [lon, lat], "radii": radii}).data)
 
 
 class IgnoreClientContentNegotiation(BaseContentNegotiation):

@@ -240,41 +240,38 @@ FROM counts JOIN nearest ON nearest.category = counts.category
 """
 
 
-def parcel_surroundings(*, parcel_code: str, radii: Sequence[int]) -> Surroundings:
-    """Amenities around the parcel's centroid: for each radius (m) and each category, how many lie within it
-    (geodesic distance ≤ radius) and the nearest of them (distance in m, rounded to 0.1 m). Two queries.
+def surroundings_at(*, lon: float, lat: float, radii: Sequence[int]) -> list[RadiusSurroundings]:
+    """Amenities around a point (lon, lat in degrees, CGCS2000): for each radius (m), sorted without repeats, and each
+    category, how many lie within it (geodesic distance ≤ radius) and the nearest of them (distance in m, rounded to
+    0.1 m). One query.
     """
-    parcel = Parcel.objects.only("id", "code", "centroid").filter(code=parcel_code).first()
-    if parcel is None:
-        raise NotFound(_("No parcel has this code."))
     radii = sorted(set(radii))
-    params: dict[str, Any] = {
-        "lon": parcel.centroid.x,
-        "lat": parcel.centroid.y,
-        "srid": SRID,
-        "max_radius": max(radii),
-        "radii": radii,
-    }
+    params: dict[str, Any] = {"lon": lon, "lat": lat, "srid": SRID, "max_radius": max(radii), "radii": radii}
     found: dict[tuple[str, int], tuple[int, NearestAmenity]] = {}
     with connection.cursor() as cursor:
         cursor.execute(_SURROUNDINGS_SQL, params)
         for category, radius, count, code, name, distance in cursor.fetchall():
             found[(category, radius)] = (count, NearestAmenity(code=code, name=name, distance_m=round(distance, 1)))
-    return Surroundings(
-        parcel=parcel,
-        radii=[
-            RadiusSurroundings(
-                radius_m=radius,
-                categories=[
-                    CategorySurroundings(category=category, count=found[key][0], nearest=found[key][1])
-                    if (key := (category, radius)) in found
-                    else CategorySurroundings(category=category, count=0, nearest=None)
-                    for category in Amenity.Category.values
-                ],
-            )
-            for radius in radii
-        ],
-    )
+    return [
+        RadiusSurroundings(
+            radius_m=radius,
+            categories=[
+                CategorySurroundings(category=category, count=found[key][0], nearest=found[key][1])
+                if (key := (category, radius)) in found
+                else CategorySurroundings(category=category, count=0, nearest=None)
+                for category in Amenity.Category.values
+            ],
+        )
+        for radius in radii
+    ]
+
+
+def parcel_surroundings(*, parcel_code: str, radii: Sequence[int]) -> Surroundings:
+    """The surroundings (`surroundings_at`) of the parcel's centroid. Two queries; NotFound for an unknown code."""
+    parcel = Parcel.objects.only("id", "code", "centroid").filter(code=parcel_code).first()
+    if parcel is None:
+        raise NotFound(_("No parcel has this code."))
+    return Surroundings(parcel=parcel, radii=surroundings_at(lon=parcel.centroid.x, lat=parcel.centroid.y, radii=radii))
 
 
 # The columns of an exported parcel and where each comes from; the numeric ones are numbers in both formats.

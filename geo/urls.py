@@ -6,6 +6,7 @@ from geo.api import (
     ParcelDetailApi,
     ParcelListApi,
     ParcelSurroundingsApi,
+    PointSurroundingsApi,
     RegionDetailApi,
     RegionListApi,
     RegionLookupApi,
@@ -23,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("parcels/", ParcelListApi.as_view(), name="parcel-list"),
     path("parcels/<str:code>/", ParcelDetailApi.as_view(), name="parcel-detail"),
     path("parcels/<str:code>/surroundings/", ParcelSurroundingsApi.as_view(), name="parcel-surroundings"),
+    path("surroundings/", PointSurroundingsApi.as_view(), name="point-surroundings"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import views, views_market, views_search
+from web import views, views_map, views_market, views_search
 
 app_name = "web"
 urlpatterns = [
@@ -38,4 +38,5 @@ urlpatterns = [
     path("me/", views_market.me, name="me"),
     path("review/", views_market.review, name="review"),
     path("search/", views_search.search, name="search"),
+    path("map/", views_map.map_page, name="map"),
 ]

@@ -1,0 +1,69 @@
+"""The map page (地图找地): regions down to the county, search results on the map and in a list at once, a parcel's
+surroundings. Its scripts ask the search API for the list and /tiles/ for the map with the same filters."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from geo.models import Amenity
+from geo.selectors import surrounding_radii_default
+from market.models import Demand, SupplyListing
+from web.views_search import KINDS, PUBLISHED_PRESETS, SORTS, home_search_context
+
+PAGE_SIZE = 20
+# Sorts that need no point to measure from (the map's list has no "near" filter of its own).
+MAP_SORTS = tuple((value, label) for value, label in SORTS if value != "distance")
+LAYERS = (
+    ("regions", _("Regions")),
+    ("parcels", _("Parcels")),
+    ("listings", _("Supply and demand points")),
+    ("amenities", _("Amenities")),
+)
+
+
+def basemap_tiles(template: str) -> list[str]:
+    """An XYZ URL template with one host range such as t{0-7} as the list of its URLs; else the template alone."""
+    start = template.find("{")
+    while start != -1:
+        end = template.find("}", start)
+        low, dash, high = template[start + 1 : end].partition("-")
+        if dash and low.isdigit() and high.isdigit() and int(low) <= int(high):
+            return [template[:start] + str(host) + template[end + 1 :] for host in range(int(low), int(high) + 1)]
+        start = template.find("{", start + 1)
+    return [template] if template else []
+
+
+def map_config() -> dict[str, Any]:
+    """What the map's script needs from the server: the basemap, the first view and the surroundings' radii."""
+    return {
+        "basemap": {
+            "tiles": basemap_tiles(settings.MAP_BASEMAP_TILES),
+            "attribution": settings.MAP_BASEMAP_ATTRIBUTION,
+        },
+        "initial": {
+            "region": settings.MAP_INITIAL_REGION,
+            "center": list(settings.MAP_INITIAL_CENTER),
+            "zoom": settings.MAP_INITIAL_ZOOM,
+        },
+        "radii": surrounding_radii_default(),
+    }
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    """/map/?kind=supply|demand&region=…&<search filters>&view=lon,lat,zoom: a link reproduces the map's state."""
+    kind = request.GET.get("kind", "supply")
+    context = {
+        "kind": kind if kind in KINDS else "supply",
+        "modes": {"supply": SupplyListing.Mode.choices, "demand": Demand.Kind.choices},
+        "sorts": MAP_SORTS,
+        "published_presets": PUBLISHED_PRESETS,
+        "page_size": PAGE_SIZE,
+        "amenity_categories": [{"code": code, "name": str(name)} for code, name in Amenity.Category.choices],
+        "layers": LAYERS,
+        "map_config": map_config(),
+        **home_search_context(),
+    }
+    return render(request, "web/map/map.html", context)
