@@ -133,6 +133,20 @@ def bench_queries(rounds: int) -> dict[str, Any]:
     es = elasticsearch_client()
     api_ms: list[float] = []
     direct_ms: list[float] = []
+    # Each API request's own Elasticsearch round trip, timed at the client's transport (which every client of the
+    # pool shares): what the request spent beyond it is what our API adds.
+    in_elasticsearch: list[float] = []
+    perform_request = es.transport.perform_request
+
+    def timed_request(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return perform_request(*args, **kwargs)
+        finally:
+            in_elasticsearch.append((time.perf_counter() - started) * 1000)
+
+    es.transport.perform_request = timed_request  # type: ignore[method-assign]
+    added_ms: list[float] = []
     database_ms: list[float] = []
     totals = []
     for params in QUERIES:
@@ -145,8 +159,10 @@ def bench_queries(rounds: int) -> dict[str, Any]:
             for path in ("api", "direct") if round_ % 2 == 0 else ("direct", "api"):
                 started = time.perf_counter()
                 if path == "api":
+                    in_elasticsearch.clear()
                     response = client.get("/api/search/supply", params)
                     api_ms.append((time.perf_counter() - started) * 1000)
+                    added_ms.append(api_ms[-1] - sum(in_elasticsearch))
                     if response.status_code != 200 or response.json()["backend"] != "elasticsearch":
                         raise SystemExit(f"search failed: {response.status_code} {response.content[:300]!r}")
                 else:
@@ -167,7 +183,10 @@ def bench_queries(rounds: int) -> dict[str, Any]:
         "api_p95_ms": percentile(api_ms, 0.95),
         "elasticsearch_direct_p50_ms": percentile(direct_ms, 0.5),
         "elasticsearch_direct_p95_ms": percentile(direct_ms, 0.95),
-        "api_added_p50_ms": round(percentile(api_ms, 0.5) - percentile(direct_ms, 0.5), 2),
+        "api_p50_minus_direct_p50_ms": round(percentile(api_ms, 0.5) - percentile(direct_ms, 0.5), 2),
+        "api_added_p50_ms": percentile(added_ms, 0.5),
+        "api_added_p95_ms": percentile(added_ms, 0.95),
+        "api_added": "per API request: its time minus its own Elasticsearch round trip",
         "goal": "api_added_p50_ms < 5",
         "database_engine_p50_ms": percentile(database_ms, 0.5),
         "database_engine_p95_ms": percentile(database_ms, 0.95),

@@ -73,7 +73,7 @@ class ListingSearchApi(APIView):
             "page_size": query.page_size,
             "next": _next_link(request, query, page, before + len(page.ids)),
             "backend": page.backend,
-            "results": [result(row, page) for row in rows],  # type: ignore[arg-type]
+            "results": [result(row, page) for row in rows],
             "facets": facets_output(page, kind=self.kind, region_names=names),
         }
         return Response(body)
