@@ -1,6 +1,7 @@
 """Serializers of the search API: request parameters into one `ListingQuery` (every bad parameter a 400 naming it),
 signed `after` cursors, and the results, facets and suggestions as the API answers them."""
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -114,8 +115,8 @@ def _marked_runs(fragment: str, pre: str, post: str) -> list[tuple[str, bool]]:
     """The fragment's text in runs, each inside the engine's marks or not, adjacent runs of one kind merged."""
     runs: list[tuple[str, bool]] = []
     inside = False
-    tags = "|".join(re.escape(tag) for tag in (pre, post) if tag)
-    for part in re.split(f"({tags})", fragment) if tags else [fragment]:
+    marks = _marks(pre, post)
+    for part in marks.split(fragment) if marks else [fragment]:
         if part == pre and pre:
             inside = True
         elif part == post and post:
@@ -128,6 +129,12 @@ def _marked_runs(fragment: str, pre: str, post: str) -> list[tuple[str, bool]]:
     return runs
 
 
+@functools.cache
+def _marks(pre: str, post: str) -> re.Pattern[str] | None:
+    tags = "|".join(re.escape(tag) for tag in (pre, post) if tag)
+    return re.compile(f"({tags})") if tags else None
+
+
 def _private_spans(plain: str, private: Sequence[str], *, cut: bool, least: int = 2) -> list[bool]:
     """Which characters of `plain` belong to a private text: every whole occurrence and, when the text was cut, a
     start of one at its end or an end of one at its start (at least `least` characters)."""
@@ -135,6 +142,8 @@ def _private_spans(plain: str, private: Sequence[str], *, cut: bool, least: int 
     folded = plain.lower() if len(plain.lower()) == len(plain) else plain
     for text in private:
         text = text.lower() if len(text.lower()) == len(text) else text
+        if text[:least] not in folded and text[-least:] not in folded:
+            continue  # no occurrence, and no start or end of one (each holds its first or last `least` characters)
         start = folded.find(text)
         while start >= 0:
             hidden[start : start + len(text)] = [True] * len(text)
