@@ -8,15 +8,13 @@ Runs against its own database (<name>_tiles_bench on the same cluster, created, 
 `seed_demo --parcels N` plus generated supply listings and demand) and its own cache keys (prefix tiles-bench, removed
 at the start and the end), so neither the demo nor the other benchmarks are touched. The server draws parcels from
 --parcels-min-zoom (default 8, below the product's 12) so that the low zooms' caps and simplification are measured
-too. When psycopg_pool is installed, everything is measured a second time with Django's connection pool
-(`with_connection_pool`): under ASGI each request otherwise opens its own database connection. Writes
+too. The server is configured as the product is (its database connection pool included). Writes
 bench/results/tiles.json.
 """
 
 import argparse
 import gzip
 import http.client
-import importlib.util
 import json
 import os
 import platform
@@ -79,21 +77,9 @@ def use_bench_cache() -> None:
     settings.CACHES["default"]["KEY_PREFIX"] = CACHE_PREFIX
 
 
-def use_connection_pool() -> None:
-    """psycopg's connection pool instead of a connection per request: under ASGI every request runs in a new thread,
-    so CONN_MAX_AGE keeps nothing and each request that queries opens a new connection."""
-    from django.conf import settings
-
-    database = settings.DATABASES["default"]
-    database["CONN_MAX_AGE"] = 0
-    database.setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 8}
-
-
 def bench_application() -> Any:
     """uvicorn's factory in each worker process: the project's ASGI application on the benchmark's cache prefix."""
     use_bench_cache()
-    if os.environ.get("TILES_BENCH_DB_POOL"):
-        use_connection_pool()
     from config.asgi import application
 
     return application
@@ -420,9 +406,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn worker processes")
     parser.add_argument("--parcels-min-zoom", type=int, default=8)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--no-pool", dest="pool", action="store_false", help="skip the second run with a connection pool"
-    )
     args = parser.parse_args()
 
     database_url = tiles_database_url()
@@ -440,43 +423,28 @@ def main() -> None:
     lists = tile_lists(args.tiles_per_zoom, args.seed)
     mixed = [(layer, tile) for layer in LAYERS for z in range(12, 17) for tile in lists[layer][z]]
     random.Random(args.seed).shuffle(mixed)  # noqa: S311 (a reproducible order)
-    runs: dict[str, Any] = {}
-    pooled = [False, True] if args.pool and importlib.util.find_spec("psycopg_pool") else [False]
-    for pool in pooled:
+    forget_bench_cache()
+    port = free_port()
+    server = start_server(port, args.workers, environment)
+    try:
+        latency, largest = bench_latency(port, lists, render=True)
+        concurrency = bench_concurrency(port, mixed, args.clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
         forget_bench_cache()
-        port = free_port()
-        server = start_server(port, args.workers, environment | {"TILES_BENCH_DB_POOL": "1" if pool else ""})
-        try:
-            latency, largest = bench_latency(port, lists, render=not pool)
-            concurrency = bench_concurrency(port, mixed, args.clients)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            forget_bench_cache()
-        runs["pool" if pool else "product"] = {"latency": latency, "concurrency": concurrency, "largest": largest}
-    product = runs["product"]
     output = {
         "data": data,
         "server": f"uvicorn config.asgi:application, {args.workers} workers, DEBUG off, no throttle, "
         f"TILES_PARCELS_MIN_ZOOM={args.parcels_min_zoom}",
-        "latency": product["latency"],
+        "latency": latency,
         "latency_note": "per zoom, the same tiles twice: uncached (a new data version: rendered by PostGIS, gzipped, "
-        "stored in Redis) then cached; milliseconds per request from one keep-alive HTTP client. Under ASGI Django "
-        "opens a new database connection for every request that queries (CONN_MAX_AGE keeps nothing: each request "
-        "runs in a new thread), which with PostgreSQL's cold catalog caches costs most of an uncached request; "
-        "render_* is the tile alone (in-process, warm connection, no HTTP, no cache)",
-        "concurrency": product["concurrency"],
-        "largest_tile_kb": round(max(run["largest"] for run in runs.values()) / 1024, 1),
+        "stored in Redis) then cached; milliseconds per request from one keep-alive HTTP client, database connections "
+        "from the pool; render_* is the tile alone (in-process, warm connection, no HTTP, no cache)",
+        "concurrency": concurrency,
+        "largest_tile_kb": round(largest / 1024, 1),
         "tile_size_cap_kb": round(settings.TILES_MAX_BYTES / 1024, 1),
         "goal": "largest_tile_kb < 500",
-        "with_connection_pool": {
-            "note": "the same server with psycopg's pool (DATABASES OPTIONS pool, CONN_MAX_AGE 0) instead of a new "
-            "connection per request",
-            "latency": runs["pool"]["latency"],
-            "concurrency": runs["pool"]["concurrency"],
-        }
-        if "pool" in runs
-        else None,
         "machine": {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version()},
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
