@@ -208,11 +208,12 @@
 
   function register(name, section) { sections[name] = section; }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  document.addEventListener("DOMContentLoaded", async () => {
     const params = new URLSearchParams(window.location.search);
     const first = params.has("email_token") ? "settings" : params.get("section") || root.dataset.section || "supply";
     if (params.has("email_token") && sections.settings && sections.settings.emailToken) {
-      sections.settings.emailToken(params.get("email_token"));
+      // Confirmed before the panel loads the account, so the account shows the confirmed address.
+      await sections.settings.emailToken(params.get("email_token"));
     }
     activate(first, false);
     if (window.LandMe.startup) { window.LandMe.startup.forEach((fn) => fn()); }
