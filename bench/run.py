@@ -24,14 +24,14 @@ WORK = ROOT / "var" / "bench"
 sys.path.insert(0, str(ROOT))
 
 
-def bench_database_url() -> str:
-    """The configured DATABASE_URL with the database renamed to <name>_bench (created if missing)."""
+def bench_database_url(suffix: str = "_bench") -> str:
+    """The configured DATABASE_URL with the database renamed to <name><suffix> (created if missing)."""
     import environ
 
     env = environ.Env()
     env.read_env(str(ROOT / "var" / "stack.env"))
     url = urlsplit(env("DATABASE_URL"))
-    name = url.path.lstrip("/") + "_bench"
+    name = url.path.lstrip("/") + suffix
     import psycopg
 
     admin = url._replace(scheme="postgresql", path="/postgres").geturl()

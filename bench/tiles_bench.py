@@ -29,7 +29,6 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -40,22 +39,6 @@ CACHE_PREFIX = "tiles-bench"
 ZOOMS = range(8, 17)
 LAYERS = ("parcels", "supply")
 LAND_USES = ["0501", "0502", "0601", "0602", "0701", "0702", "0801", "1001", "1101"]
-
-
-def tiles_database_url() -> str:
-    """The configured DATABASE_URL with the database renamed to <name>_tiles_bench (created if missing)."""
-    import environ
-    import psycopg
-
-    env = environ.Env()
-    env.read_env(str(ROOT / "var" / "stack.env"))
-    url = urlsplit(env("DATABASE_URL"))
-    name = url.path.lstrip("/") + "_tiles_bench"
-    admin = url._replace(scheme="postgresql", path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url._replace(path=f"/{name}").geturl()
 
 
 def bench_environment(database_url: str, parcels_min_zoom: int) -> dict[str, str]:
@@ -408,7 +391,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
-    database_url = tiles_database_url()
+    from run import bench_database_url  # bench/run.py, beside this file
+
+    database_url = bench_database_url("_tiles_bench")
     environment = bench_environment(database_url, args.parcels_min_zoom)
     os.environ.update(environment)
     import django
