@@ -103,5 +103,19 @@
   });
   function time(iso) { return iso ? shanghai.format(new Date(iso)).replace(/\//g, "-") : "—"; }
 
-  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError };
+  // A decimal as the API sends it ("1200.5000") without trailing zeros ("1200.5").
+  function number(value) {
+    const text = String(value);
+    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+  }
+  const blank = (value) => value === null || value === undefined || value === "";
+  // A range of two optional bounds with its unit: "≥ 5 m²", "≤ 9 m²", "5–9 m²", "—" without either.
+  function range(min, max, unit) {
+    if (blank(min) && blank(max)) { return "—"; }
+    if (blank(max)) { return `≥ ${number(min)} ${unit}`; }
+    if (blank(min)) { return `≤ ${number(max)} ${unit}`; }
+    return `${number(min)}–${number(max)} ${unit}`;
+  }
+
+  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range };
 })();

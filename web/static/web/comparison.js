@@ -3,16 +3,12 @@
 (function () {
   "use strict";
   const t = window.COMPARISON_I18N;
-  const { request, showError, clearErrors, el, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, ApiError, number } = window.LandApi;
   const box = document.getElementById("compare-table-box");
   const table = document.getElementById("compare-table");
   const empty = document.getElementById("compare-empty");
   const feedback = document.getElementById("compare-feedback");
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
   const money = (value, none) => (value === null ? none : `¥ ${number(value)} ${t.wan}`);
 
   // What each row shows for a listing.

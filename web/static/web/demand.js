@@ -4,13 +4,8 @@
 (function () {
   "use strict";
   const t = window.DEMAND_I18N;
-  const { request, values, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, values, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
 
   // "1000–5000", "≥ 1000", "≤ 5000" or null when neither bound is given.
   function range(min, max) {

@@ -8,7 +8,7 @@
   const root = document.getElementById("map-page");
   if (!root) { return; }
   const t = window.MAP_I18N;
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
   const { RegionSelect, LandUseSelect, prefixOf } = window.LandSelectors;
   const Style = window.LandMapStyle;
   const json = (id) => JSON.parse(document.getElementById(id).textContent || "null");
@@ -248,17 +248,6 @@
 
   // ------------------------------------------------------------------------------------------------ the list
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
-  function range(min, max, unit) {
-    if (blank(min) && blank(max)) { return "—"; }
-    if (blank(max)) { return `≥ ${number(min)} ${unit}`; }
-    if (blank(min)) { return `≤ ${number(max)} ${unit}`; }
-    return `${number(min)}–${number(max)} ${unit}`;
-  }
 
   function resultItem(item, kind) {
     const certified = item.certification === "certified";

@@ -3,14 +3,9 @@
 // surroundings (周边配套): radius rings on the map, amenity counts and the nearest per category, amenities shown.
 (function () {
   "use strict";
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
   const { rings } = window.LandMapStyle;
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
 
   function distance(metres, t) {
     return metres >= 1000 ? `${number((metres / 1000).toFixed(2))} ${t.km}` : `${Math.round(metres)} ${t.m}`;

@@ -5,13 +5,8 @@
 (function () {
   "use strict";
   const t = window.PRE_ANNOUNCEMENT_I18N;
-  const { request, values, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, values, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
 
   // "四川省 成都市 锦江区" for a region code, from the region API (the code itself when it cannot be read).
   async function regionPath(code) {

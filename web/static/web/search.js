@@ -28,7 +28,7 @@
   const root = document.getElementById("search-page");
   if (!root) { return; }
   const t = window.SEARCH_I18N;
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
   const { RegionSelect, LandUseSelect } = window.LandSelectors;
   const form = document.getElementById("search-form");
   const results = document.getElementById("search-results");
@@ -145,18 +145,7 @@
 
   // ------------------------------------------------------------------------------------------------ results
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
 
-  function range(min, max, unit) {
-    if (blank(min) && blank(max)) { return "—"; }
-    if (blank(max)) { return `≥ ${number(min)} ${unit}`; }
-    if (blank(min)) { return `≤ ${number(max)} ${unit}`; }
-    return `${number(min)}–${number(max)} ${unit}`;
-  }
 
   const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'" };
   function unescapeText(text) { return text.replace(/&(?:amp|lt|gt|quot|#x27);/g, (entity) => ENTITIES[entity]); }

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   const t = window.SUPPLY_DETAIL_I18N;
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
   const root = document.getElementById("supply-detail");
   const id = Number(root.dataset.listingId);
   const loginUrl = `/login/?next=/supply/${id}/`;
@@ -23,11 +23,6 @@
   let compared = false;
   let recordPage = 1;
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
-  const blank = (value) => value === null || value === undefined || value === "";
   const unit = (suffix) => (value) => (blank(value) ? "—" : `${number(value)} ${suffix}`);
   const choice = (name) => (value) => (blank(value) ? "—" : (t.choices[name] || {})[value] || value);
   const yesNo = (value) => (value === true ? t.yes : value === false ? t.no : "—");

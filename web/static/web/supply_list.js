@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const t = window.SUPPLY_LIST_I18N;
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, number } = window.LandApi;
   const { RegionSelect, LandUseSelect } = window.LandSelectors;
   const form = document.getElementById("supply-filters");
   const results = document.getElementById("supply-results");
@@ -20,10 +20,6 @@
   if (!landUse) { form.querySelector("[data-filter=land_use]").hidden = true; }
   const region = new RegionSelect(form.querySelector(".region-select"));
 
-  function number(value) {
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
-  }
 
   function fromUrl() {
     const query = new URLSearchParams(window.location.search);
