@@ -1,6 +1,5 @@
 """Reading one GIS file through GDAL (pyogrio) into arrays, whole or in chunks: geometries, attributes, ids, the CRS."""
 
-import itertools
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,9 +22,6 @@ CSV_OPEN_OPTIONS = {
     "KEEP_GEOM_COLUMNS": "NO",
     "AUTODETECT_TYPE": "NO",
 }
-# Drivers that read a chunk of a layer at the cost of the chunk: reopening the file and going to its first feature
-# is cheap (GeoJSON, though seekable, parses the whole file at each opening).
-SEEKABLE_DRIVERS = {"GPKG", "ESRI Shapefile"}
 
 
 class ImportRefused(InvalidInput):
@@ -88,46 +84,67 @@ class Layer:
     count: int
     encoding: str | None  # --encoding, overriding the file's
     other_layers: list[str]
-    seekable: bool  # reopened for a chunk, GDAL starts at any feature without reading those before
 
-    def read(self, *, start: int = 0, limit: int | None = None) -> Source:
-        """Features start to start + limit (all by default); GDAL applies a Shapefile's .cpg or LDID, --encoding
-        overrides it (e.g. GBK without .cpg)."""
-        with _refusing_unreadable(self.path, self.encoding):
-            meta, fids, wkb, values = pyogrio.raw.read(
-                self.path,
-                layer=self.name,
-                encoding=self.encoding,
-                skip_features=start,
-                max_features=limit,
-                return_fids=True,
-                datetime_as_string=True,
-                **_open_options(self.path),
-            )
-        if wkb is None:
-            raise ImportRefused(_("{file}: the layer has no geometry column").format(file=self.path.name))
-        return Source(
-            path=self.path,
-            layer=self.name,
-            crs=meta.get("crs"),
-            encoding=meta.get("encoding"),
-            geometries=shapely.from_wkb(wkb, on_invalid="ignore"),
-            fids=np.asarray(fids) if fids is not None else np.array([]),
-            fields={name: np.asarray(column) for name, column in zip(meta["fields"], values, strict=True)},
-            other_layers=self.other_layers,
-        )
+    def read(self) -> Source:
+        """Every feature."""
+        with _arrow_batches(self, batch_size=max(self.count, 1)) as (meta, batches):
+            return _source(self, meta, next(batches, None))
 
     def chunks(self, size: int) -> Generator[Source, None, None]:
-        """The features in chunks of `size` (one chunk if not seekable); only the first may be empty."""
-        if not self.seekable:
-            yield self.read()
-            return
-        for start in itertools.count(0, size):
-            chunk = self.read(start=start, limit=size)
-            if chunk.count or not start:
-                yield chunk
-            if chunk.count < size:
-                return
+        """The features in chunks of `size`, in one pass over the file; only the first may be empty."""
+        with _arrow_batches(self, batch_size=size) as (meta, batches):
+            yield _source(self, meta, next(batches, None))
+            for batch in batches:
+                yield _source(self, meta, batch)
+
+
+@contextmanager
+def _arrow_batches(layer: Layer, *, batch_size: int) -> Iterator[tuple[dict[str, Any], Iterator[Any]]]:
+    """The layer's metadata and its features as Arrow record batches: GDAL's columnar reading, 15 times faster than
+    a feature at a time for a GeoPackage. GDAL applies a Shapefile's .cpg or LDID, --encoding overrides it (e.g. GBK
+    without .cpg)."""
+    with (
+        _refusing_unreadable(layer.path, layer.encoding),
+        pyogrio.raw.open_arrow(
+            layer.path,
+            layer=layer.name,
+            encoding=layer.encoding,
+            return_fids=True,
+            batch_size=batch_size,
+            use_pyarrow=True,
+            datetime_as_string=True,
+            **_open_options(layer.path),
+        ) as (meta, reader),
+    ):
+        if meta["geometry_type"] is None:
+            raise ImportRefused(_("{file}: the layer has no geometry column").format(file=layer.path.name))
+        yield meta, iter(reader)
+
+
+def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
+    """A record batch (None: the layer has no features) as arrays: geometries, fids and attributes."""
+    if batch is None:
+        geometries, fids = np.array([], dtype=object), np.array([])
+        fields = {str(name): np.array([], dtype=object) for name in meta["fields"]}
+    else:
+        geometry_column = meta["geometry_name"] or "wkb_geometry"
+        geometries = shapely.from_wkb(batch.column(geometry_column).to_numpy(zero_copy_only=False), on_invalid="ignore")
+        fids = batch.column(meta["fid_column"]).to_numpy() if meta["fid_column"] else np.array([])
+        fields = {
+            name: batch.column(name).to_numpy(zero_copy_only=False)
+            for name in batch.schema.names
+            if name not in (geometry_column, meta["fid_column"])
+        }
+    return Source(
+        path=layer.path,
+        layer=layer.name,
+        crs=meta.get("crs"),
+        encoding=meta.get("encoding"),
+        geometries=geometries,
+        fids=fids,
+        fields=fields,
+        other_layers=layer.other_layers,
+    )
 
 
 def open_layer(path: Path, *, layer: str | None = None, encoding: str | None = None) -> Layer:
@@ -149,7 +166,6 @@ def open_layer(path: Path, *, layer: str | None = None, encoding: str | None = N
         count=int(info["features"]),
         encoding=encoding,
         other_layers=[name for name in layers if name != chosen],
-        seekable=info["driver"] in SEEKABLE_DRIVERS,
     )
 
 
