@@ -70,7 +70,7 @@ def derived_code(category: str, name: str, lon: float, lat: float) -> str:
 def import_amenities_source(source: Source, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
     prepared = prepare_geometries(source, srs=options.srs, kind="point")
     report.crs = prepared.crs_label
-    values = f.read_fields(source, SPECS, options.fields)
+    values = f.read_field_lists(source, SPECS, options.fields)
     if options.category:
         try:
             fixed = f.choice(CATEGORY_NAMES, blank=False)(options.category)

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.utils.translation import gettext as _
 
 from geo.importers.source import ImportRefused, Source
@@ -121,9 +123,13 @@ def column_for(source: Source, spec: FieldSpec, override: str | None) -> str | N
     return None
 
 
-def read_fields(source: Source, specs: list[FieldSpec], overrides: dict[str, str | None]) -> dict[str, list[Any]]:
-    """Parsed values per field (a list per feature); a missing optional column gives blanks."""
-    columns: dict[str, list[Any]] = {}
+def read_fields(source: Source, specs: list[FieldSpec], overrides: dict[str, str | None]) -> dict[str, pa.Array]:
+    """Parsed values per field, an Arrow array per field (a missing optional column gives blanks).
+
+    Text columns are trimmed and checked in Arrow, without a Python object per value; other columns are parsed
+    once per distinct value.
+    """
+    columns: dict[str, pa.Array] = {}
     for spec in specs:
         column = column_for(source, spec, overrides.get(spec.target))
         if column is None:
@@ -137,36 +143,52 @@ def read_fields(source: Source, specs: list[FieldSpec], overrides: dict[str, str
                     ),
                     fields={f"{spec.target}_field": []},
                 )
-            columns[spec.target] = [spec.parse(None)] * source.count
+            columns[spec.target] = pa.array([spec.parse(None)] * source.count)
             continue
         array = source.fields[column]
-        # Python objects, except float32 values: they keep their short form ("0.1", not "0.10000000149011612").
-        raw = list(array) if array.dtype == np.float32 else array.tolist()
         try:
-            values = parse_column(spec.parse, raw)
+            values = parse_column(spec.parse, array)
         except FieldValueError:
-            _refuse_first_bad_value(source, spec, column, raw)
+            _refuse_first_bad_value(source, spec, column, python_values(array))
             raise
-        if spec.required and ("" in values or None in values):
-            _refuse_first_bad_value(source, spec, column, raw)
+        if spec.required and (values.null_count or pc.any(pc.equal(values, "")).as_py()):
+            _refuse_first_bad_value(source, spec, column, python_values(array))
         columns[spec.target] = values
     return columns
 
 
-def parse_column(parse: Parser, values: list[Any]) -> list[Any]:
+def read_field_lists(source: Source, specs: list[FieldSpec], overrides: dict[str, str | None]) -> dict[str, list[Any]]:
+    """read_fields as Python lists."""
+    return {name: values.to_pylist() for name, values in read_fields(source, specs, overrides).items()}
+
+
+def parse_column(parse: Parser, array: pa.Array) -> pa.Array:
     """`parse` applied to every value of a column, in order; FieldValueError if any value cannot be read."""
-    if isinstance(parse, Text):
-        return parse.column(values)
-    return by_distinct_value(parse, values)
+    if isinstance(parse, Text) and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        trimmed = pc.utf8_trim_whitespace(array).fill_null("")
+        if (pc.max(pc.utf8_length(trimmed)).as_py() or 0) <= parse.max_length:
+            return trimmed
+    return by_distinct_value(parse, array)
 
 
-def by_distinct_value(parse: Parser, values: list[Any]) -> list[Any]:
+def by_distinct_value(parse: Parser, array: pa.Array) -> pa.Array:
     """Each distinct value parsed once: attribute columns repeat a lot (land use, land nature, ratios …)."""
     try:
-        parsed = {value: parse(value) for value in dict.fromkeys(values)}
-    except TypeError:  # unhashable values, e.g. a GDAL list field
-        return [parse(value) for value in values]
-    return list(map(parsed.__getitem__, values))
+        encoded = array.dictionary_encode()
+    except pa.ArrowNotImplementedError:  # e.g. a GDAL list field
+        return pa.array([parse(value) for value in python_values(array)])
+    parsed = [parse(value) for value in python_values(encoded.dictionary)]
+    if encoded.indices.null_count:
+        parsed.append(parse(None))
+    return pa.array(parsed).take(encoded.indices.fill_null(len(parsed) - 1))
+
+
+def python_values(array: pa.Array) -> list[Any]:
+    """An Arrow array's values as Python objects; float32 values keep their short form ("0.1", not
+    "0.10000000149011612")."""
+    if pa.types.is_float32(array.type):
+        return [None if value is None else np.float32(value) for value in array.to_pylist()]
+    return array.to_pylist()
 
 
 def _refuse_first_bad_value(source: Source, spec: FieldSpec, column: str, values: list[Any]) -> None:
@@ -194,21 +216,22 @@ def _refuse_first_bad_value(source: Source, spec: FieldSpec, column: str, values
 
 
 def refuse_duplicates(
-    source: Source, codes: list[str], *, field: str = "code", earlier: dict[str, str] | None = None
+    source: Source, codes: list[str], *, field: str = "code", earlier: set[str] | None = None
 ) -> None:
-    """Refuse two features with one code; `earlier` holds the codes of a file's chunks read before (code → feature)
-    and takes this chunk's."""
-    seen = {} if earlier is None else earlier
-    if len(set(codes)) == len(codes) and seen.keys().isdisjoint(codes):
+    """Refuse two features with one code; `earlier` holds the codes of a file's chunks read before and takes this
+    chunk's."""
+    unique = set(codes)
+    if len(unique) == len(codes) and (earlier is None or earlier.isdisjoint(unique)):
         if earlier is not None:
-            earlier.update(zip(codes, source.feature_labels(), strict=True))
+            earlier |= unique
         return
+    seen: dict[str, str] = {}
     for index, code in enumerate(codes):
-        if code in seen:
+        if code in seen or (earlier and code in earlier):
             raise ImportRefused(
                 _("{file}: features {first} and {second} have the same {field} {code}").format(
                     file=source.name,
-                    first=seen[code],
+                    first=seen.get(code, _("an earlier feature")),
                     second=source.feature_label(index),
                     field=field,
                     code=code,

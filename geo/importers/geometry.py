@@ -16,6 +16,9 @@ from geo.models import SRID
 POLYGONAL = {shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON}
 MAX_LISTED = 10  # features named in one error message
 MIN_AREA_DEG2 = 1e-12  # about 0.01 m²: below it a polygon is a sliver of rounding (e.g. collinear vertices)
+BOUNDS_MARGIN_DEG = 0.01  # around a file's extent in storage coordinates: its edges, curved there, were sampled
+
+Bounds = tuple[float, float, float, float]  # west, south, east, north
 
 
 @dataclass
@@ -122,6 +125,18 @@ def prepare_geometries(
         if len(flat):
             raise _refuse(source, flat, _("the polygon has no area"))
     return PreparedGeometries(geometries=geoms, source_crs=source_crs, repaired=repaired)
+
+
+def transform_bounds(bounds: Bounds, source_crs: crs_module.SourceCRS) -> Bounds | None:
+    """A file's extent (in its CRS) in storage lon/lat, with a margin; None if it does not transform."""
+    box = shapely.segmentize(
+        shapely.box(*bounds), max_segment_length=max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 16 or 1
+    )
+    west, south, east, north = shapely.bounds(crs_module.transform_geometries(np.array([box]), source=source_crs)[0])
+    if not np.all(np.isfinite([west, south, east, north])):
+        return None
+    margin = BOUNDS_MARGIN_DEG
+    return (west - margin, south - margin, east + margin, north + margin)
 
 
 def _resolve_crs(source: Source, *, srs: str | None) -> crs_module.SourceCRS:

@@ -1,5 +1,6 @@
 """Loading with COPY: straight into an empty table (a bulk load), else through a temporary table and an upsert."""
 
+import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -7,19 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import shapely
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from psycopg.copy import QueuedLibpqWriter
 
-from geo.importers.fields import by_distinct_value
 from geo.models import SRID
 from geo.signals import bulk_loaded
 
 Progress = Callable[[int, int], None]  # (features done, features in the file)
-PROGRESS_EVERY = 10_000  # rows per chunk of COPY data
-COPY_SPECIAL = "\\\t\n\r"  # characters COPY's text format escapes
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+PROGRESS_EVERY = 10_000  # rows per block of COPY data
+# COPY's CSV: a null is an unquoted empty field, a string is quoted (so an empty string stays one).
+CSV_OPTIONS = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
 
 
 @dataclass
@@ -53,9 +56,20 @@ class FileReport:
         return {name: getattr(self, name) for name in self.__dataclass_fields__} | {"ok": self.ok}
 
 
-def wkb_hex(geometries: np.ndarray) -> list[str]:
-    """Hex WKB, which PostGIS's geometry input reads straight from COPY; the column's type sets the SRID."""
-    return [wkb.hex() for wkb in shapely.to_wkb(geometries).tolist()]  # bytes.hex is 3× faster than hex=True
+# Each byte's two hex digits as one uint16 (in memory order), to hex-encode a whole buffer with one take.
+HEX_PAIRS = np.frombuffer(b"".join(b"%02x" % byte for byte in range(256)), dtype=np.uint16)
+
+
+def wkb_hex(geometries: np.ndarray) -> pa.Array:
+    """Hex WKB, which PostGIS's geometry input reads straight from COPY; the column's type sets the SRID.
+
+    Encoded in one buffer: no Python string per geometry."""
+    wkbs = shapely.to_wkb(geometries).tolist()
+    lengths = np.fromiter(map(len, wkbs), dtype=np.int64, count=len(wkbs))
+    offsets = np.zeros(len(wkbs) + 1, dtype=np.int64)
+    np.cumsum(lengths * 2, out=offsets[1:])
+    digits = HEX_PAIRS[np.frombuffer(b"".join(wkbs), dtype=np.uint8)]
+    return pa.LargeStringArray.from_buffers(len(wkbs), pa.py_buffer(offsets), pa.py_buffer(digits))
 
 
 def geometry_column(geometry_type: str = "Geometry") -> str:
@@ -86,30 +100,31 @@ def copy_into(*, table: str, columns: Sequence[str], values: Sequence[Sequence[A
         write(values, progress)
 
 
-CopyWrite = Callable[[Sequence[Sequence[Any]], Progress], None]  # (values column by column, progress)
+CopyWrite = Callable[[Sequence[Sequence[Any] | pa.Array], Progress], None]  # (values column by column, progress)
 
 
 @contextmanager
 def copying(*, table: str, columns: Sequence[str], constants: dict[str, Any] | None = None) -> Iterator[CopyWrite]:
     """A COPY into `table` that a thread sends, so that the caller goes on while the database loads; the end of the
-    block waits for the database. The function it yields queues rows, given column by column; `constants` are
-    columns with one value in every row.
+    block waits for the database. The function it yields queues rows, given column by column (Arrow arrays or
+    lists); `constants` are columns with one value in every row.
 
-    The COPY text is built a column at a time and sent in chunks, not a call per row or per value.
+    Arrow writes the rows as CSV, a block at a time: no Python call per row or per value.
     """
     constants = constants or {}
-    row_end = "".join(f"\t{copy_text(value)}" for value in constants.values()) + "\n"
 
-    def write(values: Sequence[Sequence[Any]], progress: Progress) -> None:
-        fields = [copy_texts(column) for column in values]
-        total = len(fields[0])
+    def write(values: Sequence[Sequence[Any] | pa.Array], progress: Progress) -> None:
+        arrays = [copy_column(column) for column in values]
+        total = len(arrays[0])
+        arrays += [pa.array([value] * total, type=pa.string()) for value in map(str, constants.values())]
+        rows = pa.Table.from_arrays(arrays, names=[*columns, *constants])
         for start in range(0, total, PROGRESS_EVERY):
-            end = min(start + PROGRESS_EVERY, total)
-            rows = zip(*(column[start:end] for column in fields), strict=True)
-            copy.write(row_end.join(map("\t".join, rows)) + row_end)
-            progress(end, total)
+            block = io.BytesIO()
+            pa_csv.write_csv(rows.slice(start, PROGRESS_EVERY), block, CSV_OPTIONS)
+            copy.write(block.getbuffer())
+            progress(min(start + PROGRESS_EVERY, total), total)
 
-    statement = f"COPY {table} ({', '.join([*columns, *constants])}) FROM STDIN"
+    statement = f"COPY {table} ({', '.join([*columns, *constants])}) FROM STDIN (FORMAT csv)"
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own: Django's debug wrapper takes no writer
         with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
@@ -117,26 +132,16 @@ def copying(*, table: str, columns: Sequence[str], constants: dict[str, Any] | N
     bulk_loaded.send(sender=copying, table=table)  # no post_save per row: tell followers (tiles' cache) at once
 
 
-def copy_texts(values: Sequence[Any]) -> list[str]:
-    """A column's values as fields of COPY's text format."""
-    types = set(map(type, values))
-    if types <= {str}:  # a text column, escaped only if some value needs it
-        joined = "".join(values)
-        if not any(char in joined for char in COPY_SPECIAL):
-            return list(values)
-        return [value.translate(COPY_ESCAPES) for value in values]
-    if list in types:  # an array column: as tuples, each distinct array is written once
-        values = [tuple(value) if type(value) is list else value for value in values]
-    return by_distinct_value(copy_text, list(values))
-
-
-def copy_text(value: Any) -> str:
-    """\\N for a null, an array literal for a list or tuple (a text[] column), else the value as text; escaped."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, list | tuple):
-        value = "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value) + "}"
-    return str(value).translate(COPY_ESCAPES)
+def copy_column(values: Sequence[Any] | pa.Array) -> pa.Array:
+    """A column as Arrow's CSV writer takes it: a list column (for text[]) as PostgreSQL array literals."""
+    array = values if isinstance(values, pa.Array) else pa.array(values)
+    if not pa.types.is_list(array.type):
+        return array
+    items = pc.cast(array.values, pa.string())
+    escaped = pc.replace_substring(pc.replace_substring(items, "\\", "\\\\"), '"', '\\"')
+    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    lists = pa.ListArray.from_arrays(array.offsets, quoted, mask=array.is_null())
+    return pc.binary_join_element_wise("{", pc.binary_join(lists, ","), "}", "")
 
 
 @contextmanager

@@ -2,10 +2,11 @@
 
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import shapely
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from geo import reference
 from geo.crs import SourceCRS
 from geo.importers import fields as f
-from geo.importers.geometry import PreparedGeometries, areas_m2, prepare_geometries
+from geo.importers.geometry import Bounds, PreparedGeometries, areas_m2, prepare_geometries, transform_bounds
 from geo.importers.loader import (
     FileReport,
     ImportOptions,
@@ -118,17 +119,18 @@ def import_parcels_layer(layer: Layer, *, options: ImportOptions, progress: Prog
     """
     try:
         with closing(layer.chunks(CHUNK_SIZE)) as chunks:
-            _load(chunks, total=layer.count, options=options, progress=progress, report=report)
+            _load(chunks, total=layer.count, bounds=layer.bounds, options=options, progress=progress, report=report)
     except ImportRefused as refused:
         raise _whole_file_refusal(layer, options=options) or refused from None
 
 
 def import_parcels_source(source: Source, *, options: ImportOptions, progress: Progress, report: FileReport) -> None:
     """Load one read file (e.g. the demo data); the caller holds the transaction."""
-    _load(iter([source]), total=source.count, options=options, progress=progress, report=report)
+    bounds = tuple(shapely.total_bounds(source.geometries).tolist())
+    _load(iter([source]), total=source.count, bounds=bounds, options=options, progress=progress, report=report)
 
 
-Checked = tuple[Source, PreparedGeometries, dict[str, list[Any]]]
+Checked = tuple[Source, PreparedGeometries, dict[str, pa.Array]]
 
 
 def check_parcels(
@@ -136,53 +138,62 @@ def check_parcels(
     *,
     options: ImportOptions,
     source_crs: SourceCRS | None = None,
-    earlier_codes: dict[str, str] | None = None,
-) -> tuple[PreparedGeometries, dict[str, list[Any]]]:
+    earlier_codes: set[str] | None = None,
+) -> tuple[PreparedGeometries, dict[str, pa.Array]]:
     """A file's or a chunk's geometries and attributes, checked (ImportRefused names the first problem)."""
     prepared = prepare_geometries(source, srs=options.srs, kind="polygon", source_crs=source_crs)
     values = f.read_fields(source, SPECS, options.fields)
-    f.refuse_duplicates(source, values["code"], earlier=earlier_codes)
+    f.refuse_duplicates(source, values["code"].to_pylist(), earlier=earlier_codes)
     return prepared, values
 
 
 def _load(
-    chunks: Iterator[Source], *, total: int, options: ImportOptions, progress: Progress, report: FileReport
+    chunks: Iterator[Source],
+    *,
+    total: int,
+    bounds: Bounds | None,
+    options: ImportOptions,
+    progress: Progress,
+    report: FileReport,
 ) -> None:
-    """Check and COPY each chunk: into geo_parcel if it is empty (a bulk load), else into a staging table to upsert.
+    """Check the chunks and COPY them, in one COPY: into geo_parcel if it is empty (a bulk load), else into a staging
+    table to upsert. `bounds`: the file's extent in its CRS, for the counties to fetch.
 
-    The next chunk is read and checked while the database loads the one before.
+    Each chunk is read, checked and prepared while the database loads the ones before.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")  # the transaction's time: created_at and updated_at of every row
         now = cursor.fetchone()[0].isoformat()
     checked = _checked(chunks, options=options)
+    current = next(checked)  # the first chunk resolves the file's CRS
+    # Before the COPY, which holds the connection until it ends.
+    counties = Counties.around(transform_bounds(bounds, current[1].source_crs) if bounds else None)
     done = outside = 0
+    constants = {"source": source_label(current[0].path), "created_at": now, "updated_at": now}
+    columns = [name for name, _type in COLUMNS if name not in constants]
     with bulk_loading("geo_parcel") as empty:
         table = "geo_parcel" if empty else "geo_parcel_staging"
         if not empty:
             create_staging(table=table, columns=COLUMNS)
-        current = next(checked, None)
-        while current is not None:
-            source, prepared, values = current
-            report.crs, report.repaired = prepared.crs_label, report.repaired + prepared.repaired
-            geometries = multipolygons(prepared.geometries)
-            centroids = shapely.centroid(geometries)
-            counties = county_codes(centroids)  # before the COPY: it takes the connection until the block ends
-            outside += counties.count(None)
-            rows = [
-                values["code"],
-                wkb_hex(geometries),
-                wkb_hex(centroids),
-                areas_m2(geometries, centroids),
-                counties,
-                *(values[name] for name in ATTRIBUTES),
-            ]
-            constants = {"source": source_label(source.path), "created_at": now, "updated_at": now}
-            columns = [name for name, _type in COLUMNS if name not in constants]
-            with copying(table=table, columns=columns, constants=constants) as write:
+        with copying(table=table, columns=columns, constants=constants) as write:
+            while current is not None:
+                source, prepared, values = current
+                report.crs, report.repaired = prepared.crs_label, report.repaired + prepared.repaired
+                geometries = multipolygons(prepared.geometries)
+                centroids = shapely.centroid(geometries)
+                regions = counties.covering(centroids)
+                outside += regions.null_count
+                rows = [
+                    values["code"],
+                    wkb_hex(geometries),
+                    wkb_hex(centroids),
+                    areas_m2(geometries, centroids),
+                    regions,
+                    *(values[name] for name in ATTRIBUTES),
+                ]
                 write(rows, _in_file(progress, before=done, total=total))
+                done += source.count
                 current = next(checked, None)
-            done += source.count
         if empty:
             report.inserted, report.updated = done, 0
         else:
@@ -202,7 +213,7 @@ def _load(
 def _checked(chunks: Iterator[Source], *, options: ImportOptions) -> Iterator[Checked]:
     """check_parcels over a file's chunks: each in the CRS resolved for the first, codes unique across all."""
     source_crs = None
-    codes: dict[str, str] = {}
+    codes: set[str] = set()
     for source in chunks:
         prepared, values = check_parcels(source, options=options, source_crs=source_crs, earlier_codes=codes)
         source_crs = prepared.source_crs
@@ -233,33 +244,42 @@ def multipolygons(geometries: np.ndarray) -> np.ndarray:
     return result
 
 
-def county_codes(points: np.ndarray) -> list[str | None]:
-    """The county covering each point (the lowest code where loaded boundaries overlap), None outside all of them.
+@dataclass
+class Counties:
+    """Loaded county boundaries, to find the county covering each point: fetched once per file, then matched in one
+    STRtree query per chunk, far faster than a spatial join per parcel in SQL."""
 
-    The counties around the file come from the database once; the points are matched in one STRtree query with
-    each county prepared, far faster than a spatial join per parcel in SQL.
-    """
-    west, south, east, north = shapely.total_bounds(points).tolist()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT code, ST_AsBinary(boundary) FROM geo_region
-             WHERE level = 'county' AND boundary && ST_MakeEnvelope(%s, %s, %s, %s, %s) ORDER BY code
-            """,
-            [west, south, east, north, SRID],
+    codes: np.ndarray  # in code order
+    boundaries: np.ndarray
+
+    @classmethod
+    def around(cls, bounds: Bounds | None) -> "Counties":
+        """The counties whose boundary meets `bounds` (storage lon/lat), all of them without bounds."""
+        sql = "SELECT code, ST_AsBinary(boundary) FROM geo_region WHERE level = 'county' AND boundary IS NOT NULL"
+        with connection.cursor() as cursor:
+            if bounds is None:
+                cursor.execute(f"{sql} ORDER BY code")
+            else:
+                cursor.execute(
+                    f"{sql} AND boundary && ST_MakeEnvelope(%s, %s, %s, %s, %s) ORDER BY code", [*bounds, SRID]
+                )
+            rows = cursor.fetchall()
+        return cls(
+            codes=np.array([code for code, _wkb in rows], dtype=object),
+            boundaries=shapely.from_wkb([bytes(wkb) for _code, wkb in rows]),
         )
-        rows = cursor.fetchall()
-    if not rows:
-        return [None] * len(points)
-    boundaries = shapely.from_wkb([bytes(wkb) for _code, wkb in rows])
-    county_index, point_index = shapely.STRtree(points).query(boundaries, predicate="covers")
-    # A point on a shared border is covered by both counties: the lowest code wins (the counties are in code order).
-    order = np.lexsort((county_index, point_index))
-    point_index, county_index = point_index[order], county_index[order]
-    first = np.unique(point_index, return_index=True)[1]
-    result = np.full(len(points), None, dtype=object)
-    result[point_index[first]] = np.array([code for code, _wkb in rows], dtype=object)[county_index[first]]
-    return result.tolist()
+
+    def covering(self, points: np.ndarray) -> pa.Array:
+        """The county code covering each point (the lowest where boundaries overlap), null outside all of them."""
+        result = np.full(len(points), None, dtype=object)
+        if len(self.codes):
+            county_index, point_index = shapely.STRtree(points).query(self.boundaries, predicate="covers")
+            # A point on a shared border is covered by both counties: the lowest code wins (they are in code order).
+            order = np.lexsort((county_index, point_index))
+            point_index, county_index = point_index[order], county_index[order]
+            first = np.unique(point_index, return_index=True)[1]
+            result[point_index[first]] = self.codes[county_index[first]]
+        return pa.array(result, type=pa.string())
 
 
 def _spec(name: str) -> f.FieldSpec:

@@ -82,10 +82,10 @@ def import_regions_source(source: Source, *, options: ImportOptions, progress: P
     prepared = prepare_geometries(source, srs=options.srs, kind="polygon")
     report.crs, report.repaired = prepared.crs_label, prepared.repaired
     if options.code_from_filename:
-        values = f.read_fields(source, SPECS[1:], options.fields)
+        values = f.read_field_lists(source, SPECS[1:], options.fields)
         values["code"] = _codes_from_filename(source)
     else:
-        values = f.read_fields(source, SPECS, options.fields)
+        values = f.read_field_lists(source, SPECS, options.fields)
     for index, code in enumerate(values["code"]):
         if not code:
             raise ImportRefused(

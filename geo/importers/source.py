@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyogrio
 import shapely
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ class Source:
     encoding: str | None
     geometries: np.ndarray  # shapely geometries as read, in the file's CRS
     fids: np.ndarray
-    fields: dict[str, np.ndarray] = field(default_factory=dict)
+    fields: dict[str, pa.Array] = field(default_factory=dict)
     other_layers: list[str] = field(default_factory=list)
 
     @property
@@ -84,6 +85,7 @@ class Layer:
     count: int
     encoding: str | None  # --encoding, overriding the file's
     other_layers: list[str]
+    bounds: tuple[float, float, float, float] | None  # the features' extent in the file's CRS, if GDAL gives one
 
     def read(self) -> Source:
         """Every feature."""
@@ -125,15 +127,13 @@ def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
     """A record batch (None: the layer has no features) as arrays: geometries, fids and attributes."""
     if batch is None:
         geometries, fids = np.array([], dtype=object), np.array([])
-        fields = {str(name): np.array([], dtype=object) for name in meta["fields"]}
+        fields = {str(name): pa.array([], type=pa.string()) for name in meta["fields"]}
     else:
         geometry_column = meta["geometry_name"] or "wkb_geometry"
         geometries = shapely.from_wkb(batch.column(geometry_column).to_numpy(zero_copy_only=False), on_invalid="ignore")
         fids = batch.column(meta["fid_column"]).to_numpy() if meta["fid_column"] else np.array([])
         fields = {
-            name: batch.column(name).to_numpy(zero_copy_only=False)
-            for name in batch.schema.names
-            if name not in (geometry_column, meta["fid_column"])
+            name: batch.column(name) for name in batch.schema.names if name not in (geometry_column, meta["fid_column"])
         }
     return Source(
         path=layer.path,
@@ -159,14 +159,29 @@ def open_layer(path: Path, *, layer: str | None = None, encoding: str | None = N
                 ),
                 fields={"layer": []},
             )
-        info = pyogrio.read_info(path, layer=chosen, encoding=encoding, force_feature_count=True, **_open_options(path))
+        info = pyogrio.read_info(
+            path,
+            layer=chosen,
+            encoding=encoding,
+            force_feature_count=True,
+            force_total_bounds=True,
+            **_open_options(path),
+        )
     return Layer(
         path=path,
         name=chosen,
         count=int(info["features"]),
         encoding=encoding,
         other_layers=[name for name in layers if name != chosen],
+        bounds=_bounds(info.get("total_bounds")),
     )
+
+
+def _bounds(total_bounds: Any) -> tuple[float, float, float, float] | None:
+    if total_bounds is None or not np.all(np.isfinite(total_bounds)):
+        return None
+    west, south, east, north = map(float, total_bounds)
+    return west, south, east, north
 
 
 def _open_options(path: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from geo.importers import parcels
 from geo.importers.loader import ImportOptions
 from geo.importers.runner import import_path
 from geo.models import Parcel, Region
+from geo.tests.factories import box, parcel_create
 from geo.tests.geodesy import latitude_of_arc
 from geo.tests.gisfiles import square, write_geojson, write_layer
 
@@ -157,6 +158,36 @@ def test_attributes_a_file_lacks_keep_their_stored_values(tmp_path, guichi):
     assert report.updated == 1
     assert parcel.address == "池州市贵池区长江南路1号"
     assert parcel.geometry.extent[0] == pytest.approx(117.0)
+
+
+AWKWARD_TEXT = ' 东至"规划路", 西至\\河\t南至\n北至\r宗地 '  # quotes, a comma, a backslash, a tab, line breaks
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["bulk load", "upsert"])
+def test_text_with_quotes_backslashes_and_line_breaks_and_typed_values_load_exactly(tmp_path, existing):
+    if existing:
+        parcel_create(code="OTHER", geometry=box(104.1, 30.1, 104.2, 30.2))
+    path = write_geojson(
+        tmp_path / "awkward.geojson",
+        [shapely.box(104.0, 30.0, 104.001, 30.001), shapely.box(104.002, 30.0, 104.003, 30.001)],
+        {
+            "code": [1001, 1002],  # numbers in the file, text in the table
+            "ZL": [AWKWARD_TEXT, None],
+            "DZ": ["", "N"],
+            "RJL": [1.5, None],  # a number, and a blank one
+            "BDCDYH": ["510104001001GB00001F00010001 510104001001GB00001F00010002", None],
+        },
+    )
+
+    [report] = load(path)
+
+    assert report.ok, report.error
+    first, second = Parcel.objects.filter(code__in=["1001", "1002"]).order_by("code")
+    assert first.address == AWKWARD_TEXT.strip()
+    assert (second.address, first.boundary_east, second.boundary_east) == ("", "", "N")
+    assert (first.floor_area_ratio, second.floor_area_ratio) == (Decimal("1.50"), None)
+    assert first.unit_numbers == ["510104001001GB00001F00010001", "510104001001GB00001F00010002"]
+    assert second.unit_numbers == []
 
 
 def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):

@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
@@ -23,7 +24,7 @@ def _source(name: str, geometries: np.ndarray, fields: dict[str, Any]) -> Source
         encoding="UTF-8",
         geometries=geometries,
         fids=np.array([]),
-        fields={key: np.asarray(values, dtype=object) for key, values in fields.items()},
+        fields={key: pa.array(np.asarray(values, dtype=object)) for key, values in fields.items()},
     )
 
 
