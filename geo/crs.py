@@ -106,9 +106,14 @@ def to_storage_xy(x: ArrayLike, y: ArrayLike, *, source: SourceCRS) -> tuple[Flo
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
+def is_storage_crs(source: SourceCRS) -> bool:
+    """Coordinates in this CRS are stored as they are."""
+    return source.epsg in _IDENTICAL_TO_STORAGE
+
+
 def transform_geometries(geoms: NDArray[np.object_], *, source: SourceCRS) -> NDArray[np.object_]:
     """A shapely geometry array → the same geometries in CGCS2000 lon/lat (2D), all coordinates in one batch."""
-    if source.epsg in _IDENTICAL_TO_STORAGE:
+    if is_storage_crs(source):
         # lon/lat already (WGS 84 and CGCS2000 differ by centimetres); force_2d copies every geometry, so only if needed
         return np.asarray(shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms)
 

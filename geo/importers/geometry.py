@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import pyarrow as pa
 import shapely
 from django.utils.translation import gettext as _
 from pyproj import Transformer
@@ -26,6 +27,7 @@ class PreparedGeometries:
     geometries: np.ndarray  # valid, 2D, in EPSG:4490
     source_crs: crs_module.SourceCRS
     repaired: list[dict[str, str]] = field(default_factory=list)
+    wkb: pa.Array | None = None  # the file's WKB of the geometries when they are exactly as read (nothing to encode)
 
     @property
     def crs_label(self) -> str:
@@ -94,7 +96,11 @@ def prepare_geometries(
         source_crs = _resolve_crs(source, srs=srs)
 
     # force_2d copies every geometry, so only when some have Z; a copy otherwise, as repairs replace elements.
-    geoms = shapely.force_2d(geoms) if shapely.has_z(geoms).any() else geoms.copy()
+    as_read = geoms is source.geometries and crs_module.is_storage_crs(source_crs)
+    if shapely.has_z(geoms).any():
+        geoms, as_read = shapely.force_2d(geoms), False
+    else:
+        geoms = geoms.copy()
     geoms = crs_module.transform_geometries(geoms, source=source_crs)
     outside = np.flatnonzero(crs_module.out_of_range(geoms) | ~np.all(np.isfinite(shapely.bounds(geoms)), axis=1))
     if len(outside):
@@ -124,7 +130,12 @@ def prepare_geometries(
         flat = np.flatnonzero(shapely.area(geoms) < MIN_AREA_DEG2)
         if len(flat):
             raise _refuse(source, flat, _("the polygon has no area"))
-    return PreparedGeometries(geometries=geoms, source_crs=source_crs, repaired=repaired)
+    return PreparedGeometries(
+        geometries=geoms,
+        source_crs=source_crs,
+        repaired=repaired,
+        wkb=source.wkb if as_read and not repaired else None,
+    )
 
 
 def transform_bounds(bounds: Bounds, source_crs: crs_module.SourceCRS) -> Bounds | None:

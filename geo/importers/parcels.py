@@ -24,6 +24,8 @@ from geo.importers.loader import (
     create_staging,
     execute_counting,
     geometry_column,
+    hex_strings,
+    is_wkb_of,
     source_label,
     wkb_hex,
 )
@@ -49,6 +51,7 @@ USE_RIGHT_TYPES = {
     "其他": "other",
 }
 CHUNK_SIZE = 100_000  # features read, checked and sent at a time (about 60 MB of COPY text)
+MULTIPOLYGON = 6  # its WKB type code
 PERCENT = {"max_digits": 5, "places": 2, "minimum": Decimal(0), "maximum": Decimal(100)}
 
 
@@ -181,11 +184,12 @@ def _load(
                 report.crs, report.repaired = prepared.crs_label, report.repaired + prepared.repaired
                 geometries = multipolygons(prepared.geometries)
                 centroids = shapely.centroid(geometries)
+                as_read = prepared.wkb is not None and is_wkb_of(prepared.wkb, MULTIPOLYGON)
                 regions = counties.covering(centroids)
                 outside += regions.null_count
                 rows = [
                     values["code"],
-                    wkb_hex(geometries),
+                    hex_strings(prepared.wkb) if as_read else wkb_hex(geometries),
                     wkb_hex(centroids),
                     areas_m2(geometries, centroids),
                     regions,

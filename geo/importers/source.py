@@ -40,6 +40,7 @@ class Source:
     geometries: np.ndarray  # shapely geometries as read, in the file's CRS
     fids: np.ndarray
     fields: dict[str, pa.Array] = field(default_factory=dict)
+    wkb: pa.Array | None = None  # the geometries as the file gives them (WKB), if read from a file
     other_layers: list[str] = field(default_factory=list)
 
     @property
@@ -126,11 +127,12 @@ def _arrow_batches(layer: Layer, *, batch_size: int) -> Iterator[tuple[dict[str,
 def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
     """A record batch (None: the layer has no features) as arrays: geometries, fids and attributes."""
     if batch is None:
-        geometries, fids = np.array([], dtype=object), np.array([])
+        geometries, fids, wkb = np.array([], dtype=object), np.array([]), None
         fields = {str(name): pa.array([], type=pa.string()) for name in meta["fields"]}
     else:
         geometry_column = meta["geometry_name"] or "wkb_geometry"
-        geometries = shapely.from_wkb(batch.column(geometry_column).to_numpy(zero_copy_only=False), on_invalid="ignore")
+        wkb = batch.column(geometry_column)
+        geometries = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
         fids = batch.column(meta["fid_column"]).to_numpy() if meta["fid_column"] else np.array([])
         fields = {
             name: batch.column(name) for name in batch.schema.names if name not in (geometry_column, meta["fid_column"])
@@ -144,6 +146,7 @@ def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
         fids=fids,
         fields=fields,
         other_layers=layer.other_layers,
+        wkb=wkb,
     )
 
 
