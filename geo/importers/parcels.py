@@ -168,17 +168,18 @@ def _load(
         cursor.execute("SELECT now()")  # the transaction's time: created_at and updated_at of every row
         now = cursor.fetchone()[0].isoformat()
     checked = _checked(chunks, options=options)
-    current = next(checked)  # the first chunk resolves the file's CRS
+    first = next(checked)  # the first chunk resolves the file's CRS
     # Before the COPY, which holds the connection until it ends.
-    counties = Counties.around(transform_bounds(bounds, current[1].source_crs) if bounds else None)
+    counties = Counties.around(transform_bounds(bounds, first[1].source_crs) if bounds else None)
     done = outside = 0
-    constants = {"source": source_label(current[0].path), "created_at": now, "updated_at": now}
+    constants = {"source": source_label(first[0].path), "created_at": now, "updated_at": now}
     columns = [name for name, _type in COLUMNS if name not in constants]
     with bulk_loading("geo_parcel") as empty:
         table = "geo_parcel" if empty else "geo_parcel_staging"
         if not empty:
             create_staging(table=table, columns=COLUMNS)
         with copying(table=table, columns=columns, constants=constants) as write:
+            current: Checked | None = first
             while current is not None:
                 source, prepared, values = current
                 report.crs, report.repaired = prepared.crs_label, report.repaired + prepared.repaired

@@ -160,6 +160,38 @@ def test_attributes_a_file_lacks_keep_their_stored_values(tmp_path, guichi):
     assert parcel.geometry.extent[0] == pytest.approx(117.0)
 
 
+@pytest.mark.parametrize(
+    ("shapes", "geometry_type"),
+    [
+        ([shapely.MultiPolygon([shapely.box(104.0, 30.0, 104.001, 30.001)])], "MultiPolygon"),  # stored as read
+        ([shapely.box(104.0, 30.0, 104.001, 30.001)], "Polygon"),  # made a multipolygon of one part
+        (
+            [shapely.Polygon([(104.0, 30.0, 5), (104.001, 30.0, 5), (104.001, 30.001, 5), (104.0, 30.0, 5)])],
+            "Polygon Z",
+        ),
+    ],
+)
+def test_cgcs2000_geometries_are_stored_with_their_exact_coordinates(tmp_path, shapes, geometry_type):
+    path = write_layer(
+        tmp_path / "exact.gpkg",
+        shapes,
+        {"ZDDM": ["EXACT-1"]},
+        driver="GPKG",
+        crs="EPSG:4490",
+        geometry_type=geometry_type,
+    )
+
+    [report] = load(path)
+
+    assert report.ok, report.error
+    stored = shapely.from_wkb(bytes(Parcel.objects.get(code="EXACT-1").geometry.wkb))
+    expected = shapely.force_2d(shapes[0])
+    assert stored.geom_type == "MultiPolygon"
+    assert shapely.equals_exact(
+        stored, shapely.MultiPolygon([expected]) if expected.geom_type == "Polygon" else expected
+    )
+
+
 AWKWARD_TEXT = ' 东至"规划路", 西至\\河\t南至\n北至\r宗地 '  # quotes, a comma, a backslash, a tab, line breaks
 
 
