@@ -8,10 +8,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
+from core.throttling import ScopedRateThrottle
 from geo.serializers import ErrorOutput
 from geo.services_listing import region_full_name
 from search.engines import listing_search

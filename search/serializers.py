@@ -621,11 +621,12 @@ class DemandResultOutput(ResultOutput):
         return text if len(text) <= 120 else text[:119] + "…"
 
 
-_DATETIME = serializers.DateTimeField()  # one field for every result: building a field is the costly part
-
-
 def _datetime(value: datetime | None) -> str | None:
-    return _DATETIME.to_representation(value) if value is not None else None
+    """As DRF's DateTimeField gives it (ISO 8601 in the current time zone, Z for UTC), without building a field."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _band(key: str, low: Decimal | None, high: Decimal | None) -> tuple[str, dict[str, str]]:

@@ -15,13 +15,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from redis.exceptions import RedisError
 
+from core.throttling import CACHE_ERRORS
 from tiles.filters import TileFilters
 from tiles.grid import TileAddress
 
 logger = logging.getLogger("tiles")
-CACHE_ERRORS = (RedisError, OSError)
 
 
 def version_key(layer: str) -> str:

@@ -11,7 +11,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User, phone_validator
@@ -30,6 +30,7 @@ from accounts.services.identity import (
     user_register,
 )
 from accounts.services.sms import RESEND_AFTER_SECONDS, SmsPurpose
+from core.throttling import ScopedRateThrottle
 
 
 class UserOutput(serializers.Serializer):

@@ -20,10 +20,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.throttling import ScopedRateThrottle
 from geo.ogc.queries import (
     COLLECTIONS,
     CRS84,

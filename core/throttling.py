@@ -1,0 +1,79 @@
+"""Rate limits with a sliding-window counter: two counters per caller, one Redis round trip per request.
+
+DRF's SimpleRateThrottle keeps a list of every request's time per caller and reads and writes all of it on each
+request (600 floats for a 600/min limit, 6000 for the tiles' rate); here a request increments the current window's
+counter and reads the previous one's, and the previous window counts in proportion to how much of it still lies
+within the last period (the estimate Cloudflare and others use). Requests refused count too, so a client that keeps
+hammering stays refused until it slows down.
+"""
+
+import time
+from typing import Any
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+from rest_framework import throttling
+from rest_framework.request import Request
+
+CACHE_ERRORS = (RedisError, OSError)  # what Django's cache raises when Redis does not answer
+
+
+def window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
+    """Count a request in `window` (a number of periods since the epoch); its count and the previous window's."""
+    current, previous = f"{key}:{window}", f"{key}:{window - 1}"
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # One round trip. The cache's own client and key prefix (its KEY_PREFIX, VERSION), not a second pool.
+        name = cache.make_and_validate_key(current)
+        client = cache._cache.get_client(name, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, 2 * period)
+        pipeline.get(cache.make_and_validate_key(previous))
+        count, _expired, before = pipeline.execute()
+        return int(count), int(before or 0)
+    cache.add(current, 0, timeout=2 * period)
+    return cache.incr(current), int(cache.get(previous) or 0)
+
+
+class WindowRateThrottle(throttling.SimpleRateThrottle):
+    """SimpleRateThrottle's rates, scopes and caller keys, counted in windows (see the module's note)."""
+
+    num_requests: int | None  # set from the rate by SimpleRateThrottle
+    duration: int | None
+    retry_after = 0.0
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.rate is None or self.num_requests is None or self.duration is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = time.time()
+        window, into = divmod(self.now, self.duration)
+        try:
+            count, before = window_counts(key, window=int(window), period=self.duration)
+        except CACHE_ERRORS:  # no cache: no limit rather than no service
+            return True
+        earlier = before * (1 - into / self.duration)  # the part of the previous window within the last period
+        self.retry_after = self.duration - into
+        if count < self.num_requests and before:  # the previous window's share is what is over: it will shrink
+            self.retry_after = min(self.retry_after, (earlier + count - self.num_requests) * self.duration / before)
+        return earlier + count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return max(0.0, self.retry_after)
+
+
+# DRF's classes first: their allow_request (ScopedRateThrottle's finds the view's scope) hands over to ours.
+class AnonRateThrottle(throttling.AnonRateThrottle, WindowRateThrottle):
+    pass
+
+
+class UserRateThrottle(throttling.UserRateThrottle, WindowRateThrottle):
+    pass
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle, WindowRateThrottle):
+    pass
