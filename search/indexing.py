@@ -24,7 +24,7 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from market.documents import DemandDocument, SupplyListingDocument, index_settings
 from market.models import Demand, SupplyListing
-from search.backends import elasticsearch_client
+from search.backends import elasticsearch_client_timing_out
 from search.models import IndexChange
 
 logger = logging.getLogger("search")
@@ -53,7 +53,7 @@ def index_alias(kind: str, prefix: str | None = None) -> str:
 
 
 def _client(timeout: float = BULK_TIMEOUT) -> Elasticsearch:
-    return elasticsearch_client().options(request_timeout=timeout)
+    return elasticsearch_client_timing_out(timeout)
 
 
 def _concrete_name(alias: str) -> str:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 from django.db.models import BooleanField, Case, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.expressions import RawSQL
@@ -115,13 +116,30 @@ def _compiled(kind: Kind) -> tuple[str, tuple[Any, ...]]:
     return rows.order_by().query.sql_with_params()
 
 
+class _PreparedStatements(psycopg.Cursor[Any]):
+    """Statements prepared on the server, once per pooled connection (settings: prepare_threshold): planning the row
+    query took half a millisecond of each search, more than running it."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor() -> Any:
+    """A cursor of the default connection whose statements are prepared, logged like any other."""
+    connection.ensure_connection()
+    cursor: Any = _PreparedStatements(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+
+
 def listing_rows(*, kind: Kind, ids: list[int]) -> list[dict[str, Any]]:
     """The public listings of a kind among `ids`, in that order, as the values a result shows (`lon`, `lat`; supply:
     `photo`): one query whatever the number of ids. A listing that left the public states is left out."""
     if not ids:
         return []
     sql, params = _compiled(kind)
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, [ids if param is _IDS else param for param in params])
         columns = [column.name for column in cursor.description]
         by_id = {row["id"]: row for row in (dict(zip(columns, values, strict=True)) for values in cursor.fetchall())}

@@ -103,6 +103,10 @@ if DATABASE_POOL_MAX_SIZE:
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
     }
+    # psycopg's default: statements that ask for it (search.selectors' row query) are prepared on the server, once per
+    # pooled connection. Django's own queries use client-side binding and are never prepared. Off without the pool,
+    # as PgBouncer in transaction mode may not keep them.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 

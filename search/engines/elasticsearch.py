@@ -20,7 +20,7 @@ from django.conf import settings
 from elasticsearch.exceptions import ApiError, TransportError
 
 from search import indexing
-from search.backends import elasticsearch_client
+from search.backends import elasticsearch_client_timing_out
 from search.engines import EngineUnavailable
 from search.query import (
     MAX_RESULT_WINDOW,
@@ -70,10 +70,8 @@ class ElasticsearchEngine:
         except _Empty:
             return SearchPage(ids=[], total=0, facets=_empty_facets(query), backend=self.name)
         try:
-            response = (
-                elasticsearch_client()
-                .options(request_timeout=settings.ELASTICSEARCH_TIMEOUT)
-                .search(index=indexing.index_alias(query.kind, self.alias), **body)
+            response = elasticsearch_client_timing_out(settings.ELASTICSEARCH_TIMEOUT).search(
+                index=indexing.index_alias(query.kind, self.alias), **body
             )
         except (TransportError, ApiError) as exc:
             _unavailable(exc)
