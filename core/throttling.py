@@ -26,8 +26,7 @@ def window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
     if isinstance(cache, RedisCache):
         # One round trip. The cache's own client and key prefix (its KEY_PREFIX, VERSION), not a second pool.
         name = cache.make_and_validate_key(current)
-        client = cache._cache.get_client(name, write=True)
-        pipeline = client.pipeline(transaction=False)
+        pipeline = _redis_client(cache).pipeline(transaction=False)
         pipeline.incr(name)
         pipeline.expire(name, 2 * period)
         pipeline.get(cache.make_and_validate_key(previous))
@@ -35,6 +34,19 @@ def window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
         return int(count), int(before or 0)
     cache.add(current, 0, timeout=2 * period)
     return cache.incr(current), int(cache.get(previous) or 0)
+
+
+_CLIENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _redis_client(cache: RedisCache) -> Any:
+    """The Redis cache's client for writes, one per servers and options in the process: Django builds a client on each
+    call (50 µs), and a connection pool per cache object (one per thread or request context)."""
+    client = cache._cache
+    key = (repr(getattr(client, "_servers", None)), repr(getattr(client, "_pool_options", None)))
+    if key not in _CLIENTS:
+        _CLIENTS[key] = client.get_client(write=True)
+    return _CLIENTS[key]
 
 
 class WindowRateThrottle(throttling.SimpleRateThrottle):

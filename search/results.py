@@ -34,13 +34,9 @@ def _url(name: str, pk: int) -> str:
 
 
 @functools.cache
-def _names(choices: tuple[tuple[str, Any], ...], language: str | None) -> dict[str, str]:
-    """Choice labels translated once per language (each str() of a lazy label looks it up again)."""
-    return {value: str(label) for value, label in choices}
-
-
-def _label(choices: dict[str, Any], value: str) -> str:
-    return _names(tuple(choices.items()), translation.get_language())[value]
+def _labels(kind: str, language: str | None) -> dict[str, str]:
+    """A kind's mode labels translated once per language (each str() of a lazy label looks it up again)."""
+    return {value: str(label) for value, label in (_SUPPLY_MODES if kind == "supply" else _DEMAND_KINDS).items()}
 
 
 def _decimal(value: Decimal | None, places: Decimal) -> str | None:
@@ -79,7 +75,7 @@ def supply_result(row: dict[str, Any], page: SearchPage) -> dict[str, Any]:
     return _common(row, page, [row["certificate_number"]]) | {
         "url": _url("web:supply-detail", row["id"]),
         "mode": row["mode"],
-        "mode_name": _label(_SUPPLY_MODES, row["mode"]),
+        "mode_name": _labels("supply", translation.get_language())[row["mode"]],
         "published_at": _datetime(row["published_at"]),
         "heat": row["view_count"] + row["favourite_count"] + row["quote_count"] + row["appointment_count"],
         "certification": "certified" if row["status"] == SupplyListing.Status.CERTIFIED else "uncertified",
@@ -96,7 +92,7 @@ def demand_result(row: dict[str, Any], page: SearchPage) -> dict[str, Any]:
     return _common(row, page, []) | {
         "url": _url("web:demand-detail", row["id"]),
         "mode": row["kind"],
-        "mode_name": _label(_DEMAND_KINDS, row["kind"]),
+        "mode_name": _labels("demand", translation.get_language())[row["kind"]],
         "published_at": _datetime(row["registered_at"]),
         "heat": row["view_count"] + row["favourite_count"],
         "area_min_m2": _decimal(row["area_min_m2"], TWO),

@@ -86,29 +86,40 @@ def safe_fragment(fragment: str, *, private: Sequence[str] = (), cut: bool = Fal
     text) so is a piece of it at either end. None when nothing else is left.
     """
     runs = _marked_runs(fragment, settings.SEARCH_HIGHLIGHT_PRE_TAG, settings.SEARCH_HIGHLIGHT_POST_TAG)
-    private = [text for text in private if text]
     plain = "".join(text for text, _inside in runs)
-    hidden = _private_spans(plain, private, cut=cut) if private else []
-    if not any(hidden):  # the common case: escape each run, mark the matches
+    hidden = _private_spans(plain, [text for text in private if text], cut=cut) if private else []
+    if not hidden:  # the common case: escape each run, mark the matches
         if plain.isspace() or not plain:
             return None
         return "".join(
             f"<em>{escape(text, quote=True)}</em>" if inside else escape(text, quote=True) for text, inside in runs
         )
-    chars = list(plain)
-    marked = [inside for text, inside in runs for _char in text]
-    if all(hidden[n] or chars[n].isspace() for n in range(len(chars))):
-        return None
+    # Pieces between the edges of runs and of hidden spans: a hidden stretch is one "…" across marks.
     html: list[str] = []
-    n = 0
-    while n < len(chars):
-        end = n + 1
-        while end < len(chars) and hidden[end] == hidden[n] and (hidden[n] or marked[end] == marked[n]):
-            end += 1
-        text = "…" if hidden[n] else escape("".join(chars[n:end]), quote=True)
-        html.append(f"<em>{text}</em>" if marked[n] and not hidden[n] else text)
-        n = end
-    return "".join(html)
+    shown = ellipsis = False  # some text other than spaces is shown; the last piece is a hidden stretch
+    run_start = 0
+    for text, inside in runs:
+        run_end = run_start + len(text)
+        position = run_start
+        for begin, end in hidden:
+            if end <= position or begin >= run_end:
+                continue
+            if begin > position:
+                piece = plain[position:begin]
+                shown = shown or not piece.isspace()
+                html.append(f"<em>{escape(piece, quote=True)}</em>" if inside else escape(piece, quote=True))
+                ellipsis = False
+            if not ellipsis:
+                html.append("…")
+                ellipsis = True
+            position = min(end, run_end)
+        if position < run_end:
+            piece = plain[position:run_end]
+            shown = shown or not piece.isspace()
+            html.append(f"<em>{escape(piece, quote=True)}</em>" if inside else escape(piece, quote=True))
+            ellipsis = False
+        run_start = run_end
+    return "".join(html) if shown else None
 
 
 def _marked_runs(fragment: str, pre: str, post: str) -> list[tuple[str, bool]]:
@@ -135,32 +146,38 @@ def _marks(pre: str, post: str) -> re.Pattern[str] | None:
     return re.compile(f"({tags})") if tags else None
 
 
-def _private_spans(plain: str, private: Sequence[str], *, cut: bool, least: int = 2) -> list[bool]:
-    """Which characters of `plain` belong to a private text: every whole occurrence and, when the text was cut, a
-    start of one at its end or an end of one at its start (at least `least` characters)."""
-    hidden = [False] * len(plain)
+def _private_spans(plain: str, private: Sequence[str], *, cut: bool, least: int = 2) -> list[tuple[int, int]]:
+    """Where `plain` shows a private text, as sorted, merged (start, end) spans: every whole occurrence and, when the
+    text was cut, a start of one at its end or an end of one at its start (at least `least` characters)."""
+    spans: list[tuple[int, int]] = []
     folded = plain.lower() if len(plain.lower()) == len(plain) else plain
+    tail = folded.rstrip()
+    head_start = len(folded) - len(folded.lstrip())
     for text in private:
         text = text.lower() if len(text.lower()) == len(text) else text
         if text[:least] not in folded and text[-least:] not in folded:
             continue  # no occurrence, and no start or end of one (each holds its first or last `least` characters)
         start = folded.find(text)
         while start >= 0:
-            hidden[start : start + len(text)] = [True] * len(text)
+            spans.append((start, start + len(text)))
             start = folded.find(text, start + 1)
         if not cut:
             continue
-        tail = folded.rstrip()
         for k in range(min(len(text) - 1, len(tail)), least - 1, -1):
             if tail.endswith(text[:k]):
-                hidden[len(tail) - k : len(tail)] = [True] * k
+                spans.append((len(tail) - k, len(tail)))
                 break
-        head_start = len(folded) - len(folded.lstrip())
         for k in range(min(len(text) - 1, len(folded) - head_start), least - 1, -1):
             if folded.startswith(text[-k:], head_start):
-                hidden[head_start : head_start + k] = [True] * k
+                spans.append((head_start, head_start + k))
                 break
-    return hidden
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
 
 
 def _numbers(text: str, count: int | None = None) -> list[float] | None:
