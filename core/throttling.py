@@ -40,8 +40,8 @@ _CLIENTS: dict[tuple[Any, ...], Any] = {}
 
 
 def _redis_client(cache: RedisCache) -> Any:
-    """The Redis cache's client for writes, one per servers and options in the process: Django builds a client on each
-    call (50 µs), and a connection pool per cache object (one per thread or request context)."""
+    """The Redis cache's client for writes, one per servers and options in the process: Django builds a client object
+    on each call (50 µs)."""
     client = cache._cache
     key = (repr(getattr(client, "_servers", None)), repr(getattr(client, "_pool_options", None)))
     if key not in _CLIENTS:
