@@ -36,15 +36,6 @@ class Text:
             raise FieldValueError(_("longer than {n} characters").format(n=self.max_length))
         return result
 
-    def column(self, values: list[Any]) -> list[str]:
-        """A whole column; a column of strings (nearly always) without a call per value."""
-        if not set(map(type, values)) <= {str}:
-            return by_distinct_value(self, values)
-        result = [value.strip() for value in values]
-        if max(map(len, result), default=0) > self.max_length:
-            return by_distinct_value(self, values)  # fails on the first value too long
-        return result
-
 
 def text(max_length: int) -> Text:
     return Text(max_length)

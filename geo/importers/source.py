@@ -54,10 +54,6 @@ class Source:
     def feature_label(self, index: int) -> str:
         return str(self.fids[index]) if len(self.fids) else str(index + 1)
 
-    def feature_labels(self) -> list[str]:
-        """feature_label of every feature."""
-        return list(map(str, self.fids.tolist() if len(self.fids) else range(1, self.count + 1)))
-
 
 def list_files(path: Path) -> list[Path]:
     """One file, or every supported file in a directory (sorted); a .json next to a .shp is still its own file."""
