@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.models import Amenity
 from geo.selectors import surrounding_radii_default
-from market.models import Demand, SupplyListing
-from web.views_search import KINDS, PUBLISHED_PRESETS, SORTS, home_search_context
+from web.views_search import SORTS, search_filters_context
 
 PAGE_SIZE = 20
 # Sorts that need no point to measure from (the map's list has no "near" filter of its own).
@@ -54,16 +53,9 @@ def map_config() -> dict[str, Any]:
 
 def map_page(request: HttpRequest) -> HttpResponse:
     """/map/?kind=supply|demand&region=…&<search filters>&view=lon,lat,zoom: a link reproduces the map's state."""
-    kind = request.GET.get("kind", "supply")
-    context = {
-        "kind": kind if kind in KINDS else "supply",
-        "modes": {"supply": SupplyListing.Mode.choices, "demand": Demand.Kind.choices},
-        "sorts": MAP_SORTS,
-        "published_presets": PUBLISHED_PRESETS,
-        "page_size": PAGE_SIZE,
+    context = search_filters_context(request, sorts=MAP_SORTS, page_size=PAGE_SIZE) | {
         "amenity_categories": [{"code": code, "name": str(name)} for code, name in Amenity.Category.choices],
         "layers": LAYERS,
         "map_config": map_config(),
-        **home_search_context(),
     }
     return render(request, "web/map/map.html", context)

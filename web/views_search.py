@@ -37,16 +37,21 @@ def home_search_context() -> dict[str, Any]:
     return {"land_uses": land_use_table(), "max_keywords": MAX_KEYWORDS}
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    """/search/?kind=supply|demand&…: every filter of the search API in the address, so a link reproduces a search."""
+def search_filters_context(request: HttpRequest, *, sorts: Any, page_size: int) -> dict[str, Any]:
+    """What the search filters (the search page's and the map page's) need: the kind asked for, the modes, sorts,
+    date presets, page size, and the home box's lists."""
     kind = request.GET.get("kind", "supply")
-    context = {
+    return {
         "kind": kind if kind in KINDS else "supply",
         "modes": {"supply": SupplyListing.Mode.choices, "demand": Demand.Kind.choices},
-        "sorts": SORTS,
+        "sorts": sorts,
         "published_presets": PUBLISHED_PRESETS,
-        "page_size": PAGE_SIZE,
-        "result_window": MAX_RESULT_WINDOW,
+        "page_size": page_size,
         **home_search_context(),
     }
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """/search/?kind=supply|demand&…: every filter of the search API in the address, so a link reproduces a search."""
+    context = search_filters_context(request, sorts=SORTS, page_size=PAGE_SIZE) | {"result_window": MAX_RESULT_WINDOW}
     return render(request, "web/search/search.html", context)
