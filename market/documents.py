@@ -18,6 +18,7 @@ from elasticsearch.dsl import MetaField, analyzer
 
 from geo.reference import land_use_name
 from market.models import Demand, SupplyListing
+from search.selectors import first_photo, row_document
 
 # The analyser chosen by measurement (search/analysis.py, search/tests/test_analysis.py): CJK width folding, lower
 # case, CJK bigrams with unigrams; plugin filters from search/analysis-plugin. The default of every text field.
@@ -99,6 +100,9 @@ class _ListingDocument(Document):
     published_at = fields.DateField()
     heat = fields.IntegerField()
     location = fields.GeoPointField()
+    # What the listing's search result shows (search.selectors.row_document), kept but not indexed: a page of results
+    # is built from the hits alone, without a database query.
+    row = fields.ObjectField(enabled=False)
 
     def prepare(self, instance: Any) -> dict[str, Any]:
         data = super().prepare(instance)
@@ -140,7 +144,7 @@ class SupplyListingDocument(_ListingDocument):
     def get_queryset(self) -> QuerySet[SupplyListing]:
         return (
             SupplyListing.objects.filter(status__in=SupplyListing.PUBLIC_STATUSES)
-            .annotate(**_ANNOTATIONS, parcel_centroid=F("parcel__centroid"))
+            .annotate(**_ANNOTATIONS, parcel_centroid=F("parcel__centroid"), first_photo=first_photo())
             .defer("outline")
             .order_by()
         )
@@ -156,6 +160,9 @@ class SupplyListingDocument(_ListingDocument):
             *_land_use_names(instance.land_use),
             instance.certificate_number,
         )
+
+    def prepare_row(self, instance: SupplyListing) -> dict[str, Any]:
+        return row_document("supply", instance)
 
     def prepare_certified(self, instance: SupplyListing) -> bool:
         return instance.status == SupplyListing.Status.CERTIFIED
@@ -175,7 +182,8 @@ class SupplyListingDocument(_ListingDocument):
         return instance.heat
 
     def prepare_location(self, instance: SupplyListing) -> dict[str, float] | None:
-        return _point(instance.location or getattr(instance, "parcel_centroid", None))
+        point = instance.location  # `is None`, not `or`: a GEOS geometry's truth is its length (a call into GEOS)
+        return _point(point if point is not None else getattr(instance, "parcel_centroid", None))
 
 
 @registry.register_document
@@ -207,6 +215,9 @@ class DemandDocument(_ListingDocument):
         return listing_text(
             instance.title, *_region_names(instance), *_land_use_names(instance.land_use), instance.description
         )
+
+    def prepare_row(self, instance: Demand) -> dict[str, Any]:
+        return row_document("demand", instance)
 
     def prepare_mode(self, instance: Demand) -> str:
         return instance.kind

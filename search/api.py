@@ -16,7 +16,7 @@ from geo.serializers import ErrorOutput
 from geo.services_listing import region_full_name
 from search.engines import listing_search
 from search.query import Kind, ListingQuery, SearchPage, keyword_terms
-from search.results import demand_result, supply_result
+from search.results import listing_results
 from search.selectors import listing_rows, listing_titles, region_names, region_suggestions
 from search.serializers import (
     AutocompleteInput,
@@ -64,8 +64,7 @@ class ListingSearchApi(APIView):
             last = max(1, -(-page.total // query.page_size))
             message = _("There are only %(pages)d pages of results.") % {"pages": last}
             raise InvalidInput(message, fields={"page": [{"code": "beyond_end", "message": message}]})
-        rows = listing_rows(kind=self.kind, ids=page.ids)
-        result = supply_result if self.kind == "supply" else demand_result
+        rows = listing_rows(kind=self.kind, ids=page.ids) if page.rows is None else page.rows
         names = region_names(codes=[code for code, _count in page.facets.get("region", [])])
         body: dict[str, Any] = {
             "count": page.total,
@@ -73,7 +72,7 @@ class ListingSearchApi(APIView):
             "page_size": query.page_size,
             "next": _next_link(request, query, page, before + len(page.ids)),
             "backend": page.backend,
-            "results": [result(row, page) for row in rows],
+            "results": listing_results(self.kind, rows, page),
             "facets": facets_output(page, kind=self.kind, region_names=names),
         }
         return Response(body)
@@ -130,7 +129,6 @@ class SearchAutocompleteApi(APIView):
         ]
         if any(keyword_terms(text)):
             page = listing_search(ListingQuery(kind=kind, keywords=text, sort="relevance", page_size=SUGGESTED_TITLES))
-            results += [
-                {"type": kind, "label": title, "id": pk} for pk, title in listing_titles(kind=kind, ids=page.ids)
-            ]
+            titles = listing_titles(kind=kind, ids=page.ids) if page.rows is None else page.rows
+            results += [{"type": kind, "label": row["title"], "id": row["id"]} for row in titles]
         return Response({"results": results})

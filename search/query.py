@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["supply", "demand"]
 SORTS = (
@@ -68,7 +68,8 @@ class ListingQuery:
 
 @dataclass
 class SearchPage:
-    """One page of results: ids in order, the total, facets (name → [(key, count)]) and highlights."""
+    """One page of results: ids in order, the total, facets (name → [(key, count)]), highlights and (Elasticsearch)
+    the rows results are built from."""
 
     ids: list[int]
     total: int
@@ -77,6 +78,9 @@ class SearchPage:
     next_after: tuple[str, ...] | None = None
     distances_m: dict[int, float] = field(default_factory=dict)  # with `near`
     backend: str = ""
+    # The result rows of `ids` in order (search.selectors.listing_rows' values), when the engine keeps them
+    # (Elasticsearch); None: read them from the database.
+    rows: list[dict[str, Any]] | None = None
 
 
 _ALNUM = re.compile(r"[0-9a-z]+(?:[.,][0-9]+)*")  # as the standard tokenizer keeps 3.5 and 1,000 whole

@@ -1,9 +1,12 @@
-"""Reads behind the search API: the listing rows of a page of ids (public ones, in the engine's order, in one query),
-region names and chains (from a per-process table), and region suggestions for autocomplete."""
+"""Reads behind the search API: the rows results are built from (from the index's documents, else the database's
+public listings of a page of ids, in one query), region names and chains (from a per-process table), and region
+suggestions for autocomplete."""
 
 import functools
 import time
 from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -89,6 +92,47 @@ _DEMAND_VALUES = (
 )
 
 
+def first_photo() -> Subquery:
+    """The id of a supply listing's first photo (the one its result shows), as an annotation."""
+    photos = SupplyAttachment.objects.filter(listing=OuterRef("pk"), kind=SupplyAttachment.Kind.PHOTO)
+    return Subquery(photos.order_by("created_at", "id").values("id")[:1])
+
+
+_DECIMALS = ("area_m2", "price_wan", "area_min_m2", "area_max_m2", "price_min_wan", "price_max_wan")
+_DATETIMES = ("published_at", "registered_at")
+
+
+def row_document(kind: Kind, listing: SupplyListing | Demand) -> dict[str, Any]:
+    """What `listing_rows` gives for a listing but its point (the document's `location`), as its index document keeps
+    it (JSON: decimals as exact text, times in ISO 8601), so a page of Elasticsearch results needs no database query.
+    A supply `listing` carries the annotation `first_photo` of the document's queryset."""
+    names = _SUPPLY_VALUES if kind == "supply" else _DEMAND_VALUES
+    row = {name: getattr(listing, name) for name in names}
+    for name in (*_DECIMALS, *_DATETIMES):
+        if row.get(name) is not None:
+            row[name] = row[name].isoformat() if name in _DATETIMES else str(row[name])
+    if kind == "supply":
+        row["photo"] = getattr(listing, "first_photo", None)
+    return row
+
+
+def row_from_document(source: dict[str, Any]) -> dict[str, Any] | None:
+    """The row of a document's source (its `row` and `location`) as `listing_rows` gives it (Decimal, aware datetime);
+    None for a document without a row (indexed by a release before rows were kept)."""
+    row = source.get("row")
+    if row is None:
+        return None
+    location = source.get("location")
+    row["lon"], row["lat"] = (location["lon"], location["lat"]) if location else (None, None)
+    for name in _DECIMALS:
+        if row.get(name) is not None:
+            row[name] = Decimal(row[name])
+    for name in _DATETIMES:
+        if row.get(name) is not None:
+            row[name] = datetime.fromisoformat(row[name])
+    return row
+
+
 # The ids of a page, bound when a compiled row query runs (see _compiled).
 _IDS = object()
 
@@ -102,12 +146,11 @@ def _compiled(kind: Kind) -> tuple[str, tuple[Any, ...]]:
         F("id"), RawSQL("%s", (_IDS,)), template="%(expressions)s)", arg_joiner=" = ANY(", output_field=BooleanField()
     )
     if kind == "supply":
-        first_photo = SupplyAttachment.objects.filter(listing=OuterRef("pk"), kind=SupplyAttachment.Kind.PHOTO)
         rows = SupplyListing.objects.filter(ids, status__in=SupplyListing.PUBLIC_STATUSES).values(
             *_SUPPLY_VALUES,
             lon=Coalesce(_x("location"), _x("parcel__centroid")),
             lat=Coalesce(_y("location"), _y("parcel__centroid")),
-            photo=Subquery(first_photo.order_by("created_at", "id").values("id")[:1]),
+            photo=first_photo(),
         )
     else:
         rows = Demand.objects.filter(ids, status__in=Demand.PUBLIC_STATUSES).values(
@@ -146,13 +189,13 @@ def listing_rows(*, kind: Kind, ids: list[int]) -> list[dict[str, Any]]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def listing_titles(*, kind: Kind, ids: list[int]) -> list[tuple[int, str]]:
-    """(id, title) of the public listings among `ids`, in that order: one query."""
+def listing_titles(*, kind: Kind, ids: list[int]) -> list[dict[str, Any]]:
+    """`id` and `title` of the public listings among `ids`, in that order: one query."""
     if not ids:
         return []
     model = SupplyListing if kind == "supply" else Demand
     titles = dict(model.objects.filter(pk__in=ids, status__in=model.PUBLIC_STATUSES).values_list("pk", "title"))
-    return [(pk, titles[pk]) for pk in ids if pk in titles]
+    return [{"id": pk, "title": titles[pk]} for pk in ids if pk in titles]
 
 
 def region_names(*, codes: Iterable[str]) -> dict[str, str]:

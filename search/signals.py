@@ -3,10 +3,10 @@ transaction (a cheap insert, no Elasticsearch call in the request path) and run 
 
 Covered: saves and deletes of supply listings and demands (every service path: create, edit, review, delist, expire,
 delete); quotes, viewing appointments and favourites, whose services change the heat counters with
-QuerySet.update(), which sends no signal; parcels saved through the ORM (a listing without coordinates is placed at
-its parcel's centroid). Not covered, caught elsewhere: view counts (QuerySet.update() only; the hourly heat sweep
-re-indexes listings whose heat differs), parcels upserted by the importer's COPY and region renames (run
-`manage.py search_reindex`).
+QuerySet.update(), which sends no signal; a supply listing's attachments (its result shows the first photo); parcels
+saved through the ORM (a listing without coordinates is placed at its parcel's centroid). Not covered, caught
+elsewhere: view counts (QuerySet.update() only; the hourly heat sweep re-indexes listings whose heat differs), parcels
+upserted by the importer's COPY and region renames (run `manage.py search_reindex`).
 """
 
 from typing import Any
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 from geo.models import Parcel, Region
-from market.models import Demand, Favourite, IntentionQuote, SupplyListing, ViewingAppointment
+from market.models import Demand, Favourite, IntentionQuote, SupplyAttachment, SupplyListing, ViewingAppointment
 from search.indexing import changes_record
 from search.selectors import region_table_clear
 
@@ -35,7 +35,9 @@ def demand_changed(sender: Any, instance: Demand, **kwargs: Any) -> None:
     _record("demand", [instance.pk])
 
 
-def listing_interaction_changed(sender: Any, instance: IntentionQuote | ViewingAppointment, **kwargs: Any) -> None:
+def listing_interaction_changed(
+    sender: Any, instance: IntentionQuote | ViewingAppointment | SupplyAttachment, **kwargs: Any
+) -> None:
     _record("supply", [instance.listing_id])
 
 
@@ -61,7 +63,7 @@ def connect() -> None:
         signal.connect(supply_changed, sender=SupplyListing, dispatch_uid="search.supply_changed")
         signal.connect(demand_changed, sender=Demand, dispatch_uid="search.demand_changed")
         signal.connect(favourite_changed, sender=Favourite, dispatch_uid="search.favourite_changed")
-        for model in (IntentionQuote, ViewingAppointment):
+        for model in (IntentionQuote, ViewingAppointment, SupplyAttachment):
             signal.connect(listing_interaction_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
     post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
     for signal in (post_save, post_delete):  # results name regions from a per-process table

@@ -9,6 +9,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # scripts/stack generates a key into var/stack.env; without it, a per-process key (sessions end on restart).
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=get_random_secret_key())
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
-    "rest_framework.renderers.JSONRenderer",
+    "core.renderers.JSONRenderer",
     "rest_framework.renderers.BrowsableAPIRenderer",
 ]

@@ -32,6 +32,7 @@ from search.query import (
     keyword_terms,
     region_prefix,
 )
+from search.selectors import row_from_document
 
 logger = logging.getLogger("search")
 
@@ -87,13 +88,16 @@ class ElasticsearchEngine:
             "sort": sort,
             "size": max(query.page_size, 0),
             "track_total_hits": True,
-            "filter_path": ["hits.total", "hits.hits._id", "hits.hits.sort", "hits.hits.highlight", "aggregations"],
+            "source_includes": ["row", "location"],  # what the results show: no database query for them
+            "filter_path": [
+                "hits.total",
+                "hits.hits._id",
+                "hits.hits.sort",
+                "hits.hits.highlight",
+                "hits.hits._source",
+                "aggregations",
+            ],
         }
-        if query.near is not None:
-            body["source_includes"] = ["location"]
-            body["filter_path"].append("hits.hits._source")
-        else:
-            body["source"] = False
         if query.after is not None:
             body["search_after"] = _search_after(query.after, sort)
         else:
@@ -120,10 +124,11 @@ class ElasticsearchEngine:
         last = hits[-1] if hits and len(hits) == query.page_size else None
         next_after = tuple("" if str(value) in _MISSING else str(value) for value in last["sort"]) if last else None
         highlights = {int(hit["_id"]): dict(hit["highlight"]) for hit in hits if hit.get("highlight")}
+        rows = [row for row in (row_from_document(hit.get("_source", {})) for hit in hits) if row is not None]
         distances = {}
         if query.near is not None:
             for hit in hits:
-                location = (hit.get("_source") or {}).get("location")
+                location = hit.get("_source", {}).get("location")
                 if location:
                     _az, _back, metres = GEOD.inv(query.near[0], query.near[1], location["lon"], location["lat"])
                     distances[int(hit["_id"])] = metres
@@ -135,6 +140,8 @@ class ElasticsearchEngine:
             next_after=next_after,
             distances_m=distances,
             backend=self.name,
+            # An index built before documents kept their rows (until `search_reindex`): the database gives them.
+            rows=rows if len(rows) == len(hits) else None,
         )
 
     # -------------------------------------------------------------------------------------------- indices

@@ -21,6 +21,8 @@ from accounts.models import User
 from geo.models import Region
 from market.models import Demand, SupplyAttachment, SupplyListing
 from market.tests.factories import supply_create
+from search import indexing
+from search.backends import elasticsearch_client
 from search.query import MAX_KEYWORDS, MAX_RESULT_WINDOW, ListingQuery
 from search.serializers import ListingQueryInput, cursor_dump, safe_fragment
 from search.tests.conftest import CENTRE, Market
@@ -275,6 +277,8 @@ def test_a_supply_result_carries_the_listing_summary(client: Client, api_engine:
         content_type="image/jpeg", size=1, uploaded_by=owner,
     )  # fmt: skip
     SupplyListing.objects.filter(pk=gaoxin.pk).update(view_count=3, favourite_count=2, quote_count=1)
+    if api_engine == "elasticsearch":  # results show the document: what the photo's signal and the heat sweep queue
+        indexing.index_now("supply", [gaoxin.pk])
 
     body = _get(client, "supply", region="510104", land_use="05", mode="transfer", certified="true")
 
@@ -425,8 +429,6 @@ def test_a_title_with_markup_is_escaped_in_its_highlight(client: Client, api_eng
     listing = listings.supply["ascii"]
     SupplyListing.objects.filter(pk=listing.pk).update(title='ABC<script>alert("x")</script>科研用地')
     if api_engine == "elasticsearch":
-        from search import indexing
-
         indexing.index_now("supply", [listing.pk])
 
     body = _get(client, "supply", keywords="script alert")
@@ -506,12 +508,46 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
             )  # fmt: skip
         more.append(listing.pk)
     if api_engine == "elasticsearch":
-        from search import indexing
-
         indexing.index_now(kind, more)
 
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(search().json()["results"]) == 13
+
+
+@pytest.mark.parametrize("kind", ["supply", "demand"])
+def test_elasticsearch_results_are_built_from_the_hits_without_a_database_query(
+    client: Client, listings: Market, search_prefix: str, kind: str
+):
+    indexing.ensure_indices()
+    indexing.index_now("supply", [row.pk for row in listings.supply.values()])
+    indexing.index_now("demand", [row.pk for row in listings.demand.values()])
+    _get(client, kind, keywords="用地")  # loads the region table of this process
+
+    with CaptureQueriesContext(connection) as queries:
+        body = _get(client, kind, keywords="用地", page_size="100")
+
+    assert body["backend"] == "elasticsearch"
+    assert len(body["results"]) > 1
+    assert queries.captured_queries == []
+
+
+def test_an_index_built_before_documents_kept_their_rows_answers_with_the_database_rows(
+    client: Client, listings: Market, search_prefix: str
+):
+    indexing.ensure_indices()
+    indexing.index_now("supply", [row.pk for row in listings.supply.values()])
+    with override_settings(ELASTICSEARCH_URL=""):
+        expected = _get(client, "supply", page_size="100")["results"]
+    # The documents as an older release wrote them, without `row`: searches still answer, from the database's rows.
+    es, alias = elasticsearch_client(), indexing.index_alias("supply")
+    for pk, source in indexing._documents("supply", [row.pk for row in listings.supply.values()]):
+        es.index(index=alias, id=str(pk), document={name: value for name, value in source.items() if name != "row"})
+    es.indices.refresh(index=alias)
+
+    body = _get(client, "supply", page_size="100")
+
+    assert body["backend"] == "elasticsearch"
+    assert body["results"] == expected
 
 
 def test_an_elasticsearch_without_our_index_answers_from_the_database_without_its_error_text(

@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import User
 from geo.models import Region
 from geo.tests.factories import parcel_create, square
-from market.models import Demand, SupplyListing
+from market.models import Demand, SupplyAttachment, SupplyListing
 from market.services.demand import demand_delist
 from market.services.favourites import favourite_add, favourite_remove
 from market.services.quotes import quote_create
@@ -197,6 +197,26 @@ def test_quotes_and_favourites_reach_the_heat_through_their_signals_and_views_th
     index_pending_changes()
     assert indexed("supply", listing.pk)["heat"] == 2
     assert heat_sweep() == {"supply": 0, "demand": 0}  # nothing stale left
+
+
+@pytest.mark.django_db
+def test_a_photo_added_or_removed_reaches_the_result_row_in_the_index(regions, owner, search_prefix):
+    ensure_indices()
+    listing = supply_create(owner=owner, region=regions["510104"])
+    index_pending_changes()
+    assert indexed("supply", listing.pk)["row"]["photo"] is None
+
+    photo = SupplyAttachment.objects.create(
+        listing=listing, kind="photo", file="supply/2026/11/site.jpg", original_name="site.jpg",
+        content_type="image/jpeg", size=1, uploaded_by=owner,
+    )  # fmt: skip
+    assert queued() == [("supply", listing.pk)]
+    index_pending_changes()
+    assert indexed("supply", listing.pk)["row"]["photo"] == photo.pk
+
+    photo.delete()
+    index_pending_changes()
+    assert indexed("supply", listing.pk)["row"]["photo"] is None
 
 
 @pytest.mark.django_db

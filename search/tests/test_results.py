@@ -8,8 +8,10 @@ import pytest
 from django.db.models import Prefetch
 
 from market.models import Demand, SupplyAttachment, SupplyListing
-from search.query import SearchPage
-from search.results import demand_result, supply_result
+from search.engines.elasticsearch import ElasticsearchEngine
+from search.indexing import ensure_indices, index_now
+from search.query import ListingQuery, SearchPage
+from search.results import listing_results
 from search.selectors import listing_rows
 from search.serializers import DemandResultOutput, SupplyResultOutput
 
@@ -52,7 +54,7 @@ def test_supply_results_equal_the_documented_serializer(listings, owner):
     rows = listing_rows(kind="supply", ids=ids)
     assert len(rows) == len(ids) > 3
 
-    fast = [supply_result(row, page) for row in rows]
+    fast = listing_results("supply", rows, page)
 
     documented = SupplyResultOutput(supply_instances(ids), many=True, context={"page": page}).data
     assert plain(fast) == plain(documented)
@@ -68,4 +70,22 @@ def test_demand_results_equal_the_documented_serializer(listings):
 
     instances = Demand.objects.select_related("region__parent__parent").in_bulk(ids)
     documented = DemandResultOutput([instances[pk] for pk in ids], many=True, context={"page": page}).data
-    assert plain([demand_result(row, page) for row in rows]) == plain(documented)
+    assert plain(listing_results("demand", rows, page)) == plain(documented)
+
+
+def test_the_rows_the_index_keeps_equal_the_database_rows(listings, owner, search_prefix):
+    supply_ids = [listing.pk for listing in listings.supply.values()]
+    SupplyAttachment.objects.create(
+        listing_id=supply_ids[0], kind="photo", file="supply/2026/11/site.jpg", original_name="site.jpg",
+        content_type="image/jpeg", size=1, uploaded_by=owner,
+    )  # fmt: skip
+    ensure_indices()
+    index_now("supply", supply_ids)
+    index_now("demand", [demand.pk for demand in listings.demand.values()])
+
+    for kind in ("supply", "demand"):
+        page = ElasticsearchEngine().search(ListingQuery(kind=kind, page_size=100))
+        assert page.rows is not None
+        assert len(page.rows) == page.total > 3
+        assert page.rows == listing_rows(kind=kind, ids=page.ids)
+    assert any(row["photo"] for row in ElasticsearchEngine().search(ListingQuery(page_size=100)).rows or [])
