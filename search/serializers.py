@@ -57,17 +57,23 @@ _CURSOR_SALT = "search.after"
 _LAND_USE_CODE = re.compile(r"[0-9]{2}(?:[0-9]{2})?")
 
 
+@functools.cache
+def _cursor_signer(secret: str) -> signing.Signer:
+    """One signer per secret key: building one reads the settings and checks the salt each time."""
+    return signing.Signer(key=secret, salt=_CURSOR_SALT)
+
+
 def cursor_dump(*, kind: Kind, sort: str, after: tuple[str, ...], seen: int) -> str:
     """The `after` parameter of the page that follows `seen` results, the last of them with sort values `after`.
     Signed, so an engine only ever receives cursors it made, for the same kind and sort."""
-    return signing.dumps([kind, sort, list(after), seen], salt=_CURSOR_SALT, compress=True)
+    return _cursor_signer(settings.SECRET_KEY).sign_object([kind, sort, list(after), seen])
 
 
 def cursor_load(text: str, *, kind: Kind, sort: str) -> tuple[tuple[str, ...], int]:
     """The sort values and the count of results before the page of a cursor from `cursor_dump`; ValueError when it
     is malformed, altered, or of another kind or sort."""
     try:
-        cursor_kind, cursor_sort, values, seen = signing.loads(text, salt=_CURSOR_SALT)
+        cursor_kind, cursor_sort, values, seen = _cursor_signer(settings.SECRET_KEY).unsign_object(text)
     except (signing.BadSignature, ValueError, TypeError):
         raise ValueError("not a cursor of this API") from None
     if cursor_kind != kind or cursor_sort != sort:
