@@ -10,6 +10,7 @@
   const t = window.MAP_I18N;
   const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
   const { RegionSelect, LandUseSelect, prefixOf } = window.LandSelectors;
+  const Filters = window.LandSearchFilters;
   const Style = window.LandMapStyle;
   const json = (id) => JSON.parse(document.getElementById(id).textContent || "null");
   const CONFIG = json("map-config");
@@ -21,7 +22,6 @@
     "keywords", "region", "land_use", "mode", "certified", "area_min", "area_max", "price_min", "price_max",
     "unit_price_min", "unit_price_max", "published", "published_from", "published_to", "bbox",
   ];
-  const SUPPLY_ONLY = ["certified", "unit_price_min", "unit_price_max"];
   const LAYER_GROUPS = {
     regions: ["region-fill", "region-line", "region-selected", "region-label"],
     parcels: ["parcels-fill", "parcels-line"],
@@ -60,30 +60,15 @@
 
   function fromUrl() {
     const query = new URLSearchParams(window.location.search);
-    const filters = {};
-    for (const name of FILTERS) { filters[name] = query.getAll(name).map((v) => v.trim()).filter(Boolean).join(","); }
-    return { kind: query.get("kind") === "demand" ? "demand" : "supply", filters, sort: query.get("sort") || "", view: parseView(query.get("view")) };
+    return { kind: Filters.kindOf(query.get("kind")), filters: Filters.fromQuery(query, FILTERS), sort: query.get("sort") || "", view: parseView(query.get("view")) };
   }
 
   function fromForm() {
-    const filters = {};
-    for (const name of FILTERS) {
-      const input = form.elements[name];
-      filters[name] = input && input.value !== undefined ? String(input.value || "").trim() : "";
-    }
-    filters.published = (form.querySelector("input[name=published]:checked") || { value: "" }).value;
-    return { kind: form.elements.kind.value === "demand" ? "demand" : "supply", filters, sort: form.elements.sort.value, view: current ? current.view : null };
+    return { kind: Filters.kindOf(form.elements.kind.value), filters: Filters.fromForm(form, FILTERS), sort: form.elements.sort.value, view: current ? current.view : null };
   }
 
   // The filters exactly as the search API and the tiles take them.
-  function filterParams(state) {
-    const out = new URLSearchParams();
-    for (const name of FILTERS) {
-      if (!state.filters[name] || (state.kind === "demand" && SUPPLY_ONLY.includes(name))) { continue; }
-      out.set(name, state.filters[name]);
-    }
-    return out;
-  }
+  function filterParams(state) { return Filters.toParams(state.kind, state.filters, FILTERS); }
 
   function href(state) {
     const out = new URLSearchParams({ kind: state.kind });
@@ -106,40 +91,14 @@
 
   // ------------------------------------------------------------------------------------------------ form
 
-  function showKind(kind) {
-    root.dataset.kind = kind;
-    for (const radio of form.querySelectorAll("input[name=kind]")) { radio.checked = radio.value === kind; }
-    form.querySelectorAll("[data-only=supply]").forEach((node) => { node.hidden = kind !== "supply"; });
-    form.querySelectorAll("[data-kind-label]").forEach((node) => { node.hidden = node.dataset.kindLabel !== kind; });
-    const mode = form.elements.mode;
-    const chosen = mode.value;
-    mode.replaceChildren(mode.options[0], ...MODES[kind].map(([value, label]) => el("option", { value }, label)));
-    mode.value = MODES[kind].some(([value]) => value === chosen) ? chosen : "";
-    for (const option of form.elements.sort.options) { option.hidden = kind === "demand" && option.value.startsWith("unit_price"); }
-  }
+  function showKind(kind) { Filters.showKind(root, form, kind, MODES); }
 
   async function applyToForm(state) {
     syncing += 1;
     try {
-      showKind(state.kind);
-      for (const name of FILTERS) {
-        if (["region", "land_use", "published"].includes(name)) { continue; }
-        if (form.elements[name]) { form.elements[name].value = state.filters[name] || ""; }
-      }
       form.elements.sort.value = state.sort || "";
-      for (const radio of form.querySelectorAll("input[name=published]")) { radio.checked = radio.value === (state.filters.published || ""); }
       document.getElementById("map-area").hidden = !state.filters.bbox;
-      const uses = state.filters.land_use || "";
-      if (landUse && uses && !uses.includes(",")) { landUse.set(uses); } else if (landUse) { landUse.major.value = ""; landUse.fillMinor(); landUse.changed(); }
-      form.elements.land_use.value = uses;
-      if (state.filters.region) {
-        await region.set(state.filters.region);
-        if (!region.value()) { region.hidden.value = state.filters.region; }
-      } else {
-        await region.ready;
-        region.selects[0].value = "";
-        await region.changed(0);
-      }
+      await Filters.applyToForm({ root, form, modes: MODES, kind: state.kind, filters: state.filters, names: FILTERS, landUse, region });
     } finally { syncing -= 1; }
   }
 

@@ -30,6 +30,7 @@
   const t = window.SEARCH_I18N;
   const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
   const { RegionSelect, LandUseSelect } = window.LandSelectors;
+  const Filters = window.LandSearchFilters;
   const form = document.getElementById("search-form");
   const results = document.getElementById("search-results");
   const summary = document.getElementById("search-summary");
@@ -47,7 +48,6 @@
     "unit_price_min", "unit_price_max", "published", "published_from", "published_to", "bbox", "near", "distance_m",
     "polygon", "sort",
   ];
-  const SUPPLY_ONLY = ["certified", "unit_price_min", "unit_price_max"];
   const GEO = ["bbox", "near", "distance_m", "polygon"];
 
   const table = JSON.parse(document.getElementById("land-uses").textContent || "null");
@@ -63,30 +63,18 @@
 
   function fromUrl() {
     const query = new URLSearchParams(window.location.search);
-    const filters = {};
-    for (const name of FILTERS) { filters[name] = query.getAll(name).map((v) => v.trim()).filter(Boolean).join(","); }
     const page = parseInt(query.get("page") || "1", 10);
-    return { kind: query.get("kind") === "demand" ? "demand" : "supply", filters, page: page > 0 ? page : 1, after: query.get("after") || "" };
+    return { kind: Filters.kindOf(query.get("kind")), filters: Filters.fromQuery(query, FILTERS), page: page > 0 ? page : 1, after: query.get("after") || "" };
   }
 
-  // The form's filters; region and land use are the hidden inputs the selectors write (a code from a link that the
-  // selectors cannot show stays there until another is chosen).
   function fromForm() {
-    const filters = {};
-    for (const name of FILTERS) {
-      const input = form.elements[name];
-      filters[name] = input ? String(input.value || "").trim() : "";
-    }
-    return { kind: form.elements.kind.value === "demand" ? "demand" : "supply", filters, page: 1, after: "" };
+    return { kind: Filters.kindOf(form.elements.kind.value), filters: Filters.fromForm(form, FILTERS), page: 1, after: "" };
   }
 
   function params(state, forApi) {
     const out = new URLSearchParams();
     if (!forApi) { out.set("kind", state.kind); }
-    for (const name of FILTERS) {
-      if (!state.filters[name] || (state.kind === "demand" && SUPPLY_ONLY.includes(name))) { continue; }
-      out.set(name, state.filters[name]);
-    }
+    Filters.toParams(state.kind, state.filters, FILTERS, out);
     if (state.after) { out.set("after", state.after); } else if (state.page > 1) { out.set("page", String(state.page)); }
     if (forApi) { out.set("page_size", String(PAGE_SIZE)); }
     return out;
@@ -97,55 +85,18 @@
 
   // ------------------------------------------------------------------------------------------------ form
 
-  function showKind(kind) {
-    root.dataset.kind = kind;
-    for (const radio of form.querySelectorAll("input[name=kind]")) { radio.checked = radio.value === kind; }
-    form.querySelectorAll("[data-only=supply]").forEach((node) => { node.hidden = kind !== "supply"; });
-    form.querySelectorAll("[data-kind-label]").forEach((node) => { node.hidden = node.dataset.kindLabel !== kind; });
-    const mode = form.elements.mode;
-    const chosen = mode.value;
-    mode.replaceChildren(mode.options[0], ...MODES[kind].map(([value, label]) => el("option", { value }, label)));
-    mode.value = MODES[kind].some(([value]) => value === chosen) ? chosen : "";
-    for (const option of form.elements.sort.options) {
-      option.hidden = kind === "demand" && option.value.startsWith("unit_price");
-    }
-  }
+  function showKind(kind) { Filters.showKind(root, form, kind, MODES); }
 
   async function applyToForm(state) {
-    showKind(state.kind);
-    for (const name of FILTERS) {
-      if (["region", "land_use", "published"].includes(name)) { continue; }
-      const input = form.elements[name];
-      if (input) { input.value = state.filters[name] || ""; }
-    }
-    for (const radio of form.querySelectorAll("input[name=published]")) { radio.checked = radio.value === (state.filters.published || ""); }
     const near = Boolean(state.filters.near);
     const distance = Array.from(form.elements.sort.options).find((o) => o.value === "distance");
     distance.disabled = !near;
     distance.hidden = !near;
     mapArea.hidden = !GEO.some((name) => state.filters[name]);
-    const uses = state.filters.land_use || "";
-    if (landUse && uses && !uses.includes(",")) {
-      landUse.set(uses);
-    } else if (landUse) {
-      landUse.major.value = "";
-      landUse.fillMinor();
-      landUse.changed();
-    }
-    form.elements.land_use.value = uses; // several codes (from a link) stay as they are until a use is chosen
-    if (state.filters.region) {
-      await region.set(state.filters.region);
-      if (!region.value()) { region.hidden.value = state.filters.region; }
-    } else {
-      await region.ready;
-      region.selects[0].value = "";
-      await region.changed(0);
-    }
+    await Filters.applyToForm({ root, form, modes: MODES, kind: state.kind, filters: state.filters, names: FILTERS, landUse, region });
   }
 
   // ------------------------------------------------------------------------------------------------ results
-
-
 
   const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'" };
   function unescapeText(text) { return text.replace(/&(?:amp|lt|gt|quot|#x27);/g, (entity) => ENTITIES[entity]); }
