@@ -302,6 +302,13 @@ def test_the_list_filters_are_kept_in_the_address(page: Page, live_server, regio
     expect(page.locator("#supply-filters [name=certified]")).to_be_checked()
     _shot(page, "supply-list-filtered")
 
+    page.locator("#filters-reset").click()  # clears the form, the address and the filter
+    expect(page).to_have_url(f"{live_server.url}/supply/")
+    expect(page.locator(".supply-card")).to_have_count(4)
+    expect(page.locator(".region-select select[data-level=province]")).to_have_value("")
+    expect(page.locator("#supply-filters select[name=mode]")).to_have_value("")
+    expect(page.locator("#supply-filters [name=certified]")).not_to_be_checked()
+
     page.goto(f"{live_server.url}/supply/?region=510100&land_use=05")
     expect(page.locator(".supply-card")).to_have_count(4)
     page.goto(f"{live_server.url}/supply/?land_use=07")
@@ -319,6 +326,9 @@ def test_the_list_pages_through_the_listings(page: Page, live_server, regions, o
 
     expect(page).to_have_url(f"{live_server.url}/supply/?page=2")
     expect(page.locator(".supply-card")).to_have_count(2)
+    expect(page.locator("#supply-pager a[rel=next]")).to_have_attribute("aria-disabled", "true")
+    page.locator("#supply-pager a[rel=next]").dispatch_event("click")  # past the last page: nothing happens
+    expect(page).to_have_url(f"{live_server.url}/supply/?page=2")
     page.go_back()
     expect(page.locator(".supply-card")).to_have_count(12)
 

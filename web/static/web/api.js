@@ -117,5 +117,88 @@
     return `${number(min)}–${number(max)} ${unit}`;
   }
 
-  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range };
+  // A filtered list page, paged: the filters (`names`) and the page kept in the address so a link reproduces the view,
+  // each page GET `endpoint`?filters&page&page_size, its results drawn by `render`, a previous / next pager. Wires the
+  // form's submit, the reset link (#filters-reset), going back and forward, and the first load; `go(filters, page)`
+  // is returned for other controls. `t` names: loading, found, none, previous, next, page ("{page} / {pages}").
+  function pagedList({ form, results, summary, pager, t, pageSize, endpoint, names, render, fromForm, applyToForm }) {
+    function fromUrl() {
+      const query = new URLSearchParams(window.location.search);
+      const filters = Object.fromEntries(names.map((name) => [name, query.get(name) || ""]));
+      const page = parseInt(query.get("page") || "1", 10);
+      return { filters, page: page > 0 ? page : 1 };
+    }
+
+    function query(filters, page) {
+      const out = new URLSearchParams();
+      for (const name of names) { if (filters[name]) { out.set(name, filters[name]); } }
+      if (page > 1) { out.set("page", String(page)); }
+      return out;
+    }
+
+    function href(filters, page) {
+      const search = query(filters, page).toString();
+      return search ? `?${search}` : window.location.pathname;
+    }
+
+    function renderPager(filters, page, count) {
+      const pages = Math.max(1, Math.ceil(count / pageSize));
+      pager.hidden = pages <= 1;
+      const link = (target, label, rel) => el("a", {
+        href: href(filters, target), rel, "aria-disabled": target < 1 || target > pages ? "true" : null,
+        onclick: (event) => { event.preventDefault(); if (target >= 1 && target <= pages) { go(filters, target); } },
+      }, label);
+      pager.replaceChildren(
+        link(page - 1, t.previous, "prev"),
+        el("span", { class: "muted" }, t.page.replace("{page}", page).replace("{pages}", pages)),
+        link(page + 1, t.next, "next"));
+    }
+
+    async function load(filters, page) {
+      clearErrors(form);
+      results.setAttribute("aria-busy", "true");
+      summary.textContent = t.loading;
+      const params = query(filters, page);
+      params.set("page_size", String(pageSize));
+      try {
+        const data = await request("GET", `${endpoint}?${params}`);
+        results.replaceChildren(...data.results.map(render));
+        summary.textContent = data.count ? `${t.found} ${data.count}` : t.none;
+        renderPager(filters, page, data.count);
+      } catch (error) {
+        if (!(error instanceof ApiError)) { throw error; }
+        results.replaceChildren();
+        summary.textContent = "";
+        pager.hidden = true;
+        showError(form, error);
+      } finally {
+        results.setAttribute("aria-busy", "false");
+      }
+    }
+
+    function go(filters, page) {
+      history.pushState(null, "", href(filters, page));
+      window.scrollTo(0, 0);
+      return load(filters, page);
+    }
+
+    form.addEventListener("submit", (event) => { event.preventDefault(); go(fromForm(), 1); });
+    document.getElementById("filters-reset").addEventListener("click", async (event) => {
+      event.preventDefault();
+      const empty = Object.fromEntries(names.map((name) => [name, ""]));
+      await applyToForm(empty);
+      go(empty, 1);
+    });
+    window.addEventListener("popstate", async () => {
+      const state = fromUrl();
+      await applyToForm(state.filters);
+      load(state.filters, state.page);
+    });
+    const initial = fromUrl();
+    load(initial.filters, initial.page);
+    applyToForm(initial.filters);
+    return { go };
+  }
+
+  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range, pagedList };
 })();

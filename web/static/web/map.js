@@ -199,7 +199,7 @@
   async function chooseRegion(code) {
     syncing += 1;
     try {
-      if (code) { await region.set(code); } else { region.selects[0].value = ""; await region.changed(0); }
+      await region.set(code);
     } finally { syncing -= 1; }
     region.hidden.value = code;
     go(fromForm(), { fit: true });

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const t = window.POLICIES_I18N;
-  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const { request, el, time, ApiError, pagedList } = window.LandApi;
 
   function listPage(form) {
     const results = document.getElementById("policy-results");
@@ -13,27 +13,7 @@
     const PAGE_SIZE = 20;
     const FILTERS = ["category", "q"];
 
-    function fromUrl() {
-      const query = new URLSearchParams(window.location.search);
-      const filters = {};
-      for (const name of FILTERS) { filters[name] = query.get(name) || ""; }
-      const page = parseInt(query.get("page") || "1", 10);
-      return { filters, page: page > 0 ? page : 1 };
-    }
-
     function fromForm() { return { category: form.elements.category.value, q: form.elements.q.value.trim() }; }
-
-    function query(filters, page) {
-      const out = new URLSearchParams();
-      for (const name of FILTERS) { if (filters[name]) { out.set(name, filters[name]); } }
-      if (page > 1) { out.set("page", String(page)); }
-      return out;
-    }
-
-    function href(filters, page) {
-      const search = query(filters, page).toString();
-      return search ? `?${search}` : window.location.pathname;
-    }
 
     function applyToForm(filters) {
       form.elements.category.value = filters.category;
@@ -48,64 +28,11 @@
           doc.attachment_url ? [" · ", el("a", { href: doc.attachment_url, download: "" }, t.attachment)] : null));
     }
 
-    function renderPager(filters, page, count) {
-      const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
-      pager.hidden = pages <= 1;
-      const link = (target, label, rel) => el("a", {
-        href: href(filters, target), rel, "aria-disabled": target < 1 || target > pages ? "true" : null,
-        onclick: (event) => { event.preventDefault(); go(filters, target); },
-      }, label);
-      pager.replaceChildren(
-        link(page - 1, t.previous, "prev"),
-        el("span", { class: "muted" }, t.page.replace("{page}", page).replace("{pages}", pages)),
-        link(page + 1, t.next, "next"));
-    }
-
-    async function load(filters, page) {
-      clearErrors(form);
-      results.setAttribute("aria-busy", "true");
-      summary.textContent = t.loading;
-      const params = query(filters, page);
-      params.set("page_size", String(PAGE_SIZE));
-      try {
-        const data = await request("GET", `/api/market/policies/?${params}`);
-        results.replaceChildren(...data.results.map(item));
-        summary.textContent = data.count ? `${t.found} ${data.count}` : t.none;
-        renderPager(filters, page, data.count);
-      } catch (error) {
-        if (!(error instanceof ApiError)) { throw error; }
-        results.replaceChildren();
-        summary.textContent = "";
-        pager.hidden = true;
-        showError(form, error);
-      } finally {
-        results.setAttribute("aria-busy", "false");
-      }
-    }
-
-    function go(filters, page) {
-      history.pushState(null, "", href(filters, page));
-      window.scrollTo(0, 0);
-      return load(filters, page);
-    }
-
-    form.addEventListener("submit", (event) => { event.preventDefault(); go(fromForm(), 1); });
-    form.elements.category.addEventListener("change", () => go(fromForm(), 1));
-    document.getElementById("filters-reset").addEventListener("click", (event) => {
-      event.preventDefault();
-      const empty = { category: "", q: "" };
-      applyToForm(empty);
-      go(empty, 1);
+    const list = pagedList({
+      form, results, summary, pager, t, pageSize: PAGE_SIZE, endpoint: "/api/market/policies/", names: FILTERS, render: item,
+      fromForm, applyToForm,
     });
-    window.addEventListener("popstate", () => {
-      const state = fromUrl();
-      applyToForm(state.filters);
-      load(state.filters, state.page);
-    });
-
-    const initial = fromUrl();
-    applyToForm(initial.filters);
-    load(initial.filters, initial.page);
+    form.elements.category.addEventListener("change", () => list.go(fromForm(), 1));
   }
 
   async function detailPage(root) {

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   const t = window.PRE_ANNOUNCEMENT_I18N;
-  const { request, values, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
+  const { request, values, showError, clearErrors, el, time, ApiError, number, blank, pagedList } = window.LandApi;
 
 
   // "四川省 成都市 锦江区" for a region code, from the region API (the code itself when it cannot be read).
@@ -64,44 +64,14 @@
     if (!landUse) { form.querySelector("[data-filter=land_use]").hidden = true; }
     const region = new RegionSelect(form.querySelector(".region-select"));
 
-    function fromUrl() {
-      const query = new URLSearchParams(window.location.search);
-      const filters = {};
-      for (const name of FILTERS) { filters[name] = query.get(name) || ""; }
-      const page = parseInt(query.get("page") || "1", 10);
-      return { filters, page: page > 0 ? page : 1 };
-    }
-
     function fromForm() {
       return { region: region.value(), land_use: form.elements.land_use.value, q: form.elements.q.value.trim() };
     }
 
-    function query(filters, page) {
-      const out = new URLSearchParams();
-      for (const name of FILTERS) { if (filters[name]) { out.set(name, filters[name]); } }
-      if (page > 1) { out.set("page", String(page)); }
-      return out;
-    }
-
-    function href(filters, page) {
-      const search = query(filters, page).toString();
-      return search ? `?${search}` : window.location.pathname;
-    }
-
     async function applyToForm(filters) {
       form.elements.q.value = filters.q;
-      if (landUse) {
-        if (filters.land_use) { landUse.set(filters.land_use); } else { landUse.major.value = ""; landUse.fillMinor(); landUse.changed(); }
-      } else {
-        form.elements.land_use.value = filters.land_use;
-      }
-      if (filters.region) {
-        await region.set(filters.region);
-      } else {
-        await region.ready;
-        region.selects[0].value = "";
-        await region.changed(0);
-      }
+      if (landUse) { landUse.set(filters.land_use); } else { form.elements.land_use.value = filters.land_use; }
+      await region.set(filters.region);
     }
 
     function card(item) {
@@ -116,63 +86,10 @@
           el("span", { dataset: { field: "published" } }, `${t.published} ${time(item.published_at).slice(0, 10)}`)));
     }
 
-    function renderPager(filters, page, count) {
-      const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
-      pager.hidden = pages <= 1;
-      const link = (target, label, rel) => el("a", {
-        href: href(filters, target), rel, "aria-disabled": target < 1 || target > pages ? "true" : null,
-        onclick: (event) => { event.preventDefault(); go(filters, target); },
-      }, label);
-      pager.replaceChildren(
-        link(page - 1, t.previous, "prev"),
-        el("span", { class: "muted" }, t.page.replace("{page}", page).replace("{pages}", pages)),
-        link(page + 1, t.next, "next"));
-    }
-
-    async function load(filters, page) {
-      clearErrors(form);
-      results.setAttribute("aria-busy", "true");
-      summary.textContent = t.loading;
-      const params = query(filters, page);
-      params.set("page_size", String(PAGE_SIZE));
-      try {
-        const data = await request("GET", `/api/market/pre-announcements/?${params}`);
-        results.replaceChildren(...data.results.map(card));
-        summary.textContent = data.count ? `${t.found} ${data.count}` : t.none;
-        renderPager(filters, page, data.count);
-      } catch (error) {
-        if (!(error instanceof ApiError)) { throw error; }
-        results.replaceChildren();
-        summary.textContent = "";
-        pager.hidden = true;
-        showError(form, error);
-      } finally {
-        results.setAttribute("aria-busy", "false");
-      }
-    }
-
-    function go(filters, page) {
-      history.pushState(null, "", href(filters, page));
-      window.scrollTo(0, 0);
-      return load(filters, page);
-    }
-
-    form.addEventListener("submit", (event) => { event.preventDefault(); go(fromForm(), 1); });
-    document.getElementById("filters-reset").addEventListener("click", async (event) => {
-      event.preventDefault();
-      const empty = { region: "", land_use: "", q: "" };
-      await applyToForm(empty);
-      go(empty, 1);
+    pagedList({
+      form, results, summary, pager, t, pageSize: PAGE_SIZE, endpoint: "/api/market/pre-announcements/", names: FILTERS, render: card,
+      fromForm, applyToForm,
     });
-    window.addEventListener("popstate", async () => {
-      const state = fromUrl();
-      await applyToForm(state.filters);
-      load(state.filters, state.page);
-    });
-
-    const initial = fromUrl();
-    load(initial.filters, initial.page);
-    applyToForm(initial.filters);
   }
 
   // ---------------------------------------------------------------------------------------------- detail

@@ -58,22 +58,11 @@
     }
     for (const radio of form.querySelectorAll("input[name=published]")) { radio.checked = radio.value === (filters.published || ""); }
     const uses = filters.land_use || "";
-    if (landUse && uses && !uses.includes(",")) {
-      landUse.set(uses);
-    } else if (landUse) {
-      landUse.major.value = "";
-      landUse.fillMinor();
-      landUse.changed();
-    }
+    if (landUse) { landUse.set(uses.includes(",") ? "" : uses); }
     form.elements.land_use.value = uses; // several codes (from a link) stay as they are until a use is chosen
-    if (filters.region) {
-      await region.set(filters.region);
-      if (!region.value()) { region.hidden.value = filters.region; }
-    } else {
-      await region.ready;
-      region.selects[0].value = "";
-      await region.changed(0);
-    }
+    await region.set(filters.region || "");
+    // A code the selectors cannot show (from a link) stays the filter until another region is chosen.
+    if (filters.region && !region.value()) { region.hidden.value = filters.region; }
   }
 
   window.LandSearchFilters = { SUPPLY_ONLY, kindOf, fromQuery, fromForm, toParams, showKind, applyToForm };

@@ -1,5 +1,5 @@
 // Cascading selectors: regions (province → city → county from /api/geo/regions/) and GB/T 21010 land use (two
-// levels from the page's table). Each writes its choice to a hidden input and can be set from a code.
+// levels from the page's table). Each writes its choice to a hidden input and can be set from a code ("" clears it).
 (function () {
   "use strict";
   const { request, el } = window.LandApi;
@@ -49,7 +49,11 @@
 
     async set(code) {
       await this.ready;
-      if (!code) { return; }
+      if (!code) {
+        this.selects[0].value = "";
+        await this.changed(0);
+        return;
+      }
       const chain = [code.slice(0, 2) + "0000", code.slice(0, 4) + "00", code].filter((c, i, all) => all.indexOf(c) === i);
       for (let i = 0; i < chain.length && i < this.selects.length; i += 1) {
         if (!Array.from(this.selects[i].options).some((o) => o.value === chain[i])) { break; }
@@ -88,10 +92,9 @@
     }
 
     set(code) {
-      if (!code) { return; }
-      this.major.value = code.slice(0, 2);
+      this.major.value = code ? code.slice(0, 2) : "";
       this.fillMinor();
-      if (code.length === 4) { this.minor.value = code; }
+      if (code && code.length === 4) { this.minor.value = code; }
       this.changed();
     }
   }

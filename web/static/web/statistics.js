@@ -80,13 +80,7 @@
     form.elements.to.value = filters.to;
     form.elements.mode.value = filters.mode;
     form.querySelectorAll("[name=metric]").forEach((input) => { input.checked = input.value === filters.metric; });
-    if (filters.region) {
-      await region.set(filters.region);
-    } else {
-      await region.ready;
-      region.selects[0].value = "";
-      await region.changed(0);
-    }
+    await region.set(filters.region);
   }
 
   function row(group, header) {
