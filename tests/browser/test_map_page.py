@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.models import SRID, Region
 from geo.tests.factories import amenity_create_at, chengdu_tree, parcel_create, square
-from market.models import Favourite, SupplyListing
+from market.models import Demand, Favourite, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS, close_settled
 
@@ -369,21 +369,20 @@ def test_search_this_area_limits_the_list_and_the_map_to_the_view(page: Page, li
     expect(page.locator("#map-summary")).to_have_attribute("data-count", "4")
 
 
+def _signed_in(browser: Browser, live_server: Any, user: User) -> Any:
+    """A browser context with the user's session."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context
+
+
 def test_a_signed_in_seeker_favourites_and_compares_from_the_drawer(browser: Browser, live_server, land):
     listing = land["listings"]["lease_a"]
     seeker = user_create(real_name="赵六")
-    client = Client()
-    client.force_login(seeker)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = _signed_in(browser, live_server, seeker)
     try:
         page = context.new_page()
         _open(page, f"{live_server.url}/map/?region=510104")
@@ -397,5 +396,33 @@ def test_a_signed_in_seeker_favourites_and_compares_from_the_drawer(browser: Bro
         drawer.locator("[data-action=compare]").click()
         expect(drawer.locator("[data-action=compare]")).to_be_disabled()
         expect(drawer.locator(".notice a[href='/compare/']")).to_be_visible()
+    finally:
+        close_settled(context)
+
+
+def test_a_demand_opens_with_its_facts_and_a_seeker_keeps_it_from_the_drawer(browser: Browser, live_server, land):
+    owner = land["listings"]["lease_a"].owner
+    demand = Demand.objects.create(
+        owner=owner, created_by=owner, kind=Demand.Kind.LEASE, status=Demand.Status.REGISTERED,
+        region=Region.objects.get(code="510104"), title="求租锦江区仓储用地", land_use="0602",
+        area_min_m2=2000, area_max_m2=5000, location=Point(104.03, 30.53, srid=SRID),
+    )  # fmt: skip
+    seeker = user_create(real_name="钱七")
+    context = _signed_in(browser, live_server, seeker)
+    try:
+        page = context.new_page()
+        _open(page, f"{live_server.url}/map/?kind=demand&region=510104")
+        page.locator(f"#map-results > li[data-id='{demand.pk}'] .result-title a").click()
+
+        drawer = page.locator("#map-drawer")
+        expect(page.locator("#drawer-title")).to_have_text(demand.title)
+        expect(drawer.locator(".tag[data-field=kind]")).to_have_text("求租（承租）")
+        expect(drawer.locator("[data-field=area]")).to_contain_text("2000")
+        drawer.locator("[data-action=favourite]").click()
+        expect(drawer.locator("[data-action=favourite]")).to_have_attribute("aria-pressed", "true")
+        assert Favourite.objects.filter(user=seeker, target="demand", target_id=demand.pk).exists()
+        drawer.locator("[data-action=favourite]").click()  # and lets it go
+        expect(drawer.locator("[data-action=favourite]")).to_have_attribute("aria-pressed", "false")
+        assert not Favourite.objects.filter(user=seeker, target="demand", target_id=demand.pk).exists()
     finally:
         close_settled(context)

@@ -114,8 +114,8 @@
       return `/login/?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
     }
 
-    function actions(listing) {
-      const id = listing.id;
+    // The drawer's action area: an error line and a notice; `fail` sends a signed-out seeker to sign in.
+    function actionBox() {
       const box = el("div", { class: "drawer-actions", id: "drawer-actions" }, el("p", { class: "form-error", role: "alert", hidden: true }), el("p", { class: "notice", hidden: true }));
       const say = (...content) => { const notice = box.querySelector(".notice"); notice.replaceChildren(...content); notice.hidden = false; };
       const fail = (error) => {
@@ -123,9 +123,37 @@
         if (error.status === 401) { window.location.assign(loginLink()); return; }
         showError(box, error);
       };
+      return { box, say, fail };
+    }
+
+    // Keeping a supply listing or a demand (收藏): pressed when the seeker already keeps it.
+    function favouriteToggle(target, id, title, { box, fail }) {
+      let kept = false;
+      const button = el("button", { type: "button", class: "secondary", "aria-pressed": "false", dataset: { action: "favourite" } }, t.favourite);
+      const show = (on) => { kept = on; button.setAttribute("aria-pressed", String(on)); button.textContent = on ? t.favourited : t.favourite; };
+      button.addEventListener("click", async () => {
+        clearErrors(box);
+        try {
+          if (kept) { await request("DELETE", `/api/market/favourites/${target}/${id}/`); show(false); }
+          else { await request("POST", "/api/market/favourites/", { target, target_id: id }); show(true); }
+        } catch (error) { fail(error); }
+      });
+      const params = new URLSearchParams({ target, title: (title || "").slice(0, 200), page_size: "100" });
+      request("GET", `/api/market/my/favourites/?${params}`).then((data) => show(data.results.some((row) => row.target_id === id))).catch(() => {});
+      return button;
+    }
+
+    function signInLine() {
+      return el("p", {}, el("a", { href: loginLink(), dataset: { action: "sign-in" } }, t.signIn));
+    }
+
+    function actions(listing) {
+      const id = listing.id;
+      const area = actionBox();
+      const { box, say, fail } = area;
       const booking = el("a", { href: `/supply/${id}/#appointment-form`, class: "drawer-link", dataset: { action: "viewing" } }, t.bookViewing);
       if (!signedIn) {
-        box.append(el("p", {}, el("a", { href: loginLink(), dataset: { action: "sign-in" } }, t.signIn)), booking);
+        box.append(signInLine(), booking);
         return box;
       }
       const quote = el("form", { class: "drawer-quote", novalidate: true },
@@ -140,16 +168,6 @@
           say(t.quoted.replace("{amount}", number(made.amount_wan)));
         } catch (error) { fail(error); }
       });
-      let favourite = false;
-      const favouriteButton = el("button", { type: "button", class: "secondary", "aria-pressed": "false", dataset: { action: "favourite" } }, t.favourite);
-      const showFavourite = (on) => { favourite = on; favouriteButton.setAttribute("aria-pressed", String(on)); favouriteButton.textContent = on ? t.favourited : t.favourite; };
-      favouriteButton.addEventListener("click", async () => {
-        clearErrors(box);
-        try {
-          if (favourite) { await request("DELETE", `/api/market/favourites/supply/${id}/`); showFavourite(false); }
-          else { await request("POST", "/api/market/favourites/", { target: "supply", target_id: id }); showFavourite(true); }
-        } catch (error) { fail(error); }
-      });
       const compareButton = el("button", { type: "button", class: "secondary", dataset: { action: "compare" } }, t.compare);
       compareButton.addEventListener("click", async () => {
         clearErrors(box);
@@ -160,10 +178,15 @@
           say(el("a", { href: "/compare/" }, t.seeComparison));
         } catch (error) { fail(error); }
       });
-      const params = new URLSearchParams({ target: "supply", title: listing.title.slice(0, 200), page_size: "100" });
-      request("GET", `/api/market/my/favourites/?${params}`).then((data) => showFavourite(data.results.some((row) => row.target_id === id))).catch(() => {});
-      box.append(quote, el("p", { class: "drawer-buttons" }, favouriteButton, compareButton, booking));
+      box.append(quote, el("p", { class: "drawer-buttons" }, favouriteToggle("supply", id, listing.title, area), compareButton, booking));
       return box;
+    }
+
+    // A demand's actions: keeping it (the seeker's favourites), or signing in to do so.
+    function demandActions(demand) {
+      const area = actionBox();
+      area.box.append(signedIn ? el("p", { class: "drawer-buttons" }, favouriteToggle("demand", demand.id, demand.title, area)) : signInLine());
+      return area.box;
     }
 
     // ------------------------------------------------------------------------------------------ what opens
@@ -216,15 +239,18 @@
       if (mine !== token) { return; }
       title.textContent = demand.title;
       const range = (low, high, unit) => (blank(low) && blank(high) ? "" : `${blank(low) ? "…" : number(low)}–${blank(high) ? "…" : number(high)} ${unit}`);
+      const kind = (modes.demand.find(([value]) => value === demand.kind) || [demand.kind, demand.kind])[1];
       body.replaceChildren(
-        el("p", { class: "drawer-tags" }, el("span", { class: "tag" }, t.demand)),
+        el("p", { class: "drawer-tags" }, el("span", { class: "tag" }, t.demand), el("span", { class: "tag", dataset: { field: "kind" } }, kind)),
         facts([
           [t.area, range(demand.area_min_m2, demand.area_max_m2, t.m2), "area"],
           [t.budget, range(demand.price_min_wan, demand.price_max_wan, t.wan), "budget"],
           [t.landUse, demand.land_use ? `${demand.land_use_name || ""} (${demand.land_use})` : "", "land_use"],
           [t.region, demand.region ? demand.region.name : "", "region"],
+          [t.registered, demand.registered_at ? time(demand.registered_at).slice(0, 10) : "", "registered"],
         ]),
-        el("p", {}, el("a", { href: `/demand/${id}/`, class: "drawer-link", dataset: { action: "details" } }, t.details)));
+        el("p", {}, el("a", { href: `/demand/${id}/`, class: "drawer-link", dataset: { action: "details" } }, t.details)),
+        demandActions(demand));
       root.dataset.state = "facts";
       if (lonLat) { await pointSurroundings(mine, lonLat); }
     }
