@@ -21,6 +21,7 @@ from core.renderers import JSONRenderer
 from geo.api import IgnoreClientContentNegotiation
 from geo.serializers import ErrorOutput
 from tiles import cache
+from tiles.filters import TileFilterInput
 from tiles.grid import tile_address
 from tiles.layers import LAYERS, Layer, layer_get
 from tiles.services import layer_bounds, tile_get
@@ -67,9 +68,10 @@ class TileApiView(APIView):
 
 
 class TileApi(TileApiView):
-    """One vector tile (Mapbox Vector Tile 2.1) of a layer; the layer's filters as query parameters (see its
-    TileJSON). gzip-compressed when the client accepts it; 204 for a tile without features; 304 for a matching
-    If-None-Match. Header `X-Tile-Cache: hit|miss` tells whether the server-side cache held it."""
+    """One vector tile (Mapbox Vector Tile 2.1) of a layer; the layer's filters as query parameters: supply and demand
+    take the search API's (every parameter below but `category`), parcels region, land_use, area_min and area_max,
+    amenities category. gzip-compressed when the client accepts it; 204 for a tile without features; 304 for a
+    matching If-None-Match. Header `X-Tile-Cache: hit|miss` tells whether the server-side cache held it."""
 
     @extend_schema(
         tags=TAGS,
@@ -79,6 +81,7 @@ class TileApi(TileApiView):
             OpenApiParameter("z", int, OpenApiParameter.PATH, description="zoom, 0…TILES_MAX_ZOOM (22)"),
             OpenApiParameter("x", int, OpenApiParameter.PATH, description="column, 0…2^z − 1"),
             OpenApiParameter("y", int, OpenApiParameter.PATH, description="row from the north, 0…2^z − 1"),
+            TileFilterInput,
         ],
         responses={
             (200, MVT_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="the tile"),
@@ -135,7 +138,7 @@ class TileJsonApi(TileApiView):
     @extend_schema(
         tags=TAGS,
         operation_id="tiles_tilejson",
-        parameters=[LAYER_PATH],
+        parameters=[LAYER_PATH, TileFilterInput],
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="TileJSON 3.0.0"),
             400: ErrorOutput,

@@ -5,6 +5,7 @@ Supply and demand take exactly the search API's parameters (`ListingQueryInput`,
 its sort and paging parameters are ignored. Parcels take region, land_use, area_min, area_max; amenities category.
 """
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -153,3 +154,21 @@ def supply_filters(params: QueryDict) -> TileFilters:
 
 def demand_filters(params: QueryDict) -> TileFilters:
     return listing_filters(params, kind="demand")
+
+
+# For the OpenAPI schema of the tile endpoints only: every layer's filters as one set of query parameters. Supply and
+# demand take the search API's filters (all of these but `category`); parcels region, land_use, area_min and area_max;
+# amenities category. A layer ignores the others' parameters and answers 400 to a bad value of its own.
+TileFilterInput = type(
+    "TileFilterInput",
+    (serializers.Serializer,),
+    {
+        **{
+            name: copy.deepcopy(field)
+            for name, field in ListingQueryInput._declared_fields.items()
+            if name not in PAGING
+        },
+        "category": copy.deepcopy(AmenityTileInput._declared_fields["category"]),
+        "Meta": type("Meta", (), {"ref_name": "TileFilterInput"}),
+    },
+)
