@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.test import Client, override_settings
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.models import User
 from accounts.tests.factories import user_create
@@ -379,16 +379,20 @@ def _signed_in(browser: Browser, live_server: Any, user: User) -> Any:
     return context
 
 
+def _open_from_list(page: Page, url: str, pk: int, title: str) -> Locator:
+    """The map at `url`, and the drawer of the result `pk` of its list, opened from the list."""
+    _open(page, url)
+    page.locator(f"#map-results > li[data-id='{pk}'] .result-title a").click()
+    expect(page.locator("#drawer-title")).to_have_text(title)
+    return page.locator("#map-drawer")
+
+
 def test_a_signed_in_seeker_favourites_and_compares_from_the_drawer(browser: Browser, live_server, land):
     listing = land["listings"]["lease_a"]
     seeker = user_create(real_name="赵六")
     context = _signed_in(browser, live_server, seeker)
     try:
-        page = context.new_page()
-        _open(page, f"{live_server.url}/map/?region=510104")
-        page.locator(f"#map-results > li[data-id='{listing.pk}'] .result-title a").click()
-        drawer = page.locator("#map-drawer")
-        expect(page.locator("#drawer-title")).to_have_text(listing.title)
+        drawer = _open_from_list(context.new_page(), f"{live_server.url}/map/?region=510104", listing.pk, listing.title)
 
         drawer.locator("[data-action=favourite]").click()
         expect(drawer.locator("[data-action=favourite]")).to_have_attribute("aria-pressed", "true")
@@ -410,12 +414,8 @@ def test_a_demand_opens_with_its_facts_and_a_seeker_keeps_it_from_the_drawer(bro
     seeker = user_create(real_name="钱七")
     context = _signed_in(browser, live_server, seeker)
     try:
-        page = context.new_page()
-        _open(page, f"{live_server.url}/map/?kind=demand&region=510104")
-        page.locator(f"#map-results > li[data-id='{demand.pk}'] .result-title a").click()
-
-        drawer = page.locator("#map-drawer")
-        expect(page.locator("#drawer-title")).to_have_text(demand.title)
+        url = f"{live_server.url}/map/?kind=demand&region=510104"
+        drawer = _open_from_list(context.new_page(), url, demand.pk, demand.title)
         expect(drawer.locator(".tag[data-field=kind]")).to_have_text("求租（承租）")
         expect(drawer.locator("[data-field=area]")).to_contain_text("2000")
         drawer.locator("[data-action=favourite]").click()
