@@ -88,6 +88,29 @@ def chengdu_tree() -> dict[str, Region]:
     }
 
 
+# The regions of the market, search and page tests: code → name, parent code, boundary (lon/lat degrees, CGCS2000).
+SICHUAN: dict[str, tuple[str, str | None, tuple[float, float, float, float]]] = {
+    "510000": ("四川省", None, (102.0, 29.0, 106.0, 32.0)),
+    "510100": ("成都市", "510000", (103.5, 30.3, 104.5, 31.0)),
+    "510104": ("锦江区", "510100", (104.05, 30.55, 104.15, 30.65)),
+    "510107": ("武侯区", "510100", (103.95, 30.55, 104.05, 30.65)),
+    "510700": ("绵阳市", "510000", (104.6, 31.3, 105.0, 31.7)),
+    "510703": ("涪城区", "510700", (104.6, 31.3, 105.0, 31.7)),
+}
+
+
+def sichuan_tree(codes: tuple[str, ...] = tuple(SICHUAN), *, boundaries: bool = True) -> dict[str, Region]:
+    """The regions of SICHUAN with these codes (四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, and
+    绵阳市 510700 → 涪城区 510703), by code; with their square boundaries unless `boundaries` is false. A region's
+    parent must be among the codes."""
+    made: dict[str, Region] = {}
+    for code, (name, parent, extent) in SICHUAN.items():  # parents come first
+        if code in codes:
+            boundary = box(*extent) if boundaries else None
+            made[code] = region_create(code=code, name=name, parent=made[parent] if parent else None, boundary=boundary)
+    return made
+
+
 # Parcel codes (宗地代码) used across the API tests, in the counties of chengdu_tree().
 JINJIANG_1 = "510104001001GB00001"
 JINJIANG_2 = "510104001001GB00002"

@@ -10,23 +10,14 @@ from django.test import override_settings
 from accounts.models import User
 from accounts.tests.factories import reviewer_create, user_create
 from geo.models import Region
-from geo.tests.factories import box, region_create
+from geo.tests.factories import sichuan_tree
 
 
 @pytest.fixture
 def regions() -> dict[str, Region]:
-    """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, plus 绵阳市 510700 → 涪城区 510703, by code.
-
-    Boundaries (lon/lat degrees, CGCS2000): 四川 102.0–106.0 × 29.0–32.0; 成都 103.5–104.5 × 30.3–31.0;
-    锦江 104.05–104.15 × 30.55–30.65; 武侯 103.95–104.05 × 30.55–30.65; 绵阳 and 涪城 104.6–105.0 × 31.3–31.7.
-    """
-    sichuan = region_create(code="510000", name="四川省", boundary=box(102.0, 29.0, 106.0, 32.0))
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(103.5, 30.3, 104.5, 31.0))
-    mianyang = region_create(code="510700", name="绵阳市", parent=sichuan, boundary=box(104.6, 31.3, 105.0, 31.7))
-    jinjiang = region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.05, 30.55, 104.15, 30.65))
-    wuhou = region_create(code="510107", name="武侯区", parent=chengdu, boundary=box(103.95, 30.55, 104.05, 30.65))
-    fucheng = region_create(code="510703", name="涪城区", parent=mianyang, boundary=box(104.6, 31.3, 105.0, 31.7))
-    return {region.code: region for region in (sichuan, chengdu, jinjiang, wuhou, mianyang, fucheng)}
+    """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, plus 绵阳市 510700 → 涪城区 510703, by code
+    (geo.tests.factories.SICHUAN, with their boundaries)."""
+    return sichuan_tree()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import reviewer_create, user_create
 from geo.models import Region
-from geo.tests.factories import box, region_create
+from geo.tests.factories import sichuan_tree
 from market.models import PolicyDocument, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
 from market.services.supply import supply_change_request
 from market.tests.factories import supply_create
@@ -39,12 +39,7 @@ def media(settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def regions() -> dict[str, Region]:
     """四川省 510000 → 成都市 510100 → 锦江区 510104, and 绵阳市 510700 → 涪城区 510703 (as in market/tests)."""
-    sichuan = region_create(code="510000", name="四川省", boundary=box(102.0, 29.0, 106.0, 32.0))
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(103.5, 30.3, 104.5, 31.0))
-    mianyang = region_create(code="510700", name="绵阳市", parent=sichuan, boundary=box(104.6, 31.3, 105.0, 31.7))
-    jinjiang = region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.05, 30.55, 104.15, 30.65))
-    fucheng = region_create(code="510703", name="涪城区", parent=mianyang, boundary=box(104.6, 31.3, 105.0, 31.7))
-    return {region.code: region for region in (sichuan, chengdu, jinjiang, mianyang, fucheng)}
+    return sichuan_tree(("510000", "510100", "510104", "510700", "510703"))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from playwright.sync_api import Dialog, Page, expect
 from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.models import Region
-from geo.tests.factories import region_create
+from geo.tests.factories import sichuan_tree
 from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 from search import indexing
@@ -29,12 +29,8 @@ XSS_TITLE = "高新<script>window.__xss = 1</script>地块"
 
 @pytest.fixture
 def regions() -> dict[str, Region]:
-    """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, by code."""
-    sichuan = region_create(code="510000", name="四川省")
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan)
-    jinjiang = region_create(code="510104", name="锦江区", parent=chengdu)
-    wuhou = region_create(code="510107", name="武侯区", parent=chengdu)
-    return {region.code: region for region in (sichuan, chengdu, jinjiang, wuhou)}
+    """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, by code, without boundaries."""
+    return sichuan_tree(("510000", "510100", "510104", "510107"), boundaries=False)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.models import Region
-from geo.tests.factories import box, region_create
+from geo.tests.factories import sichuan_tree
 from market.models import SupplyAttachment, SupplyListing
 from tests.browser.conftest import ARTIFACTS, close_settled
 
@@ -24,10 +24,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 @pytest.fixture
 def regions() -> dict[str, Region]:
-    sichuan = region_create(code="510000", name="四川省", boundary=box(102.0, 29.0, 106.0, 32.0))
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(103.5, 30.3, 104.5, 31.0))
-    jinjiang = region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.05, 30.55, 104.15, 30.65))
-    return {region.code: region for region in (sichuan, chengdu, jinjiang)}
+    return sichuan_tree(("510000", "510100", "510104"))
 
 
 def signed_in_page(browser: Browser, live_server, user: User, tmp_path) -> Iterator[Page]:
