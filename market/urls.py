@@ -1,13 +1,26 @@
 """Market API routes, joined from the API's areas."""
 
-from market.api import demand, interactions, policies, pre_announcements, statistics, supply
+from market.api import (
+    appointments,
+    comparison,
+    demand,
+    favourites,
+    policies,
+    pre_announcements,
+    quotes,
+    statistics,
+    supply,
+)
 
 app_name = "market"
 urlpatterns = (
     supply.urlpatterns
     + demand.urlpatterns
     + pre_announcements.urlpatterns
-    + interactions.urlpatterns
+    + quotes.urlpatterns
+    + appointments.urlpatterns
+    + favourites.urlpatterns
+    + comparison.urlpatterns
     + policies.urlpatterns
     + statistics.urlpatterns
 )
