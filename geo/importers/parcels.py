@@ -103,7 +103,10 @@ NAMES = ", ".join(name for name, _type in COLUMNS)
 
 
 def _upsert_sql(present: list[str]) -> str:
-    """New parcels as the file gives them (blank where it lacks an attribute); stored ones keep what it lacks."""
+    """New parcels as the file gives them (blank where it lacks an attribute); stored ones keep what it lacks. A stored
+    parcel the file gives exactly as it is stays untouched (and keeps its updated_at): re-importing an unchanged file
+    writes no row versions and no index entries."""
+    compared = ["geometry", "area_m2", "region_id", *present, "source"]  # the centroid follows the geometry
     updates = "".join(f"{name} = EXCLUDED.{name}, " for name in present)
     # Column names come from SPECS, never from the file.
     return f"""
@@ -111,6 +114,8 @@ def _upsert_sql(present: list[str]) -> str:
         ON CONFLICT (code) DO UPDATE SET
                geometry = EXCLUDED.geometry, centroid = EXCLUDED.centroid, area_m2 = EXCLUDED.area_m2,
                region_id = EXCLUDED.region_id, {updates}source = EXCLUDED.source, updated_at = now()
+        WHERE ({", ".join(f"geo_parcel.{name}" for name in compared)})
+              IS DISTINCT FROM ({", ".join(f"EXCLUDED.{name}" for name in compared)})
     """  # noqa: S608
 
 
@@ -204,9 +209,10 @@ def _load(
         else:
             # The file's attributes: its last chunk has those of every other.
             present = [name for name in ATTRIBUTES if f.column_for(source, _spec(name), options.fields.get(name))]
-            report.inserted, report.updated, _flagged = execute_counting(
+            report.inserted, _changed, _flagged = execute_counting(
                 f"{_upsert_sql(present)} RETURNING (xmax = 0) AS inserted, false AS flagged", {}
             )
+            report.updated = done - report.inserted  # every stored parcel the file gives, changed or not
     if outside:
         report.warnings.append(
             _("{n} parcels lie outside every loaded county; load the counties' boundaries to assign them").format(

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
@@ -140,6 +141,28 @@ def test_reimporting_a_file_updates_by_code_and_never_duplicates(tmp_path, guich
     assert (report.inserted, report.updated) == (0, 2)
     assert Parcel.objects.count() == 2
     assert Parcel.objects.get(code="341702001001GB00001").address == "池州市贵池区长江南路1号"
+
+
+def test_reimporting_leaves_unchanged_parcels_untouched_and_rewrites_changed_ones(tmp_path, guichi):
+    path = gk_shapefile(tmp_path, cpg=True)
+    load(path)
+    changed = "341702001001GB00001"
+    Parcel.objects.filter(code=changed).update(address="changed")
+
+    def versions() -> dict[str, tuple[str, Any]]:  # each row's version (xmin) and updated_at
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT code, xmin::text, updated_at FROM geo_parcel")
+            return {code: (xmin, updated_at) for code, xmin, updated_at in cursor.fetchall()}
+
+    before = versions()
+    [report] = load(path)
+    after = versions()
+
+    assert (report.inserted, report.updated) == (0, 2)  # every stored parcel the file gives
+    (unchanged,) = set(before) - {changed}
+    assert after[unchanged] == before[unchanged]  # no new row version, the same updated_at
+    assert after[changed][0] != before[changed][0]  # rewritten (its updated_at is now(), the test's transaction time)
+    assert Parcel.objects.get(code=changed).address == "池州市贵池区长江南路1号"
 
 
 def test_attributes_a_file_lacks_keep_their_stored_values(tmp_path, guichi):
