@@ -78,7 +78,6 @@ def _common(row: dict[str, Any], context: _PageContext, private: list[str]) -> d
         "distance_m": context.page.distances_m.get(pk),
         "highlights": highlights,
         "url": context.url(context.detail, pk),
-        "mode_name": context.labels[row["mode" if "mode" in row else "kind"]],
     }
 
 
@@ -89,6 +88,7 @@ def _supply(row: dict[str, Any], context: _PageContext) -> dict[str, Any]:
         unit_price = str((price / area).quantize(FOUR, rounding=ROUND_HALF_UP))
     return _common(row, context, [row["certificate_number"]]) | {
         "mode": row["mode"],
+        "mode_name": context.labels[row["mode"]],
         "published_at": _datetime(row["published_at"], context.zone),
         "heat": row["view_count"] + row["favourite_count"] + row["quote_count"] + row["appointment_count"],
         "certification": "certified" if row["status"] == SupplyListing.Status.CERTIFIED else "uncertified",
@@ -104,6 +104,7 @@ def _demand(row: dict[str, Any], context: _PageContext) -> dict[str, Any]:
     text = " ".join(row["description"].split())
     return _common(row, context, []) | {
         "mode": row["kind"],
+        "mode_name": context.labels[row["kind"]],
         "published_at": _datetime(row["registered_at"], context.zone),
         "heat": row["view_count"] + row["favourite_count"],
         "area_min_m2": _decimal(row["area_min_m2"], TWO),

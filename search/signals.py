@@ -35,7 +35,7 @@ def demand_changed(sender: Any, instance: Demand, **kwargs: Any) -> None:
     _record("demand", [instance.pk])
 
 
-def listing_interaction_changed(
+def supply_related_changed(
     sender: Any, instance: IntentionQuote | ViewingAppointment | SupplyAttachment, **kwargs: Any
 ) -> None:
     _record("supply", [instance.listing_id])
@@ -64,7 +64,7 @@ def connect() -> None:
         signal.connect(demand_changed, sender=Demand, dispatch_uid="search.demand_changed")
         signal.connect(favourite_changed, sender=Favourite, dispatch_uid="search.favourite_changed")
         for model in (IntentionQuote, ViewingAppointment, SupplyAttachment):
-            signal.connect(listing_interaction_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
+            signal.connect(supply_related_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
     post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
     for signal in (post_save, post_delete):  # results name regions from a per-process table
         signal.connect(region_table_clear, sender=Region, dispatch_uid="search.region_table_clear")
