@@ -27,6 +27,12 @@ def reviewer_covers(user: User, region_code: str | None) -> bool:
     return any(region_code.startswith(region_prefix(scope)) for scope in user.review_regions)
 
 
+def is_staff_member(user: User) -> bool:
+    """Whether the user holds any staff role (anything but a plain user), or is a superuser: such accounts sign in
+    with a second factor and meet stricter limits."""
+    return bool(user.is_authenticated and (user.role != User.Role.USER or user.is_superuser))
+
+
 def is_reviewer(user: User) -> bool:
     return user.is_authenticated and (user.role in (User.Role.REVIEWER, User.Role.ADMIN) or user.is_superuser)
 
