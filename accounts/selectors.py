@@ -15,6 +15,18 @@ def region_prefix(code: str) -> str:
     return code
 
 
+def scope_covers(user: User, region_code: str | None, *roles: str) -> bool:
+    """Whether `user` acts in the region in one of `roles`: an administrator everywhere, a holder of one of the
+    roles in and under the regions of their scope; nobody for an unknown region."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == User.Role.ADMIN or user.is_superuser:
+        return True
+    if user.role not in roles or not region_code:
+        return False
+    return any(region_code.startswith(region_prefix(scope)) for scope in user.review_regions)
+
+
 def reviewer_covers(user: User, region_code: str | None) -> bool:
     """Whether `user` reviews listings in the region (属地审核): an administrator everywhere, a reviewer in and
     under the regions of their scope."""
