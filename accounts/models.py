@@ -51,9 +51,14 @@ class User(AbstractUser):
         ENTERPRISE = "enterprise", _("enterprise")
 
     class Role(models.TextChoices):
+        """Who a user is to the platform. Every role but user and admin acts only within its regions."""
+
         USER = "user", _("user")
-        REVIEWER = "reviewer", _("reviewer")  # 属地审核: reviews listings in review_regions
+        REVIEWER = "reviewer", _("reviewer")  # 属地审核: reviews supply, demand and pre-announcements
+        GRANTOR = "grantor", _("grantor staff")  # 出让人: a natural-resources bureau or land reserve
         CENTRE_STAFF = "centre_staff", _("trading-centre staff")
+        SUPERVISOR = "supervisor", _("supervisor")  # 监管: reads everything of its regions, changes nothing
+        GIS_STAFF = "gis_staff", _("GIS staff")  # loads and exports boundary and parcel data
         ADMIN = "admin", _("administrator")
 
     username = None  # type: ignore[assignment]
@@ -62,10 +67,9 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile phone"), max_length=11, unique=True, validators=[phone_validator])
     kind = models.CharField(_("user type"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
-    # A reviewer's regions by GB/T 2260 code (any level); a code covers every region under it.
-    review_regions = ArrayField(
-        models.CharField(max_length=6), verbose_name=_("review regions"), default=list, blank=True
-    )
+    # The role's scope by GB/T 2260 code (any level); a code covers every region under it. Empty for users and
+    # administrators (who act everywhere).
+    regions = ArrayField(models.CharField(max_length=6), verbose_name=_("regions"), default=list, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
