@@ -16,6 +16,8 @@ from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.request import Request
 
+from core.net import client_address
+
 CACHE_ERRORS = (RedisError, OSError)  # what Django's cache raises when Redis does not answer
 
 
@@ -76,6 +78,10 @@ class WindowRateThrottle(throttling.SimpleRateThrottle):
 
     def wait(self) -> float | None:
         return max(0.0, self.retry_after)
+
+    def get_ident(self, request: Request) -> str:
+        """The caller's address as core.net sees it (never DRF's NUM_PROXIES reading of X-Forwarded-For)."""
+        return client_address(request)
 
 
 # DRF's classes first: their allow_request (ScopedRateThrottle's finds the view's scope) hands over to ours.

@@ -236,6 +236,15 @@ SPECTACULAR_SETTINGS = {
 # ------------------------------------------------------------------------------ security
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in X-CSRFToken
+# --- h2: trusted proxies (core/net.py client_address) and the admin site
+# X-Forwarded-For is believed only as far as our own proxies wrote it: DJANGO_TRUSTED_PROXY_COUNT proxies in front
+# (the socket peer is the first) and/or proxies inside DJANGO_TRUSTED_PROXIES (addresses or CIDRs). Neither set: the
+# socket peer is the caller, whatever the header says.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Django's admin (administrators only, through the site's own sign-in); production turns it off by default.
+ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
+# --- end h2
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 AUTH_PASSWORD_VALIDATORS = [
