@@ -82,8 +82,6 @@ class User(AbstractUser):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
     email_verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
-    failed_logins = models.PositiveSmallIntegerField(_("failed logins in a row"), default=0)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     objects = PhoneUserManager()  # type: ignore[misc]
 

@@ -95,3 +95,26 @@ class UserRateThrottle(throttling.UserRateThrottle, WindowRateThrottle):
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle, WindowRateThrottle):
     pass
+
+
+class ScopedKeyRateThrottle(ScopedRateThrottle):
+    """The view's throttle_scope with a suffix (its own rate, e.g. `email_address`), counted per `caller(request)`: by
+    default the caller's address, signed in or not."""
+
+    suffix = "_address"
+
+    def caller(self, request: Request) -> str | None:
+        return self.get_ident(request)
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        scope = getattr(view, self.scope_attr, None)
+        if not scope:
+            return True
+        self.scope = scope + self.suffix
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return WindowRateThrottle.allow_request(self, request, view)
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        caller = self.caller(request)
+        return None if caller is None else self.cache_format % {"scope": self.scope, "ident": caller}

@@ -1,17 +1,19 @@
 """Identity: captchas, SMS codes, registration, login and logout, tokens, passwords, phone and e-mail, who am I."""
 
 import base64
+import hashlib
+from typing import Any
 
 from django.http import HttpResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.authentication import CSRFCheck, TokenAuthentication
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User, phone_validator
@@ -30,7 +32,9 @@ from accounts.services.identity import (
     user_register,
 )
 from accounts.services.sms import RESEND_AFTER_SECONDS, SmsPurpose
-from core.throttling import ScopedRateThrottle
+from core.errors import PermissionDenied
+from core.net import client_address
+from core.throttling import ScopedKeyRateThrottle, ScopedRateThrottle
 
 
 class UserOutput(serializers.Serializer):
@@ -69,6 +73,32 @@ class CaptchaInput(serializers.Serializer):
 
 def _sms_code_field() -> serializers.CharField:
     return serializers.CharField(max_length=16)
+
+
+class SameSiteOnly(BasePermission):
+    """Django's CSRF check for an endpoint that starts a session, even for an anonymous caller (DRF checks CSRF
+    only for session-authenticated requests): another site's form cannot sign a visitor in. Runs before the
+    throttles and before any work; the site's pages send the csrftoken cookie back in X-CSRFToken."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        check = CSRFCheck(lambda _request: None)  # type: ignore[arg-type]
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+        if reason:
+            raise PermissionDenied(_("Sign in from this site's own page (the CSRF check failed)."), code="csrf_failed")
+        return True
+
+
+class EmailRecipientThrottle(ScopedKeyRateThrottle):
+    """Confirmation mails to one address, whoever asks for them (rate `<scope>_recipient`)."""
+
+    suffix = "_recipient"
+
+    def caller(self, request: Request) -> str | None:
+        email = request.data.get("email") if hasattr(request.data, "get") else None
+        if not isinstance(email, str) or not email.strip():
+            return None
+        return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
 
 
 # ------------------------------------------------------------------------------ captcha and SMS codes
@@ -135,7 +165,7 @@ class SmsCodeSendApi(APIView):
         data.is_valid(raise_exception=True)
         sms_code_request(
             **data.validated_data,
-            client_ip=BaseThrottle().get_ident(request),
+            client_ip=client_address(request),
             acting_user=request.user if request.user.is_authenticated else None,
         )
         return Response(
@@ -149,7 +179,7 @@ class SmsCodeSendApi(APIView):
 class RegisterApi(APIView):
     """Register an individual or enterprise user (用户注册) and sign in: session cookie and API token."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [SameSiteOnly]
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
@@ -176,10 +206,12 @@ class RegisterApi(APIView):
 class LoginApi(APIView):
     """Sign in (用户登录) with phone, password, image captcha and SMS code: session cookie and API token.
 
-    Five wrong passwords in a row lock the account for 15 minutes (403 account_locked).
+    Only from the site's own pages (Django's CSRF check). Wrong passwords make later attempts wait (see
+    accounts/services/login_limits.py); an unknown phone, a wrong password and a wait all answer 401
+    invalid_credentials.
     """
 
-    permission_classes = [AllowAny]
+    permission_classes = [SameSiteOnly]
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
@@ -196,7 +228,7 @@ class LoginApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        token = user_login(request=request._request, **data.validated_data)
+        token = user_login(request=request._request, **data.validated_data, address=client_address(request))
         return Response(SignedInOutput({"token": token.key, "user": token.user}).data)
 
 
@@ -214,9 +246,12 @@ class LogoutApi(APIView):
 
 
 class TokenObtainApi(APIView):
-    """Exchange a phone number and password for an API token (send it as `Authorization: Token <key>`).
+    """Exchange a phone number and password for an API token (send it as `Authorization: Token <key>`); no session.
 
-    For API clients; the same lockout as the login applies.
+    For API clients; the login's limits apply. After several wrong passwords for the phone the answer is 400
+    captcha_required: get a captcha from /api/auth/captcha/ and send captcha_key and captcha_answer too. A staff
+    account's right password without sms_code sends an SMS code to its phone and answers 401 sms_code_required; send
+    the same request again with sms_code.
     """
 
     permission_classes = [AllowAny]
@@ -230,12 +265,15 @@ class TokenObtainApi(APIView):
 
         phone = serializers.CharField(max_length=11)
         password = _password_field()
+        sms_code = serializers.CharField(max_length=16, required=False, allow_blank=True)
+        captcha_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+        captcha_answer = serializers.CharField(max_length=16, required=False, allow_blank=True)
 
     @extend_schema(request=Input, responses={200: SignedInOutput})
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        token = token_obtain(request=request._request, **data.validated_data)
+        token = token_obtain(**data.validated_data, address=client_address(request))
         return Response(SignedInOutput({"token": token.key, "user": token.user}).data)
 
 
@@ -323,9 +361,14 @@ class PhoneChangeApi(APIView):
 
 
 class EmailApi(APIView):
-    """Bind an e-mail address (邮箱绑定): mails a confirmation link valid for 24 hours."""
+    """Bind an e-mail address (邮箱绑定): mails a confirmation link valid for 24 hours.
+
+    Rates of its own: `email` per user, `email_address` per caller address, `email_recipient` per address mailed.
+    """
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle, ScopedKeyRateThrottle, EmailRecipientThrottle]
+    throttle_scope = "email"
 
     class Input(serializers.Serializer):
         class Meta:

@@ -1,7 +1,4 @@
-"""Identity: registration, login and lockout, SMS code requests, passwords, phone and e-mail binding, profile."""
-
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+"""Identity: registration, login (its limits: login_limits), SMS code requests, passwords, phone, e-mail, profile."""
 
 from django.contrib.auth import SESSION_KEY, login, logout, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
@@ -16,32 +13,56 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.selectors import is_staff_member
 from accounts.services.captcha import captcha_verify
+from accounts.services.login_limits import (
+    STAFF_LIMITS,
+    USER_LIMITS,
+    login_failed,
+    login_limits_lift,
+    login_must_wait,
+    login_needs_captcha,
+    login_succeeded,
+)
 from accounts.services.sms import SmsPurpose, sms_code_decoy, sms_code_send, sms_code_verify
 from core.errors import ApplicationError, FieldErrors, InvalidInput, PermissionDenied, ServiceUnavailable
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 EMAIL_TOKEN_MAX_AGE = 24 * 60 * 60
 EMAIL_TOKEN_SALT = "accounts.email.confirm"  # noqa: S105 (a signing salt, not a secret)
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class InvalidCredentials(ApplicationError):
+    """The one answer for an unknown phone, a wrong password and an attempt that must wait (see login_limits)."""
+
     status_code = 401
     default_code = "invalid_credentials"
-    default_message = _("The phone number or password is wrong.")
+    default_message = _(
+        "The phone number or password is wrong; after several wrong tries, wait a while before the next."
+    )
 
 
-class AccountLocked(PermissionDenied):
-    default_code = "account_locked"
+class CaptchaRequired(InvalidInput):
+    default_code = "captcha_required"
+    default_message = _(
+        "Several wrong passwords were entered for this phone number: solve the image captcha to sign in."
+    )
 
-    def __init__(self, *, until: datetime):
-        self.until = until
-        shown = timezone.localtime(until, SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
-        super().__init__(
-            _("Too many wrong passwords: the account is locked until %(until)s (Beijing time).") % {"until": shown}
-        )
+    def __init__(self) -> None:
+        message = str(self.default_message)
+        fields: FieldErrors = {"captcha_answer": [{"code": self.default_code, "message": message}]}
+        super().__init__(message, fields=fields)
+
+
+class SecondFactorRequired(ApplicationError):
+    """A staff account's password was right; the SMS code sent to its phone is still needed."""
+
+    status_code = 401
+    default_code = "sms_code_required"
+    default_message = _("Staff accounts sign in with an SMS code too: enter the code just sent to the phone.")
+
+    def __init__(self) -> None:
+        message = str(self.default_message)
+        super().__init__(message, fields={"sms_code": [{"code": self.default_code, "message": message}]})
 
 
 def _field_errors(errors: FieldErrors) -> InvalidInput:
@@ -74,40 +95,29 @@ def _password_errors(
 # ------------------------------------------------------------------------------ passwords and lockout
 
 
-def _password_check(*, phone: str, password: str) -> User:
-    """The active user with this phone and password, counting wrong passwords: the fifth in a row locks the account
-    for 15 minutes. A wrong phone and a wrong password answer alike (InvalidCredentials); a locked account answers
-    AccountLocked whatever the password. The failure count is kept even though an error is raised."""
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(phone=phone, is_active=True).first()
-        if user is None:
-            User().set_password(password)  # the same hashing time as for a known phone
-            outcome = "unknown"
-        else:
-            now = timezone.now()
-            if user.locked_until is not None and user.locked_until > now:
-                raise AccountLocked(until=user.locked_until)
-            counters = (user.failed_logins, user.locked_until)
-            if user.locked_until is not None:  # the lock has run out: a new series of tries starts
-                user.failed_logins, user.locked_until = 0, None
-            if user.check_password(password):
-                outcome = "right"
-            else:
-                outcome = "wrong"
-                user.failed_logins += 1
-                if user.failed_logins >= MAX_FAILED_LOGINS:
-                    user.locked_until = now + LOCKOUT
-            if (user.failed_logins, user.locked_until) != counters:
-                user.save(update_fields=["failed_logins", "locked_until"])
-    if outcome != "right" or user is None:
+def _password_check(*, phone: str, password: str, address: str, captcha_solved: bool) -> User:
+    """The active user with this phone and password, under accounts.services.login_limits.
+
+    An unknown phone, a wrong password and an attempt that must wait all answer InvalidCredentials after running the
+    password hasher once, so neither the answer nor its time tells them apart. Past a few failures of the phone, an
+    attempt without a solved captcha is refused first (CaptchaRequired), whoever owns the phone.
+    """
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    limits = STAFF_LIMITS if user is not None and is_staff_member(user) else USER_LIMITS
+    if not captcha_solved and login_needs_captcha(phone=phone, limits=limits):
+        raise CaptchaRequired()
+    if login_must_wait(phone=phone, address=address):
+        User().set_password(password)  # the same hashing time as a checked password
+        raise InvalidCredentials()
+    if user is None:
+        User().set_password(password)
+        right = False
+    else:
+        right = user.check_password(password)
+    if not right or user is None:
+        login_failed(phone=phone, address=address, limits=limits)
         raise InvalidCredentials()
     return user
-
-
-def _login_succeeded(user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-        user.failed_logins, user.locked_until = 0, None
 
 
 def _session_start(*, request: HttpRequest, user: User) -> Token:
@@ -116,26 +126,53 @@ def _session_start(*, request: HttpRequest, user: User) -> Token:
     return token
 
 
-def token_obtain(*, request: HttpRequest | None, phone: str, password: str) -> Token:
-    """The user's API token, created on first use; refuses wrong or inactive credentials and locked accounts."""
-    user = _password_check(phone=phone, password=password)
-    _login_succeeded(user)
+def token_obtain(
+    *,
+    phone: str,
+    password: str,
+    address: str,
+    sms_code: str = "",
+    captcha_key: str = "",
+    captcha_answer: str = "",
+) -> Token:
+    """The user's API token, created on first use (no session).
+
+    The same limits as the login; the captcha fields are needed only once login_limits asks for them. A staff member
+    (accounts.selectors.is_staff_member) also needs an SMS code: a right password without one sends the code to the
+    phone and answers SecondFactorRequired, so only someone who knows the password learns that a code is needed.
+    """
+    if captcha_key or captcha_answer:
+        captcha_verify(key=captcha_key, answer=captcha_answer)
+    user = _password_check(phone=phone, password=password, address=address, captcha_solved=bool(captcha_key))
+    if is_staff_member(user):
+        if not sms_code:
+            sms_code_send(phone=phone, purpose=SmsPurpose.LOGIN, client_ip=address)
+            raise SecondFactorRequired()
+        sms_code_verify(phone=phone, purpose=SmsPurpose.LOGIN, code=sms_code)
+    login_succeeded(phone=phone, address=address)
     token, _created = Token.objects.get_or_create(user=user)
     return token
 
 
 def user_login(
-    *, request: HttpRequest, phone: str, password: str, sms_code: str, captcha_key: str, captcha_answer: str
+    *,
+    request: HttpRequest,
+    phone: str,
+    password: str,
+    sms_code: str,
+    captcha_key: str,
+    captcha_answer: str,
+    address: str,
 ) -> Token:
     """Sign in (session) with phone, password, image captcha and an SMS code of purpose login; returns the API token.
 
-    The captcha is checked (and used up) first, then the password (counting towards the lockout), then the SMS code,
-    so a mistyped password does not burn the SMS code.
+    The captcha is checked (and used up) first, then the password (under login_limits), then the SMS code, so a
+    mistyped password does not burn the SMS code. Every account needs the SMS code here, staff included.
     """
     captcha_verify(key=captcha_key, answer=captcha_answer)
-    user = _password_check(phone=phone, password=password)
+    user = _password_check(phone=phone, password=password, address=address, captcha_solved=True)
     sms_code_verify(phone=phone, purpose=SmsPurpose.LOGIN, code=sms_code)
-    _login_succeeded(user)
+    login_succeeded(phone=phone, address=address)
     return _session_start(request=request, user=user)
 
 
@@ -248,9 +285,9 @@ def password_reset(
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(new_password)
-        user.failed_logins, user.locked_until = 0, None
-        user.save(update_fields=["password", "failed_logins", "locked_until"])
+        user.save(update_fields=["password"])
         Token.objects.filter(user=user).delete()
+    login_limits_lift(phone=phone)
 
 
 @transaction.atomic

@@ -200,6 +200,10 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
         "login": env("API_THROTTLE_LOGIN", default="10/min"),
+        # h2: e-mail confirmation mails, per user, per caller address, per address mailed
+        "email": env("API_THROTTLE_EMAIL", default="5/hour"),
+        "email_address": env("API_THROTTLE_EMAIL_ADDRESS", default="20/hour"),
+        "email_recipient": env("API_THROTTLE_EMAIL_RECIPIENT", default="3/hour"),
         "ogc": env("API_THROTTLE_OGC", default="1200/min"),
         "search": env("API_THROTTLE_SEARCH", default="600/min"),
     },
