@@ -1,10 +1,10 @@
-"""The URL map: pages, the API under /api/, its schema and docs, /health, admin, i18n."""
+"""The URL map: pages, the API under /api/, its schema and docs, /health and /health/details, admin, i18n."""
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from core.api import health
+from core.api import HealthApi, health_details, redoc, swagger_ui
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("auth/", include("accounts.urls")),
@@ -13,8 +13,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("geo/", include("geo.urls")),
     path("search/", include("search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("schema/swagger-ui/", swagger_ui, name="swagger-ui"),
+    path("schema/redoc/", redoc, name="redoc"),
 ]
 
 urlpatterns = [
@@ -22,7 +22,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("ogc/", include("geo.ogc_urls")),
     path("tiles/", include("tiles.urls")),
-    path("health", health, name="health"),
+    path("health", HealthApi.as_view(), name="health"),
+    path("health/details", health_details, name="health-details"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -3,8 +3,10 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.api import may_see_health_details
 from core.errors import error_body
 from geo.models import ImportJob
 from geo.selectors_imports import import_jobs_recent
@@ -12,7 +14,9 @@ from web.views_search import home_search_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", home_search_context())
+    """The status box reads /health/details for staff and callers on this machine, the public /health otherwise."""
+    health_url = reverse("health-details" if may_see_health_details(request) else "health")
+    return render(request, "web/home.html", home_search_context() | {"health_url": health_url})
 
 
 @staff_member_required

@@ -1,8 +1,11 @@
 """Settings shared by every environment; every value comes from an environment variable (django-environ)."""
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -62,6 +65,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see the block at the end of this file
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -206,6 +210,7 @@ REST_FRAMEWORK = {
         "email_recipient": env("API_THROTTLE_EMAIL_RECIPIENT", default="3/hour"),
         "ogc": env("API_THROTTLE_OGC", default="1200/min"),
         "search": env("API_THROTTLE_SEARCH", default="600/min"),
+        "health": env("API_THROTTLE_HEALTH", default="60/min"),  # the public /health, per client address
     },
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }
@@ -363,3 +368,31 @@ TILES_CACHE_TIMEOUT = env.int("TILES_CACHE_TIMEOUT", default=7 * 24 * 3600)
 TILES_THROTTLE_RATE = env("TILES_THROTTLE_RATE", default="6000/min") or None
 # TileJSON's bounds when a layer has no data: China (west, south, east, north, degrees).
 TILES_DEFAULT_BOUNDS = (73.4, 18.1, 135.1, 53.6)
+
+# ------------------------------------------------------------------------------ Content-Security-Policy (django-csp)
+# Scripts only from this site, inline ones only with the response's nonce (`nonce="{{ request.csp_nonce }}"`);
+# MapLibre's workers are blob: URLs; the raster basemap's hosts (MAP_BASEMAP_TILES) may be drawn and fetched.
+# The API docs (core/api.py) widen style-src for their own pages only.
+_hosts = re.search(r"\{(\d+)-(\d+)\}", MAP_BASEMAP_TILES)  # t{0-7}: one host per number
+_basemap_urls = (
+    [MAP_BASEMAP_TILES.replace(_hosts[0], str(n)) for n in range(int(_hosts[1]), int(_hosts[2]) + 1)]
+    if _hosts
+    else [MAP_BASEMAP_TILES]
+)
+MAP_BASEMAP_ORIGINS = sorted({f"{url.scheme}://{url.netloc}" for url in map(urlsplit, _basemap_urls) if url.netloc})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *MAP_BASEMAP_ORIGINS],
+        "connect-src": [SELF, *MAP_BASEMAP_ORIGINS],
+        "worker-src": [SELF, "blob:"],
+        "child-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

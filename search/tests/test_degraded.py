@@ -27,7 +27,7 @@ def test_searches_answer_from_the_database_and_health_is_degraded_while_elastics
 
     elasticsearch_at("http://127.0.0.1:9", 0.5)  # the cluster stops answering
     during = client.get("/api/search/supply", {"keywords": "锦江"})
-    health = client.get("/health")
+    health = client.get("/health/details")
 
     assert during.status_code == 200
     assert during.json()["backend"] == "database"

@@ -1,4 +1,4 @@
-"""/health reports every component, 200 when all are up, 503 naming what is down otherwise."""
+"""/health/details (asked from this machine) names every component, 200 when all are up, 503 otherwise."""
 
 from collections.abc import Iterator
 
@@ -19,7 +19,7 @@ def elasticsearch_gone(settings) -> Iterator[None]:
 
 
 def test_health_is_ok_when_every_component_is_up(client: Client, celery_worker):
-    response = client.get("/health")
+    response = client.get("/health/details")
 
     assert response.status_code == 200
     body = response.json()
@@ -36,7 +36,7 @@ def test_health_is_ok_when_every_component_is_up(client: Client, celery_worker):
 def test_health_is_degraded_and_names_search_when_elasticsearch_stops(
     client: Client, celery_worker, elasticsearch_gone
 ):
-    response = client.get("/health")
+    response = client.get("/health/details")
 
     assert response.status_code == 503
     body = response.json()
@@ -51,7 +51,7 @@ def test_health_is_degraded_and_names_search_when_elasticsearch_stops(
 def test_health_names_redis_and_celery_when_redis_is_unreachable(client: Client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:9/0"
 
-    body = client.get("/health").json()
+    body = client.get("/health/details").json()
 
     assert body["status"] == "degraded"
     assert body["components"]["redis"]["status"] == "down"
@@ -59,6 +59,6 @@ def test_health_names_redis_and_celery_when_redis_is_unreachable(client: Client,
 
 
 def test_health_is_not_cached(client: Client, celery_worker):
-    response = client.get("/health")
+    response = client.get("/health/details")
 
     assert "no-cache" in response["Cache-Control"]
