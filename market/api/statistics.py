@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -20,12 +20,17 @@ from market.selectors.statistics import land_statistics
 
 TAGS = ["market: statistics"]
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-03"})
 class MonthField(serializers.CharField):
-    """A month as YYYY-MM, read as its first day."""
+    """A month as YYYY-MM, read as its first day and written from a date (the schema says a YYYY-MM string)."""
 
     default_error_messages = {"invalid": _("Give a month as YYYY-MM, e.g. 2026-03.")}
+
+    def to_representation(self, value: date) -> str:  # type: ignore[override]
+        return value.strftime("%Y-%m")
 
     def to_internal_value(self, data: Any) -> date:  # type: ignore[override]
         text = super().to_internal_value(data)
@@ -90,8 +95,8 @@ class StatisticsApi(APIView):
     class Output(serializers.Serializer):
         group_by = serializers.CharField()
         region = RegionRefOutput(allow_null=True)
-        month_from = serializers.DateField(format="%Y-%m", allow_null=True, help_text="YYYY-MM")
-        month_to = serializers.DateField(format="%Y-%m", allow_null=True, help_text="YYYY-MM")
+        month_from = MonthField(allow_null=True, help_text="YYYY-MM")
+        month_to = MonthField(allow_null=True, help_text="YYYY-MM")
         mode = serializers.CharField(allow_null=True)
         groups = StatisticsGroupOutput(many=True)
         total = StatisticsGroupOutput()

@@ -22,6 +22,7 @@ from core.pagination import PageNumberPagination
 from geo.api import RegionCodeField
 from geo.reference import is_valid_land_use
 from geo.serializers import ErrorOutput
+from market.api.schema import SupplyDetailOutput
 from market.models import ChunkedUpload, SupplyAttachment, SupplyListing
 from market.selectors.supply import (
     MEDIA_KINDS,
@@ -79,6 +80,7 @@ def _detail(request: Request, listing_id: int, *, code: int = status.HTTP_200_OK
 
 
 def _paged(request: Request, view: APIView, queryset: Any, output: type[serializers.Serializer]) -> Response:
+    """One page in the pagination envelope; the view sets `pagination_class` so that its schema says so."""
     paginator = PageNumberPagination()
     page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(output(page, many=True).data)
@@ -122,6 +124,8 @@ class SupplyListApi(APIView):
                 raise serializers.ValidationError(_("Not a GB/T 21010-2017 land-use class."), code="invalid")
             return value
 
+    pagination_class = PageNumberPagination  # the schema then declares the GET's paginated envelope
+
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()] if self.request.method == "GET" else [IsVerified()]
 
@@ -154,7 +158,7 @@ class SupplyDetailApi(APIView):
         tags=TAGS,
         operation_id="supply_retrieve",
         parameters=[LISTING_ID],
-        responses={200: SupplyFullOutput, 404: ErrorOutput},
+        responses={200: SupplyDetailOutput, 404: ErrorOutput},
     )
     def get(self, request: Request, listing_id: int) -> Response:
         listing, full = supply_get(listing_id=listing_id, user=request.user)  # type: ignore[arg-type]
@@ -406,6 +410,7 @@ class MySupplyApi(APIView):
     """我的供给: the caller's (or their enterprise's) listings with the actions each state allows."""
 
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     class Input(serializers.Serializer):
         group = serializers.ChoiceField(choices=["unpublished", "published"], required=False)
@@ -429,6 +434,7 @@ class ReviewQueueApi(APIView):
     review (certification) or a change review."""
 
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     class Input(serializers.Serializer):
         stage = serializers.ChoiceField(choices=["initial", "final", "changes"], default="initial")
