@@ -16,7 +16,7 @@ class PhoneUserAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("phone", "password")}),
         (_("Identity"), {"fields": ("kind", "real_name", "verified_at", "parent", "email", "contact_address")}),
-        (_("Permissions"), {"fields": ("role", "review_regions", "is_active", "is_staff", "is_superuser")}),
+        (_("Permissions"), {"fields": ("role", "regions", "is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "password1", "password2")}),)

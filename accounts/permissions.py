@@ -1,4 +1,5 @@
-"""DRF permission classes by verification and role; anonymous callers get 401, signed-in ones without it 403."""
+"""DRF permission classes by verification and role (never `is_staff`); anonymous callers get 401, signed-in ones
+without the role 403. Regions are checked where the object is known: in services and selectors."""
 
 from typing import Any
 
@@ -8,17 +9,22 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import User
+from accounts.selectors import DATA_READERS, REVIEW_READERS, has_role
 
 
 def _signed_in(request: Request) -> bool:
     return bool(request.user and request.user.is_authenticated and request.user.is_active)
 
 
-def _has_role(request: Request, *roles: str) -> bool:
-    if not _signed_in(request):
-        return False
-    user: User = request.user  # type: ignore[assignment]
-    return user.is_superuser or user.role in roles
+class HasRole(BasePermission):
+    """Holds one of `roles` (or is an administrator); the region is checked by the service or selector."""
+
+    roles: tuple[str, ...] = ()
+    message = _("Your role does not allow this.")
+    code = "permission_denied"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return has_role(request.user, *self.roles)  # type: ignore[arg-type]
 
 
 class IsVerified(BasePermission):
@@ -31,34 +37,45 @@ class IsVerified(BasePermission):
         return _signed_in(request) and request.user.is_verified  # type: ignore[union-attr]
 
 
-class IsReviewer(BasePermission):
+class IsReviewer(HasRole):
     """A reviewer (属地审核) or an administrator."""
 
+    roles = (User.Role.REVIEWER,)
     message = _("Only reviewers may do this.")
-    code = "permission_denied"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return _has_role(request, User.Role.REVIEWER, User.Role.ADMIN)
 
 
-class IsCentreStaff(BasePermission):
+class ReadsReviews(HasRole):
+    """A reviewer or a supervisor (who reads and never decides), or an administrator."""
+
+    roles = REVIEW_READERS
+    message = _("Only reviewers and supervisors may see this.")
+
+
+class IsCentreStaff(HasRole):
     """Trading-centre staff or an administrator."""
 
+    roles = (User.Role.CENTRE_STAFF,)
     message = _("Only trading-centre staff may do this.")
-    code = "permission_denied"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return _has_role(request, User.Role.CENTRE_STAFF, User.Role.ADMIN)
 
 
-class IsAdministrator(BasePermission):
+class IsGisStaff(HasRole):
+    """GIS staff (who load boundary and parcel data) or an administrator."""
+
+    roles = (User.Role.GIS_STAFF,)
+    message = _("Only GIS staff may do this.")
+
+
+class ReadsParcelData(HasRole):
+    """GIS staff or a supervisor (exports of their regions), or an administrator."""
+
+    roles = DATA_READERS
+    message = _("Only GIS staff and supervisors may do this.")
+
+
+class IsAdministrator(HasRole):
     """An administrator (role admin) or a superuser."""
 
     message = _("Only administrators may do this.")
-    code = "permission_denied"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return _has_role(request, User.Role.ADMIN)
 
 
 class IsEnterprise(BasePermission):

@@ -15,58 +15,76 @@ def region_prefix(code: str) -> str:
     return code
 
 
+# The authorization model (docs/security.md): one role per user; every role but user and admin acts only in and
+# under its regions; an administrator (or a superuser) acts everywhere. Permission classes (accounts/permissions.py)
+# check the role; services and selectors check the scope with the functions below. Never `is_staff`.
+R = User.Role
+SCOPED_ROLES = frozenset({R.REVIEWER, R.GRANTOR, R.CENTRE_STAFF, R.SUPERVISOR, R.GIS_STAFF})
+REVIEW_READERS = (R.REVIEWER, R.SUPERVISOR)  # who reads review queues and trails (supervisors read only)
+DATA_READERS = (R.GIS_STAFF, R.SUPERVISOR)  # who exports parcel data of their regions
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_administrator(user: User) -> bool:
+    return _active(user) and (user.role == R.ADMIN or user.is_superuser)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    """Whether `user` holds one of `roles` (in some region), or is an administrator."""
+    return is_administrator(user) or (_active(user) and user.role in roles)
+
+
 def scope_covers(user: User, region_code: str | None, *roles: str) -> bool:
     """Whether `user` acts in the region in one of `roles`: an administrator everywhere, a holder of one of the
     roles in and under the regions of their scope; nobody for an unknown region."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.role == User.Role.ADMIN or user.is_superuser:
+    if is_administrator(user):
         return True
-    if user.role not in roles or not region_code:
+    if not (_active(user) and user.role in roles and region_code):
         return False
-    return any(region_code.startswith(region_prefix(scope)) for scope in user.review_regions)
+    return any(region_code.startswith(region_prefix(scope)) for scope in user.regions)
+
+
+def scope_filter(user: User, *roles: str, field: str = "region__code") -> Q:
+    """The rows whose region (`field`, a GB/T 2260 code) `user` covers in one of `roles`: all for an
+    administrator, none for anyone without the role."""
+    if is_administrator(user):
+        return Q()
+    scope = Q(pk__in=[])
+    if _active(user) and user.role in roles:
+        for code in user.regions:
+            scope |= Q(**{f"{field}__startswith": region_prefix(code)})
+    return scope
 
 
 def reviewer_covers(user: User, region_code: str | None) -> bool:
-    """Whether `user` reviews listings in the region (属地审核): an administrator everywhere, a reviewer in and
-    under the regions of their scope."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.role == User.Role.ADMIN or user.is_superuser:
-        return True
-    if user.role != User.Role.REVIEWER or not region_code:
-        return False
-    return any(region_code.startswith(region_prefix(scope)) for scope in user.review_regions)
+    """Whether `user` reviews listings in the region (属地审核)."""
+    return scope_covers(user, region_code, R.REVIEWER)
 
 
 def is_staff_member(user: User) -> bool:
     """Whether the user holds any staff role (anything but a plain user), or is a superuser: such accounts sign in
     with a second factor and meet stricter limits."""
-    return bool(user.is_authenticated and (user.role != User.Role.USER or user.is_superuser))
+    return _active(user) and (user.role != R.USER or user.is_superuser)
 
 
 def is_reviewer(user: User) -> bool:
-    return user.is_authenticated and (user.role in (User.Role.REVIEWER, User.Role.ADMIN) or user.is_superuser)
+    return has_role(user, R.REVIEWER)
 
 
 def user_can_act_for(user: User, owner: User) -> bool:
     """Whether `user` may act in `owner`'s name: the owner themself, or an active sub-account of that enterprise."""
-    if not user.is_authenticated or not user.is_active:
+    if not _active(user):
         return False
     return user.pk == owner.pk or (user.parent_id is not None and user.parent_id == owner.pk)
 
 
-def is_administrator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and (user.role == User.Role.ADMIN or user.is_superuser)
-
-
 def can_review_verifications(user: User) -> bool:
-    """Trading-centre staff and administrators decide real-name verifications."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.role in (User.Role.CENTRE_STAFF, User.Role.ADMIN) or user.is_superuser)
-    )
+    """Trading-centre staff and administrators decide real-name verifications (users have no region: any centre's
+    staff may decide them)."""
+    return has_role(user, R.CENTRE_STAFF)
 
 
 def verification_latest(*, user: User) -> RealNameVerification:

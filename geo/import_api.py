@@ -5,12 +5,12 @@ import json
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import InvalidInput, NotFound
+from accounts.permissions import IsGisStaff, request_user
+from core.errors import InvalidInput
 from geo import selectors_imports, services
 from geo.models import ImportJob
 
@@ -36,9 +36,10 @@ class ImportJobCreateInput(serializers.Serializer):
 
 
 class ImportJobCreateApi(APIView):
-    """Upload a file to import (multipart); the import runs in the background."""
+    """Upload a file to import (multipart; GIS staff and administrators); the import runs in the background and
+    writes nothing outside the uploader's regions."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsGisStaff]
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=ImportJobCreateInput, responses={201: ImportJobOutput})
@@ -56,19 +57,17 @@ class ImportJobCreateApi(APIView):
             kind=data.validated_data["kind"],
             upload=data.validated_data["file"],
             options=options,
-            created_by=request.user,  # type: ignore[arg-type]  # IsAdminUser: never anonymous here
+            created_by=request_user(request),
         )
         return Response(ImportJobOutput(selectors_imports.import_job_state(job=job)).data, status=201)
 
 
 class ImportJobDetailApi(APIView):
-    """An import job with its live progress and, when finished, its report."""
+    """An import job with its live progress and, when finished, its report (its uploader and administrators)."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsGisStaff]
 
     @extend_schema(responses={200: ImportJobOutput})
     def get(self, request: Request, job_id: int) -> Response:
-        job = ImportJob.objects.filter(pk=job_id).first()
-        if job is None:
-            raise NotFound()
+        job = selectors_imports.import_job_get(job_id=job_id, user=request_user(request))
         return Response(ImportJobOutput(selectors_imports.import_job_state(job=job)).data)

@@ -16,7 +16,9 @@ from django.db.models import Exists, F, Func, JSONField, OuterRef, QuerySet, Tex
 from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import InvalidInput, NotFound
+from accounts.models import User
+from accounts.selectors import DATA_READERS, scope_covers
+from core.errors import InvalidInput, NotFound, PermissionDenied
 from geo.models import SRID, Amenity, Parcel, Region
 from geo.reference import region_level
 
@@ -123,6 +125,19 @@ def region_get_ref(*, code: str) -> Region:
     region = Region.objects.only("code", "name", "level", "parent_id", "abbreviation").filter(code=code).first()
     if region is None:
         raise NotFound(_("No region has this code."))
+    return region
+
+
+def region_get_for_export(*, code: str, user: User) -> Region:
+    """A region whose parcels `user` may export: GIS staff and supervisors of a region covering it, administrators;
+    PermissionDenied (out_of_region) for a region outside the caller's scope."""
+    region = region_get_ref(code=code)
+    if not scope_covers(user, region.code, *DATA_READERS):
+        raise PermissionDenied(
+            _("Your regions do not cover %(code)s: you may export only the parcels of your regions.")
+            % {"code": region.code},
+            code="out_of_region",
+        )
     return region
 
 

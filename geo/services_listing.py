@@ -35,6 +35,18 @@ def county_get(*, code: str) -> Region | None:
     )
 
 
+def county_at(*, point: Point) -> Region | None:
+    """The county-level region whose boundary covers the point (the lowest code on a shared border), with its parent
+    chain loaded; None when no loaded county covers it."""
+    return (
+        Region.objects.select_related("parent__parent")
+        .defer(*_GEOMETRIES, *(f"parent__{g}" for g in _GEOMETRIES), *(f"parent__parent__{g}" for g in _GEOMETRIES))
+        .filter(level=Region.Level.COUNTY, boundary__covers=point)
+        .order_by("code")
+        .first()
+    )
+
+
 def region_full_name(region: Region | None) -> str:
     """Province + city + county as a title writes them (四川省成都市锦江区); a repeated name once (北京市, not
     北京市北京市), and filler levels such as 市辖区 left out."""

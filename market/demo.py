@@ -30,6 +30,7 @@ from market.models import (
 
 # Demo accounts by phone (their password is given to the command or generated and printed once).
 ADMIN, REVIEWER, CENTRE_STAFF = "13800000000", "13800000001", "13800000002"
+GIS_STAFF, SUPERVISOR = "13800000003", "13800000004"
 OWNER, ENTERPRISE, SUB_ACCOUNT, SEEKER, UNVERIFIED = (
     "13900000001",
     "13900000002",
@@ -78,8 +79,11 @@ def market_demo_load(*, password: str, seed: int = 2026) -> DemoReport:
     now = timezone.now()
     verified = {"verified_at": now}
     admin = _user(ADMIN, password, role=User.Role.ADMIN, is_staff=True, is_superuser=True, real_name="平台管理员")
-    _user(REVIEWER, password, role=User.Role.REVIEWER, is_staff=True, real_name="属地审核员", review_regions=["510000"])
-    _user(CENTRE_STAFF, password, role=User.Role.CENTRE_STAFF, is_staff=True, real_name="交易中心工作人员")
+    sichuan = {"regions": ["510000"]}  # every demo staff role acts in Sichuan
+    _user(REVIEWER, password, role=User.Role.REVIEWER, real_name="属地审核员", **sichuan)
+    _user(CENTRE_STAFF, password, role=User.Role.CENTRE_STAFF, real_name="交易中心工作人员", **sichuan)
+    _user(GIS_STAFF, password, role=User.Role.GIS_STAFF, real_name="GIS数据管理员", **sichuan)
+    _user(SUPERVISOR, password, role=User.Role.SUPERVISOR, real_name="监管人员", **sichuan)
     owner = _user(OWNER, password, real_name="王五", **verified)
     enterprise = _user(ENTERPRISE, password, kind=User.Kind.ENTERPRISE, real_name="成都天府置业有限公司", **verified)
     _user(SUB_ACCOUNT, password, kind=User.Kind.ENTERPRISE, parent=enterprise, real_name="天府置业-经办人")

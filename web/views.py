@@ -1,11 +1,14 @@
 """Pages, and the 404/500 handlers (JSON under /api/, HTML elsewhere)."""
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.selectors import has_role
 from core.api import may_see_health_details
 from core.errors import error_body
 from geo.models import ImportJob
@@ -19,10 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", home_search_context() | {"health_url": health_url})
 
 
-@staff_member_required
+@login_required
 def geo_import(request: HttpRequest) -> HttpResponse:
-    """GIS staff upload boundary, parcel and amenity files and follow the import."""
-    return render(request, "web/geo_import.html", {"jobs": import_jobs_recent(), "kinds": ImportJob.Kind.choices})
+    """GIS staff upload boundary, parcel and amenity files and follow their imports."""
+    user = request.user
+    if not has_role(user, User.Role.GIS_STAFF):  # type: ignore[arg-type]
+        raise PermissionDenied()
+    jobs = import_jobs_recent(user=user)  # type: ignore[arg-type]
+    return render(request, "web/geo_import.html", {"jobs": jobs, "kinds": ImportJob.Kind.choices})
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -284,7 +284,7 @@ class UserOutput(serializers.Serializer):
     phone = serializers.CharField()
     kind = serializers.CharField()
     role = serializers.CharField()
-    review_regions = serializers.ListField(child=serializers.CharField())
+    regions = serializers.ListField(child=serializers.CharField())
     real_name = serializers.CharField()
     is_verified = serializers.BooleanField()
     is_staff = serializers.BooleanField()
@@ -317,13 +317,13 @@ class UserListApi(ListAPIView):
 
 
 class UserRoleSetApi(APIView):
-    """Set a user's role and, for a reviewer, the GB/T 2260 regions they review (administrators)."""
+    """Set a user's role and, for every role but user and admin, the GB/T 2260 regions it acts in (administrators)."""
 
     permission_classes = [IsAdministrator]
 
     class Input(serializers.Serializer):
         role = serializers.CharField(max_length=32)
-        review_regions = serializers.ListField(
+        regions = serializers.ListField(
             child=serializers.CharField(max_length=32, trim_whitespace=False, allow_blank=True),
             max_length=500,
             default=list,

@@ -20,7 +20,7 @@ def user_create(
     kind: str = User.Kind.INDIVIDUAL,
     verified: bool = True,
     role: str = User.Role.USER,
-    review_regions: list[str] | None = None,
+    regions: list[str] | None = None,
     parent: User | None = None,
     real_name: str = "",
     password: str = PASSWORD,
@@ -31,7 +31,7 @@ def user_create(
         password=password,
         kind=kind,
         role=role,
-        review_regions=review_regions or [],
+        regions=regions or [],
         parent=parent,
         real_name=real_name or ("测试企业有限公司" if kind == User.Kind.ENTERPRISE else "张三") if verified else "",
         verified_at=timezone.now() if verified and parent is None else None,
@@ -40,4 +40,4 @@ def user_create(
 
 
 def reviewer_create(*, regions: list[str], phone: str | None = None) -> User:
-    return user_create(phone=phone, role=User.Role.REVIEWER, review_regions=regions)
+    return user_create(phone=phone, role=User.Role.REVIEWER, regions=regions)

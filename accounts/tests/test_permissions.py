@@ -100,7 +100,7 @@ ROLE_TABLE = [
 
 @pytest.mark.parametrize(("role", "reviewer", "centre_staff", "administrator"), ROLE_TABLE)
 def test_each_role_passes_the_classes_it_should(role, reviewer, centre_staff, administrator):
-    user = user_create(role=role, review_regions=["510000"] if role == User.Role.REVIEWER else None)
+    user = user_create(role=role, regions=["510000"] if role == User.Role.REVIEWER else None)
 
     assert call(IsReviewer, user).status_code == reviewer
     assert call(IsCentreStaff, user).status_code == centre_staff

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from accounts.selectors import reviewer_covers
+from accounts.selectors import reviewer_covers, scope_covers
 from accounts.tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,10 @@ def signed_in(user: User) -> Client:
     return client
 
 
-def set_role(client: Client, user: User, role: str, review_regions: object = None):
+def set_role(client: Client, user: User, role: str, regions: object = None):
     body: dict[str, object] = {"role": role}
-    if review_regions is not None:
-        body["review_regions"] = review_regions
+    if regions is not None:
+        body["regions"] = regions
     return client.post(role_url(user), body, content_type="application/json")
 
 
@@ -39,9 +39,9 @@ def error(response) -> dict:
 
 
 def unchanged(user: User) -> bool:
-    before = (user.role, user.review_regions, user.is_staff)
+    before = (user.role, user.regions, user.is_staff)
     user.refresh_from_db()
-    return (user.role, user.review_regions, user.is_staff) == before
+    return (user.role, user.regions, user.is_staff) == before
 
 
 # ------------------------------------------------------------------------------------------------- setting roles
@@ -54,76 +54,88 @@ def test_an_administrator_makes_a_user_a_reviewer_of_regions(admin):
 
     assert response.status_code == 200
     assert response.json()["role"] == "reviewer"
-    assert response.json()["review_regions"] == ["510000", "510104"]  # deduplicated and sorted
+    assert response.json()["regions"] == ["510000", "510104"]  # deduplicated and sorted
     user.refresh_from_db()
     assert user.role == User.Role.REVIEWER
-    assert user.is_staff is True
+    assert user.is_staff is False  # the admin site's flag is the administrators' alone
     assert reviewer_covers(user, "510107") is True
     assert reviewer_covers(user, "110101") is False
 
 
-@pytest.mark.parametrize("role", ["centre_staff", "admin"])
-def test_staff_roles_get_is_staff(admin, role):
+@pytest.mark.parametrize("role", ["reviewer", "grantor", "centre_staff", "supervisor", "gis_staff"])
+def test_every_staff_role_acts_in_its_regions_only(admin, role):
     user = user_create()
 
-    response = set_role(signed_in(admin), user, role)
+    response = set_role(signed_in(admin), user, role, ["510100"])
 
     assert response.status_code == 200
     user.refresh_from_db()
-    assert user.role == role
-    assert user.is_staff is True
-    assert user.review_regions == []
+    assert (user.role, user.regions, user.is_staff) == (role, ["510100"], False)
+    assert scope_covers(user, "510104", role) is True
+    assert scope_covers(user, "510703", role) is False  # 绵阳市, outside 成都市
+    assert scope_covers(user, "510104", "some_other_role") is False
+
+
+def test_an_administrator_gets_is_staff_and_no_regions(admin):
+    user = user_create()
+
+    response = set_role(signed_in(admin), user, "admin")
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert (user.role, user.regions, user.is_staff) == ("admin", [], True)
 
 
 def test_going_back_to_user_drops_is_staff_and_regions(admin):
-    reviewer = user_create(role=User.Role.REVIEWER, review_regions=["510000"])
+    reviewer = user_create(role=User.Role.REVIEWER, regions=["510000"])
 
     response = set_role(signed_in(admin), reviewer, "user", [])
 
     assert response.status_code == 200
     reviewer.refresh_from_db()
-    assert (reviewer.role, reviewer.is_staff, reviewer.review_regions) == ("user", False, [])
+    assert (reviewer.role, reviewer.is_staff, reviewer.regions) == ("user", False, [])
 
 
 def test_a_superuser_sets_roles_without_the_admin_role():
     superuser = User.objects.create_superuser(phone="13700000001", password="x", role=User.Role.USER)
     user = user_create()
 
-    assert set_role(signed_in(superuser), user, "centre_staff").status_code == 200
+    assert set_role(signed_in(superuser), user, "centre_staff", ["510000"]).status_code == 200
 
 
 @pytest.mark.parametrize(
     "regions",
     [["999999"], ["510199"], ["51010"], ["5101040"], ["５１００００"], ["abcdef"], ["510000", "000000"], [""], [5]],
 )
-def test_review_regions_must_be_gbt_2260_codes(admin, regions):
+def test_regions_must_be_gbt_2260_codes(admin, regions):
     user = user_create()
 
     response = set_role(signed_in(admin), user, "reviewer", regions)
 
     assert response.status_code == 400
-    assert [e["code"] for e in error(response)["fields"]["review_regions"]] == ["invalid_region"]
+    assert [e["code"] for e in error(response)["fields"]["regions"]] == ["invalid_region"]
     assert unchanged(user)
 
 
-@pytest.mark.parametrize("role", ["user", "centre_staff", "admin"])
-def test_only_reviewers_have_review_regions(admin, role):
+@pytest.mark.parametrize("role", ["user", "admin"])
+def test_users_and_administrators_have_no_regions(admin, role):
     user = user_create()
 
     response = set_role(signed_in(admin), user, role, ["510000"])
 
     assert response.status_code == 400
-    assert [e["code"] for e in error(response)["fields"]["review_regions"]] == ["not_reviewer"]
+    assert [e["code"] for e in error(response)["fields"]["regions"]] == ["not_scoped"]
     assert unchanged(user)
 
 
-def test_a_reviewer_needs_at_least_one_region(admin):
+@pytest.mark.parametrize("role", ["reviewer", "grantor", "centre_staff", "supervisor", "gis_staff"])
+def test_a_staff_role_needs_at_least_one_region(admin, role):
     user = user_create()
 
-    response = set_role(signed_in(admin), user, "reviewer", [])
+    response = set_role(signed_in(admin), user, role, [])
 
     assert response.status_code == 400
-    assert [e["code"] for e in error(response)["fields"]["review_regions"]] == ["required"]
+    assert [e["code"] for e in error(response)["fields"]["regions"]] == ["required"]
     assert unchanged(user)
 
 
@@ -147,13 +159,13 @@ def test_a_missing_role_is_refused(admin):
     assert [e["code"] for e in error(response)["fields"]["role"]] == ["required"]
 
 
-def test_review_regions_must_be_a_list(admin):
+def test_regions_must_be_a_list(admin):
     user = user_create()
 
     response = set_role(signed_in(admin), user, "reviewer", "510000")
 
     assert response.status_code == 400
-    assert "review_regions" in error(response)["fields"]
+    assert "regions" in error(response)["fields"]
     assert unchanged(user)
 
 
@@ -186,7 +198,7 @@ def test_an_administrator_cannot_demote_a_superuser(admin):
 
 @pytest.mark.parametrize("role", ["user", "reviewer", "centre_staff"])
 def test_only_administrators_set_roles(role):
-    caller = user_create(role=role, review_regions=["510000"] if role == "reviewer" else None)
+    caller = user_create(role=role, regions=["510000"] if role == "reviewer" else None)
     user = user_create()
 
     response = set_role(signed_in(caller), user, "admin")
@@ -213,7 +225,7 @@ def test_setting_the_role_of_an_unknown_user_is_404(admin):
 
 
 def test_administrators_list_users_by_role(admin):
-    reviewer = user_create(role=User.Role.REVIEWER, review_regions=["510000"])
+    reviewer = user_create(role=User.Role.REVIEWER, regions=["510000"])
     user_create()
 
     response = signed_in(admin).get(USERS, {"role": "reviewer"})
@@ -222,7 +234,7 @@ def test_administrators_list_users_by_role(admin):
     page = response.json()
     assert page["count"] == 1
     assert page["results"][0]["id"] == reviewer.pk
-    assert page["results"][0]["review_regions"] == ["510000"]
+    assert page["results"][0]["regions"] == ["510000"]
 
 
 def test_administrators_find_users_by_part_of_the_phone_number(admin):
@@ -258,6 +270,6 @@ def test_bad_user_list_filters_are_refused(admin, params, field):
 
 @pytest.mark.parametrize("role", ["user", "reviewer", "centre_staff"])
 def test_only_administrators_list_users(role):
-    caller = user_create(role=role, review_regions=["510000"] if role == "reviewer" else None)
+    caller = user_create(role=role, regions=["510000"] if role == "reviewer" else None)
 
     assert signed_in(caller).get(USERS).status_code == 403

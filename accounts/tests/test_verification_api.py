@@ -420,7 +420,7 @@ def test_a_superuser_sees_the_queue():
 
 @pytest.mark.parametrize("role", [User.Role.USER, User.Role.REVIEWER], ids=["user", "reviewer"])
 def test_users_and_listing_reviewers_do_not_see_the_queue(role):
-    response = signed_in(user_create(role=role, review_regions=["510000"] if role == "reviewer" else None)).get(QUEUE)
+    response = signed_in(user_create(role=role, regions=["510000"] if role == "reviewer" else None)).get(QUEUE)
 
     assert response.status_code == 403
     assert error(response)["code"] == "permission_denied"
@@ -517,7 +517,7 @@ def test_a_decided_application_cannot_be_decided_again(individual, staff, action
 @pytest.mark.parametrize("action", ["approve", "reject"])
 def test_other_users_cannot_decide_applications(individual, action):
     application = submit(individual, name="张三", id_number=RESIDENT_ID).json()
-    reviewer = user_create(role=User.Role.REVIEWER, review_regions=["510000"])
+    reviewer = user_create(role=User.Role.REVIEWER, regions=["510000"])
 
     for user in (individual, user_create(), reviewer):
         response = signed_in(user).post(f"{QUEUE}{application['id']}/{action}/", {"reason": "无"})

@@ -13,6 +13,7 @@ from geo.importers.loader import (
     copy_into_staging,
     execute_counting,
     geometry_column,
+    refuse_outside_scope,
     source_label,
     wkb_hex,
 )
@@ -61,6 +62,15 @@ UPSERT_SQL = """
 """
 
 
+# Points of the file, or stored points the file would move, that no boundary of the importer's regions covers.
+OUTSIDE_SCOPE_SQL = """
+    SELECT count(*) FROM geo_amenity_staging s LEFT JOIN geo_amenity a USING (code)
+     WHERE NOT EXISTS (SELECT 1 FROM geo_region r WHERE r.code = ANY(%(codes)s) AND ST_Covers(r.boundary, s.geom))
+        OR (a.code IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM geo_region r WHERE r.code = ANY(%(codes)s) AND ST_Covers(r.boundary, a.location)))
+"""
+
+
 def derived_code(category: str, name: str, lon: float, lat: float) -> str:
     """A stable code for points without one: the same category, name and position (to ~0.1 m) give the same code."""
     key = f"{category}|{name}|{lon:.6f}|{lat:.6f}".encode()
@@ -98,4 +108,5 @@ def import_amenities_source(source: Source, *, options: ImportOptions, progress:
         values=[codes, wkb_hex(prepared.geometries), values["category"], values["name"]],
         progress=progress,
     )
+    refuse_outside_scope(scope=options.scope, file=source.name, what=_("amenities"), count_sql=OUTSIDE_SCOPE_SQL)
     report.inserted, report.updated, _flagged = execute_counting(UPSERT_SQL, {"source": source_label(source.path)})

@@ -14,8 +14,11 @@ import pyarrow.csv as pa_csv
 import shapely
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
+from accounts.selectors import region_prefix
+from geo.importers.source import ImportRefused
 from geo.models import SRID
 from geo.signals import bulk_loaded
 
@@ -33,6 +36,9 @@ class ImportOptions:
     fields: dict[str, str | None] = field(default_factory=dict)  # model field → file attribute (--<field>-field)
     code_from_filename: bool = False
     category: str | None = None  # amenities: one category for the whole file
+    # The importing user's regions (GB/T 2260 codes): nothing outside them is created or changed. None: anywhere
+    # (administrators, and the management commands run by the operator).
+    scope: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -228,6 +234,24 @@ def execute_counting(sql: str, params: dict[str, Any]) -> tuple[int, int, int]:
         cursor.execute(f"WITH up AS ({sql}) SELECT {counts} FROM up", params)  # noqa: S608 (our own SQL)
         inserted, updated, flagged = cursor.fetchone()
     return int(inserted), int(updated), int(flagged)
+
+
+def refuse_outside_scope(*, scope: tuple[str, ...] | None, file: str, what: str, count_sql: str) -> None:
+    """Refuse the file when `count_sql` (run with `%(scope)s`, LIKE patterns of the scope's codes, and `%(codes)s`,
+    the codes themselves) counts rows it would write or change outside the importer's regions."""
+    if scope is None:
+        return
+    params = {"scope": [f"{region_prefix(code)}%" for code in scope], "codes": list(scope)}
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql, params)
+        outside = cursor.fetchone()[0]
+    if outside:
+        raise ImportRefused(
+            _("{file}: {n} {what} lie outside your regions ({codes}); nothing was imported").format(
+                file=file, n=outside, what=what, codes=", ".join(scope)
+            ),
+            code="out_of_region",
+        )
 
 
 def source_label(path: Path) -> str:

@@ -26,6 +26,7 @@ from geo.importers.loader import (
     geometry_column,
     hex_strings,
     is_wkb_of,
+    refuse_outside_scope,
     source_label,
     wkb_hex,
 )
@@ -204,11 +205,26 @@ def _load(
                 write(rows, _in_file(progress, before=done, total=total))
                 done += source.count
                 current = next(checked, None)
-        if empty:
+        if empty:  # every parcel is the file's
+            refuse_outside_scope(
+                scope=options.scope,
+                file=report.file,
+                what=_("parcels"),
+                count_sql="SELECT count(*) FROM geo_parcel WHERE NOT coalesce(region_id, '') LIKE ANY(%(scope)s)",
+            )
             report.inserted, report.updated = done, 0
         else:
             # The file's attributes: its last chunk has those of every other.
             present = [name for name in ATTRIBUTES if f.column_for(source, _spec(name), options.fields.get(name))]
+            # The file's parcels, and the stored parcels the file would change, in the importer's regions only.
+            refuse_outside_scope(
+                scope=options.scope,
+                file=report.file,
+                what=_("parcels"),
+                count_sql="""SELECT count(*) FROM geo_parcel_staging s LEFT JOIN geo_parcel p USING (code)
+                              WHERE NOT coalesce(s.region_id, '') LIKE ANY(%(scope)s)
+                                 OR (p.code IS NOT NULL AND NOT coalesce(p.region_id, '') LIKE ANY(%(scope)s))""",
+            )
             report.inserted, _changed, _flagged = execute_counting(
                 f"{_upsert_sql(present)} RETURNING (xmax = 0) AS inserted, false AS flagged", {}
             )

@@ -14,6 +14,7 @@ from geo.importers.loader import (
     copy_into_staging,
     execute_counting,
     geometry_column,
+    refuse_outside_scope,
     source_label,
     wkb_hex,
 )
@@ -119,6 +120,12 @@ def import_regions_source(source: Source, *, options: ImportOptions, progress: P
             [reference.province_abbreviation(code) for code in codes],
         ],
         progress=progress,
+    )
+    refuse_outside_scope(
+        scope=options.scope,
+        file=source.name,
+        what=_("regions"),
+        count_sql="SELECT count(DISTINCT code) FROM geo_region_staging WHERE NOT code LIKE ANY(%(scope)s)",
     )
     _create_missing_ancestors(set(values["code"]))
     report.inserted, report.updated, _flagged = execute_counting(UPSERT_SQL, {"source": source_label(source.path)})

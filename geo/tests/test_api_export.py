@@ -39,9 +39,16 @@ def parcels(tree) -> dict[str, Parcel]:
     }
 
 
+def gis_staff() -> User:
+    """GIS staff of Sichuan and Beijing (510000, 110000, which has no parcels here)."""
+    return User.objects.create_user(
+        phone="13800000002", password="x" * 12, role=User.Role.GIS_STAFF, regions=["510000", "110000"]
+    )
+
+
 @pytest.fixture
 def staff_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user(phone="13800000002", password="x" * 12, is_staff=True))
+    client.force_login(gis_staff())
     return client
 
 
@@ -72,6 +79,47 @@ def test_signed_in_users_who_are_not_staff_are_refused_with_403(client: Client, 
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "gpkg"])
+def test_gis_staff_of_another_province_cannot_export_this_ones_parcels(client: Client, parcels, suffix):
+    beijing = User.objects.create_user(
+        phone="13800000003", password="x" * 12, role=User.Role.GIS_STAFF, regions=["110000"]
+    )
+    client.force_login(beijing)
+
+    response = client.get(f"/api/geo/regions/510100/parcels.{suffix}")
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "out_of_region"
+
+
+def test_staff_flag_or_a_reviewer_role_alone_does_not_open_exports(client: Client, parcels):
+    """Finding: `is_staff` was the only gate, so a Beijing reviewer exported Sichuan's parcels."""
+    flagged = User.objects.create_user(phone="13800000004", password="x" * 12, is_staff=True)
+    reviewer = User.objects.create_user(
+        phone="13800000005", password="x" * 12, role=User.Role.REVIEWER, regions=["510000"], is_staff=True
+    )
+    for user in (flagged, reviewer):
+        client.force_login(user)
+        assert client.get("/api/geo/regions/510100/parcels.geojson").status_code == 403
+
+
+def test_a_city_gis_staff_exports_their_city_but_not_the_province(client: Client, parcels):
+    client.force_login(
+        User.objects.create_user(phone="13800000006", password="x" * 12, role=User.Role.GIS_STAFF, regions=["510100"])
+    )
+
+    assert client.get("/api/geo/regions/510100/parcels.geojson").status_code == 200
+    assert client.get("/api/geo/regions/510000/parcels.geojson").status_code == 403
+
+
+def test_a_supervisor_of_the_region_exports_it(client: Client, parcels):
+    client.force_login(
+        User.objects.create_user(phone="13800000007", password="x" * 12, role=User.Role.SUPERVISOR, regions=["510000"])
+    )
+
+    assert client.get("/api/geo/regions/510100/parcels.geojson").status_code == 200
 
 
 @pytest.mark.parametrize(("code", "status"), [("520000", 404), ("5201", 400)])
@@ -139,7 +187,7 @@ def test_an_export_is_four_queries_whatever_its_size(
 
 
 def test_under_asgi_the_geojson_export_streams_from_an_async_iterator(parcels):
-    staff = User.objects.create_user(phone="13800000002", password="x" * 12, is_staff=True)
+    staff = gis_staff()
 
     async def export() -> tuple[bool, bytes]:
         client = AsyncClient()

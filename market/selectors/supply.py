@@ -3,11 +3,11 @@ history and the files each caller may fetch."""
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import region_prefix, reviewer_covers
+from accounts.selectors import REVIEW_READERS, scope_covers, scope_filter
 from core.errors import NotFound
 from geo.selectors import region_code_prefix
 from market.models import ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
@@ -71,8 +71,8 @@ def supply_public_list(
 
 
 def sees_everything(listing: SupplyListing, user: User) -> bool:
-    """The owner and the reviewers of the listing's region see every field, file and state."""
-    return is_owner(listing, user) or reviewer_covers(user, listing.region_id)
+    """The owner, and the reviewers and supervisors of the listing's region, see every field, file and state."""
+    return is_owner(listing, user) or scope_covers(user, listing.region_id, *REVIEW_READERS)
 
 
 def supply_get(*, listing_id: int, user: User) -> tuple[SupplyListing, bool]:
@@ -112,24 +112,12 @@ def supply_my_list(
     return listings.order_by("-created_at", "-id")
 
 
-def _scope(user: User) -> Q:
-    """The listings in the regions `user` reviews (everything for an administrator, nothing for others)."""
-    if user.is_superuser or user.role == User.Role.ADMIN:
-        return Q()
-    if user.role != User.Role.REVIEWER or not user.review_regions:
-        return Q(pk__in=[])
-    scope = Q(pk__in=[])
-    for code in user.review_regions:
-        scope |= Q(region__code__startswith=region_prefix(code))
-    return scope
-
-
 def supply_review_queue(*, user: User, stage: str, region: str | None = None) -> QuerySet[SupplyListing]:
     """The reviewer's queue, oldest first: `initial` (in review), `final` (published, to certify) or `changes`
     (published listings with a pending change, in `pending`)."""
     listings: QuerySet[Any] = (
         _listings()
-        .filter(_scope(user))
+        .filter(scope_filter(user, *REVIEW_READERS))
         .prefetch_related(
             Prefetch(
                 "changes", queryset=SupplyChange.objects.filter(status=SupplyChange.Status.PENDING), to_attr="pending"

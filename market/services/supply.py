@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -19,8 +20,10 @@ from accounts.checksums import resident_id_valid
 from accounts.models import User
 from accounts.selectors import reviewer_covers
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
+from geo.models import Parcel, Region
 from geo.reference import LAND_USE_MAJOR, is_valid_land_use, land_use_parent
 from geo.services_listing import (
+    county_at,
     county_get,
     outline_clean,
     outline_point,
@@ -220,8 +223,6 @@ def _clean_place(listing: SupplyListing, fields: dict[str, Any], values: dict[st
         if fields.get("parcel_id") is not None:
             parcel = parcel_for_listing(parcel_id=fields["parcel_id"])
             values |= {"parcel": parcel, "outline": None, "location": point or parcel.centroid}
-            if "region" not in fields and listing.region_id is None and parcel.region_id:
-                values["region"] = county_get(code=parcel.region_id)
         elif fields.get("outline") is not None:
             outline, area = outline_clean(value=fields["outline"])
             values |= {"outline": outline, "parcel": None, "location": point or outline_point(outline)}
@@ -237,6 +238,40 @@ def _clean_place(listing: SupplyListing, fields: dict[str, Any], values: dict[st
                 values["parcel"] = parcel_at(point=point)
     except InvalidInput as exc:
         errors.update(exc.fields)
+
+
+def place_county(*, parcel: Parcel | None, location: Point | None) -> Region | None:
+    """The county a listing's place lies in: its parcel's county, else the county under its point."""
+    if parcel is not None and parcel.region_id:
+        return county_get(code=parcel.region_id)
+    return county_at(point=location) if location is not None else None
+
+
+def _region_from_place(
+    listing: SupplyListing, fields: dict[str, Any], values: dict[str, Any], errors: FieldErrors
+) -> None:
+    """The county (and so the reviewer, 属地审核) follows from where the land is, never from what the owner types:
+    a typed region must be the place's. Without a place (or one outside every county on record), a draft keeps the
+    typed region until submission, which derives it again."""
+    location = values.get("location", listing.location)
+    if location is None:
+        return
+    if "parcel" in values:
+        parcel = values["parcel"]
+    else:
+        parcel = parcel_for_listing(parcel_id=listing.parcel_id) if listing.parcel_id else None
+    county = place_county(parcel=parcel, location=location)
+    if county is None:  # submission refuses a place outside every county; a draft may wait for the boundaries
+        return
+    typed = values.get("region") if "region" in fields else None
+    if typed is not None and typed.pk != county.pk:
+        errors["region"] = _error(
+            "region_mismatch",
+            _("The land lies in %(name)s (%(code)s), not in the region given; choose %(code)s or correct the place.")
+            % {"name": county.name, "code": county.code},
+        )
+        return
+    values["region"] = county
 
 
 def _clean(listing: SupplyListing, fields: dict[str, Any]) -> dict[str, Any]:
@@ -287,6 +322,8 @@ def _clean(listing: SupplyListing, fields: dict[str, Any]) -> dict[str, Any]:
             values[name] = numbers
     if fields.keys() & set(PLACE_FIELDS):
         _clean_place(listing, fields, values, errors)
+    if fields.keys() & {"region", *PLACE_FIELDS} and not errors.keys() & {"region", *PLACE_FIELDS}:
+        _region_from_place(listing, fields, values, errors)
     if errors:
         raise InvalidInput(fields=errors)
     return values
@@ -331,6 +368,10 @@ def supply_missing(listing: SupplyListing) -> FieldErrors:
         attribute = "region_id" if name == "region" else name
         if getattr(listing, attribute) in (None, ""):
             errors[name] = _error("required", _("This field is required."))
+    if listing.location is None:
+        errors["location"] = _error(
+            "required", _("Place the land on the map (a parcel, an outline or a point): its county reviews it.")
+        )
     if listing.right_end_date is not None and listing.right_end_date <= timezone.localdate():
         errors["right_end_date"] = _error("not_in_future", _("The use right must end after today."))
     present = set(listing.attachments.values_list("kind", flat=True))
@@ -375,8 +416,17 @@ def supply_submit(*, listing_id: int, user: User) -> SupplyListing:
     missing = supply_missing(listing)
     if missing:
         raise InvalidInput(_("Fill in every required field and upload every required document."), fields=missing)
-    if listing.region_id:
-        listing.region = county_get(code=listing.region_id)
+    # The reviewing county is the place's as the boundaries stand now, whatever the draft held.
+    county = place_county(parcel=listing.parcel if listing.parcel_id else None, location=listing.location)
+    if county is None:
+        raise InvalidInput(
+            fields={
+                "location": _error(
+                    "outside_regions", _("The place lies outside every county on record; check the coordinates.")
+                )
+            }
+        )
+    listing.region = county
     listing.title = supply_title(listing)
     listing.submitted_at = timezone.now()
     listing.reason = ""
@@ -386,7 +436,7 @@ def supply_submit(*, listing_id: int, user: User) -> SupplyListing:
         action="submit",
         actor=user,
         title=_("Supply listing submitted for review: {title}").format(title=listing.title),
-        also=("title", "submitted_at", "reason"),
+        also=("region", "title", "submitted_at", "reason"),
     )
 
 

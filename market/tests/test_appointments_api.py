@@ -271,7 +271,7 @@ def test_nobody_but_the_owner_sees_a_listings_bookings(client: Client, listing, 
     client.logout()
 
     assert client.get(f"/api/market/supply/{listing.pk}/appointments/").status_code == 401
-    for user in (seeker, user_create(), user_create(role=User.Role.REVIEWER, review_regions=["510000"])):
+    for user in (seeker, user_create(), user_create(role=User.Role.REVIEWER, regions=["510000"])):
         client.force_login(user)
         response = client.get(f"/api/market/supply/{listing.pk}/appointments/")
         assert response.status_code == 404

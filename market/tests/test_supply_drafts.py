@@ -101,7 +101,7 @@ def test_the_owner_saves_part_of_a_draft_and_the_title_follows(regions, owner):
 
     response = client.patch(
         f"{API}/supply/{listing_id}/",
-        {"area_m2": "1234.56", "land_use": "0601", "region": "510107"},
+        {"area_m2": "1234.56", "land_use": "0601", "region": "510107", "location": [104.0, 30.6]},  # in 武侯区
         content_type="application/json",
     )
 

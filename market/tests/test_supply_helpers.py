@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from geo.tests.factories import SICHUAN
 from market.models import SupplyAttachment
 
 API = "/api/market"
@@ -70,10 +71,13 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 
 def complete_fields(region_code: str = "510104") -> dict[str, Any]:
-    """Every starred field of the seed's form, valid (as JSON for the API)."""
+    """Every starred field of the seed's form, valid (as JSON for the API), placed by a point in the middle of the
+    region's test boundary (geo.tests.factories.SICHUAN)."""
+    west, south, east, north = SICHUAN[region_code][2]
     return {
         "land_nature": "state_owned",
         "region": region_code,
+        "location": [(west + east) / 2, (south + north) / 2],
         "use_right_type": "granted",
         "land_type": "enterprise",
         "land_use": "0501",

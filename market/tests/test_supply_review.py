@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from accounts.models import Message
+from accounts.models import Message, User
 from accounts.tests.factories import reviewer_create, user_create
 from market.models import ReviewEvent, SupplyAttachment, SupplyListing
 from market.services.supply import supply_expire_due
@@ -70,6 +70,57 @@ def test_a_listing_goes_from_draft_to_certified_through_both_reviews(regions, ow
     assert Message.objects.filter(user=owner).count() == 3
 
 
+def test_the_owner_cannot_pick_the_reviewer_by_typing_another_region(regions, owner):
+    """Finding: a listing in 510104 sent with region 510107 went to the 510107 reviewer, who approved it."""
+    client = logged_in(owner)
+    fields = complete_fields("510104") | {"region": "510107"}  # the point stays in 锦江区 (510104)
+
+    response = client.post(f"{API}/supply/", {"mode": "transfer", **fields}, content_type="application/json")
+
+    assert response.status_code == 400
+    assert [e["code"] for e in response.json()["error"]["fields"]["region"]] == ["region_mismatch"]
+    assert not SupplyListing.objects.exists()
+
+
+def test_the_review_region_is_the_county_under_the_place(regions, owner):
+    client = logged_in(owner)
+    fields = complete_fields("510104")
+    del fields["region"]
+    listing_id = create_draft(client, **fields)["id"]
+    attach_required_documents(client, listing_id)
+
+    assert client.post(f"{API}/supply/{listing_id}/submit/").status_code == 200
+
+    assert SupplyListing.objects.get(pk=listing_id).region_id == "510104"
+    wrong = logged_in(user_create(role=User.Role.REVIEWER, regions=["510107"]))
+    right = logged_in(user_create(role=User.Role.REVIEWER, regions=["510104"]))
+    assert wrong.post(f"{API}/review/supply/{listing_id}/approve/").status_code == 404
+    assert right.post(f"{API}/review/supply/{listing_id}/approve/").status_code == 200
+
+
+def test_a_draft_moved_to_another_county_is_reviewed_there(regions, owner):
+    client = logged_in(owner)
+    listing_id = create_draft(client, **complete_fields("510104"))["id"]
+    attach_required_documents(client, listing_id)
+
+    moved = client.patch(f"{API}/supply/{listing_id}/", {"location": [104.0, 30.6]}, content_type="application/json")
+
+    assert moved.status_code == 200
+    assert moved.json()["region"] == "510107"  # 武侯区 lies under the new point
+
+
+def test_a_place_outside_every_county_cannot_be_submitted(regions, owner):
+    client = logged_in(owner)
+    listing_id = create_draft(client, **(complete_fields("510104") | {"location": [110.0, 35.0]}))["id"]
+    attach_required_documents(client, listing_id)
+
+    response = client.post(f"{API}/supply/{listing_id}/submit/")
+
+    assert response.status_code == 400
+    assert [e["code"] for e in response.json()["error"]["fields"]["location"]] == ["outside_regions"]
+    assert SupplyListing.objects.get(pk=listing_id).status == S.DRAFT
+
+
 def test_submission_names_every_missing_field_and_document_at_once(regions, owner):
     client = logged_in(owner)
     listing_id = create_draft(client, region="510104", area_m2="100")["id"]
@@ -79,8 +130,8 @@ def test_submission_names_every_missing_field_and_document_at_once(regions, owne
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
     assert set(fields) == {
-        "land_nature", "use_right_type", "land_type", "land_use", "right_end_date", "address", "certificate_type",
-        "certificate_number", "registration_authority", "with_buildings", "institution", "owner_nature", "owner_name",
+        "land_nature", "location", "use_right_type", "land_type", "land_use", "right_end_date", "address",
+        "certificate_type", "certificate_number", "registration_authority", "with_buildings", "institution", "owner_nature", "owner_name",
         "owner_id_number", "owner_address", "owner_phone", "agent_name", "agent_phone",
         "attachments.identity_proof", "attachments.contract", "attachments.title_certificate",
         "attachments.investment_statement",

@@ -37,7 +37,9 @@ class Command(BaseCommand):
         accounts = {
             "administrator": demo.ADMIN,
             "reviewer (四川省)": demo.REVIEWER,
-            "trading-centre staff": demo.CENTRE_STAFF,
+            "trading-centre staff (四川省)": demo.CENTRE_STAFF,
+            "GIS staff (四川省)": demo.GIS_STAFF,
+            "supervisor (四川省)": demo.SUPERVISOR,
             "owner": demo.OWNER,
             "enterprise": demo.ENTERPRISE,
             "enterprise sub-account": demo.SUB_ACCOUNT,
