@@ -28,6 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
+from core.classification import Audience, audience_of
 from core.pagination import PageNumberPagination
 from geo.models import SRID, Amenity, Parcel, Region
 from geo.reference import is_valid_land_use, region_level
@@ -53,6 +55,7 @@ from geo.serializers import (
     GeoJsonGeometryField,
     LonLatField,
     ParcelFeatureOutput,
+    ParcelStaffFeatureOutput,
     RegionRefOutput,
 )
 
@@ -353,7 +356,8 @@ class ParcelListApi(ListAPIView):
 
 
 class ParcelDetailApi(APIView):
-    """One parcel as a GeoJSON Feature."""
+    """One parcel as a GeoJSON Feature; GIS staff of its region also get its certificate number, registration
+    authority and unit numbers (staff-only fields, core.classification)."""
 
     permission_classes = [AllowAny]
 
@@ -361,10 +365,13 @@ class ParcelDetailApi(APIView):
         tags=TAGS,
         operation_id="geo_parcel_retrieve",
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="parcel code")],
-        responses={200: ParcelFeatureOutput, 404: ErrorOutput},
+        responses={200: ParcelStaffFeatureOutput, 404: ErrorOutput},
     )
     def get(self, request: Request, code: str) -> Response:
-        return Response(ParcelFeatureOutput(parcel_get(code=code)).data)
+        parcel = parcel_get(code=code)
+        viewer = audience_of(request.user, owner_id=None, region_code=parcel.region_id, roles=(User.Role.GIS_STAFF,))
+        output = ParcelStaffFeatureOutput if viewer >= Audience.STAFF else ParcelFeatureOutput
+        return Response(output(parcel).data)
 
 
 class SurroundingNearestOutput(serializers.Serializer):

@@ -109,7 +109,6 @@ class ParcelFeatureOutput(GeoFeatureModelSerializer):
             "land_use_name",
             "land_nature",
             "use_right_type",
-            "certificate_number",
             "boundary_east",
             "boundary_west",
             "boundary_south",
@@ -124,6 +123,14 @@ class ParcelFeatureOutput(GeoFeatureModelSerializer):
 
     def get_land_use_name(self, parcel: Parcel) -> str | None:
         return land_use_name(parcel.land_use) if parcel.land_use else None
+
+
+class ParcelStaffFeatureOutput(ParcelFeatureOutput):
+    """A parcel with its staff-only legal attributes (core.classification), for GIS staff of its region."""
+
+    class Meta(ParcelFeatureOutput.Meta):
+        fields = [*ParcelFeatureOutput.Meta.fields, "certificate_number", "registration_authority", "unit_numbers"]
+        read_only_fields = fields
 
 
 class ErrorFieldOutput(serializers.Serializer):

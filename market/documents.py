@@ -158,7 +158,6 @@ class SupplyListingDocument(_ListingDocument):
             instance.address,
             *_region_names(instance),
             *_land_use_names(instance.land_use),
-            instance.certificate_number,
         )
 
     def prepare_row(self, instance: SupplyListing) -> dict[str, Any]:

@@ -1,13 +1,17 @@
 """Serializers of the supply API: the form's fields as input (types only: the services check the values), the public
 and the full view of a listing, attachments, changes and the review trail."""
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import User
+from core.classification import Audience, audience_of
 from geo.reference import LAND_USE_MAJOR, land_use_name
 from geo.serializers import GeoJsonGeometryField, LonLatField
 from geo.services_listing import region_full_name
@@ -106,6 +110,19 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 8:
         return "*" * len(phone)
     return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def phone_for_viewer(context: Mapping[str, Any], *, phone: str, owner_id: int, region_code: str | None) -> str:
+    """A contact phone in full for its owner and the reviewers of its region, masked for anyone else (the rule of a
+    listing's agent phone); the viewer is the context's request's user, the public without one."""
+    request = context.get("request")
+    viewer = audience_of(
+        request.user if request else AnonymousUser(),
+        owner_id=owner_id,
+        region_code=region_code,
+        roles=(User.Role.REVIEWER,),
+    )
+    return phone if viewer >= Audience.OWNER else mask_phone(phone)
 
 
 def attachment_url(attachment: SupplyAttachment) -> str:
@@ -228,7 +245,8 @@ class SupplyItemOutput(serializers.Serializer):
 
 
 class SupplyPublicOutput(SupplyItemOutput):
-    """A public listing as anyone sees it: no owner's ID numbers or phone, the agent's phone masked."""
+    """A public listing as anyone sees it: its public fields (core.classification), the agent's phone masked; no
+    parcel link, certificate, registration authority or unit numbers, no owner's identity or phone."""
 
     land_nature = serializers.CharField()
     use_right_type = serializers.CharField()
@@ -238,7 +256,6 @@ class SupplyPublicOutput(SupplyItemOutput):
     boundary_south = serializers.CharField()
     boundary_north = serializers.CharField()
     certificate_type = serializers.CharField()
-    registration_authority = serializers.CharField()
     with_buildings = serializers.BooleanField(allow_null=True)
     investment_over_25 = serializers.BooleanField(allow_null=True)
     building_area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
@@ -249,7 +266,6 @@ class SupplyPublicOutput(SupplyItemOutput):
     floor_area_ratio = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     notes = serializers.CharField()
     institution = serializers.CharField()
-    parcel_id = serializers.IntegerField(allow_null=True)
     outline = GeoJsonGeometryField(allow_null=True)
     agent_name = serializers.CharField()
     agent_phone_masked = serializers.SerializerMethodField()
@@ -270,7 +286,9 @@ class SupplyPublicOutput(SupplyItemOutput):
 class SupplyFullOutput(SupplyPublicOutput):
     """Everything, for the owner and the reviewers of the listing's region, in any state."""
 
+    parcel_id = serializers.IntegerField(allow_null=True)
     certificate_number = serializers.CharField()
+    registration_authority = serializers.CharField()
     unit_numbers = serializers.ListField(child=serializers.CharField())
     owner_nature = serializers.CharField()
     owner_name = serializers.CharField()

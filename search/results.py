@@ -86,7 +86,7 @@ def _supply(row: dict[str, Any], context: _PageContext) -> dict[str, Any]:
     unit_price = None
     if price is not None and area:
         unit_price = str((price / area).quantize(FOUR, rounding=ROUND_HALF_UP))
-    return _common(row, context, [row["certificate_number"]]) | {
+    return _common(row, context, []) | {
         "mode": row["mode"],
         "mode_name": context.labels[row["mode"]],
         "published_at": _datetime(row["published_at"], context.zone),

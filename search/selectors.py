@@ -78,7 +78,6 @@ _SUPPLY_VALUES = (
     "address",
     "area_m2",
     "price_wan",
-    "certificate_number",
 )
 _DEMAND_VALUES = (
     *_COMMON_VALUES,

@@ -566,9 +566,9 @@ class ResultOutput(serializers.Serializer):
 
     @extend_schema_field(serializers.DictField(child=serializers.ListField(child=serializers.CharField())))
     def get_highlights(self, listing: SupplyListing | Demand) -> dict[str, list[str]]:
-        """The engine's fragments as safe HTML, with any piece of a field the public may not see replaced by "…" (the
-        supply's certificate number is searched, but only its owner and reviewers see it). The title comes whole;
-        other fields' fragments may be cut."""
+        """The engine's fragments as safe HTML, with any piece of a text in `private_texts` replaced by "…" (none
+        today: the documents hold public fields only, core.classification). The title comes whole; other fields'
+        fragments may be cut."""
         private = self.private_texts(listing)
         out: dict[str, list[str]] = {}
         for name, fragments in self._page.highlights.get(listing.pk, {}).items():
@@ -594,9 +594,6 @@ class SupplyResultOutput(ResultOutput):
 
     def get_url(self, listing: SupplyListing) -> str:
         return reverse("web:supply-detail", args=[listing.pk])
-
-    def private_texts(self, listing: SupplyListing) -> list[str]:
-        return [listing.certificate_number]
 
     def get_mode(self, listing: SupplyListing) -> str:
         return listing.mode

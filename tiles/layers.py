@@ -4,7 +4,7 @@ which models (a write to one invalidates the layer's cached tiles), its filters 
 Adding a layer (e.g. lots) is one `Layer` here plus its SQL builder in `tiles.selectors`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
@@ -32,11 +32,22 @@ REGION_FIELDS = {
 }
 
 
+# Attributes computed from no model field (a cluster's flag and size, the public listing on a parcel).
+COMPUTED = ""
+CLUSTER_ATTRIBUTES = {"cluster": COMPUTED, "count": COMPUTED}
+
+
 @dataclass(frozen=True)
 class SourceLayer:
+    """A source layer: its attributes (name → description, for TileJSON) are public fields of `model`
+    (core.classification), each the field of its own name or the one `drawn_from` names; checked by
+    core/tests/test_classification.py."""
+
     id: str
     description: str
     fields: dict[str, str]
+    model: str
+    drawn_from: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,10 @@ LAYERS: dict[str, Layer] = {
             name="regions",
             description="Admin regions: outlines and label points; provinces, cities and counties by zoom",
             source_layers=(
-                SourceLayer("regions", "region outlines", REGION_FIELDS),
-                SourceLayer("region_labels", "one label point per region (ST_PointOnSurface)", REGION_FIELDS),
+                SourceLayer("regions", "region outlines", REGION_FIELDS, "geo.Region"),
+                SourceLayer(
+                    "region_labels", "one label point per region (ST_PointOnSurface)", REGION_FIELDS, "geo.Region"
+                ),
             ),
             filters=no_filters,
             sql=selectors.regions_sql,
@@ -102,6 +115,8 @@ LAYERS: dict[str, Layer] = {
                         "region": "county code (GB/T 2260)",
                         "listing_id": "the public supply listing on this parcel (the newest), if any",
                     },
+                    "geo.Parcel",
+                    {"land_use_major": "land_use", "listing_id": COMPUTED},
                 ),
             ),
             filters=parcel_filters,
@@ -113,7 +128,15 @@ LAYERS: dict[str, Layer] = {
         Layer(
             name="supply",
             description="Public supply listings (地源), as the search API's filters select them; clusters at low zooms",
-            source_layers=(SourceLayer("supply", "one point per listing, or per cluster of listings", LISTING_FIELDS),),
+            source_layers=(
+                SourceLayer(
+                    "supply",
+                    "one point per listing, or per cluster of listings",
+                    LISTING_FIELDS,
+                    "market.SupplyListing",
+                    {"certified": "status", "land_use_major": "land_use", **CLUSTER_ATTRIBUTES},
+                ),
+            ),
             filters=supply_filters,
             sql=selectors.supply_sql,
             sources=("market.SupplyListing", "geo.Parcel"),
@@ -139,6 +162,8 @@ LAYERS: dict[str, Layer] = {
                         "cluster": LISTING_FIELDS["cluster"],
                         "count": LISTING_FIELDS["count"],
                     },
+                    "market.Demand",
+                    {"mode": "kind", **CLUSTER_ATTRIBUTES},
                 ),
             ),
             filters=demand_filters,
@@ -154,6 +179,7 @@ LAYERS: dict[str, Layer] = {
                     "amenities",
                     "amenity points",
                     {"id": "the amenity's id (also the feature id)", "category": "category", "name": "name"},
+                    "geo.Amenity",
                 ),
             ),
             filters=amenity_filters,

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.classification import public_columns
 from geo.models import SRID, Amenity, Parcel, Region
 
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -51,7 +52,8 @@ class Collection:
     model: type[models.Model]
     description: str | Promise
     geometry: str
-    # Published attributes by field attname, so the public API never grows with a new (possibly private) field.
+    # Published attributes by field attname: the model's public fields (core.classification), so a new field is
+    # published only once it is classified public.
     properties: tuple[str, ...]
     # Query parameter → published attribute, for equality filters.
     filters: dict[str, str]
@@ -69,7 +71,7 @@ COLLECTIONS: dict[str, Collection] = {
             model=Region,
             description=_("Admin divisions (GB/T 2260): provinces, cities and counties with their boundaries."),
             geometry="boundary",
-            properties=("code", "name", "level", "parent_id", "abbreviation", "source", "updated_at"),
+            properties=public_columns(Region),
             filters={"level": "level", "parent": "parent_id", "parent_id": "parent_id"},
         ),
         Collection(
@@ -77,31 +79,7 @@ COLLECTIONS: dict[str, Collection] = {
             model=Parcel,
             description=_("Land parcels with their legal and planning attributes; land use by GB/T 21010-2017."),
             geometry="geometry",
-            properties=(
-                "code",
-                "area_m2",
-                "region_id",
-                "address",
-                "land_use",
-                "land_nature",
-                "use_right_type",
-                "certificate_type",
-                "certificate_number",
-                "registration_authority",
-                "unit_numbers",
-                "boundary_east",
-                "boundary_west",
-                "boundary_south",
-                "boundary_north",
-                "floor_area_ratio",
-                "building_density",
-                "green_ratio",
-                "height_limit_m",
-                "buildings",
-                "source",
-                "created_at",
-                "updated_at",
-            ),
+            properties=public_columns(Parcel),
             filters={name: name for name in ("region_id", "land_use", "land_nature", "use_right_type")}
             | {"region": "region_id"},
         ),
@@ -110,7 +88,7 @@ COLLECTIONS: dict[str, Collection] = {
             model=Amenity,
             description=_("Points of interest by category, for the surroundings of a parcel."),
             geometry="location",
-            properties=("code", "category", "name", "source", "updated_at"),
+            properties=public_columns(Amenity),
             filters={"category": "category"},
         ),
     )

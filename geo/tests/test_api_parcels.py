@@ -110,7 +110,6 @@ def test_a_feature_carries_the_geometry_centroid_and_the_parcel_attributes(clien
         "land_use_name": "零售商业用地",
         "land_nature": "state_owned",
         "use_right_type": "granted",
-        "certificate_number": "川(2025)成都市不动产权第0000001号",
         "boundary_east": "红星路",
         "boundary_west": "",
         "boundary_south": "",

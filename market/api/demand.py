@@ -27,6 +27,7 @@ from market.selectors.demand import (
     demand_public_get,
     demand_public_list,
 )
+from market.serializers_supply import phone_for_viewer
 from market.services.demand import (
     demand_change,
     demand_create,
@@ -94,7 +95,9 @@ class DemandOutput(serializers.Serializer):
     industry = serializers.CharField()
     description = serializers.CharField(help_text="plain text, never HTML")
     contact_name = serializers.CharField()
-    contact_phone = serializers.CharField()
+    contact_phone = serializers.SerializerMethodField(
+        help_text="in full for its owner and the reviewers of its region; masked (138****1234) for anyone else"
+    )
     registered_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     view_count = serializers.IntegerField()
@@ -105,6 +108,11 @@ class DemandOutput(serializers.Serializer):
 
     def get_land_use_name(self, demand: Demand) -> str | None:
         return land_use_name(demand.land_use) if demand.land_use else None
+
+    def get_contact_phone(self, demand: Demand) -> str:
+        return phone_for_viewer(
+            self.context, phone=demand.contact_phone, owner_id=demand.owner_id, region_code=demand.region_id
+        )
 
 
 class DemandOwnOutput(DemandOutput):
@@ -117,6 +125,9 @@ class DemandOwnOutput(DemandOutput):
 
     class Meta:
         ref_name = "DemandOwn"
+
+    def get_contact_phone(self, demand: Demand) -> str:
+        return demand.contact_phone
 
     def get_actions(self, demand: Demand) -> list[str]:
         return demand_actions(demand)
@@ -202,7 +213,7 @@ class DemandDetailApi(APIView):
         demand = demand_public_get(demand_id=demand_id)
         if demand_view_record(demand_id=demand.pk, viewer=_viewer(request)):
             demand.view_count += 1
-        return Response(DemandOutput(demand).data)
+        return Response(DemandOutput(demand, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,

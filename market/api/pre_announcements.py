@@ -28,6 +28,7 @@ from market.selectors.pre_announcements import (
     pre_announcement_public_get,
     pre_announcement_public_list,
 )
+from market.serializers_supply import phone_for_viewer
 from market.services.pre_announcements import (
     pre_announcement_create,
     pre_announcement_delete,
@@ -118,7 +119,9 @@ class PreAnnouncementOutput(serializers.Serializer):
     industry = serializers.CharField()
     land_grade = serializers.CharField()
     transferor = serializers.CharField()
-    contact_phone = serializers.CharField()
+    contact_phone = serializers.SerializerMethodField(
+        help_text="in full for its owner and the reviewers of its region; masked (138****1234) for anyone else"
+    )
     id_type = serializers.CharField()
     id_number = serializers.SerializerMethodField(help_text="masked: the first and last two characters")
     published_at = serializers.DateTimeField(allow_null=True)
@@ -129,6 +132,11 @@ class PreAnnouncementOutput(serializers.Serializer):
 
     def get_land_use_name(self, item: PreAnnouncement) -> str | None:
         return land_use_name(item.land_use)
+
+    def get_contact_phone(self, item: PreAnnouncement) -> str:
+        return phone_for_viewer(
+            self.context, phone=item.contact_phone, owner_id=item.owner_id, region_code=item.region_id
+        )
 
     def get_id_number(self, item: PreAnnouncement) -> str:
         return id_number_mask(item.id_number)
@@ -147,6 +155,9 @@ class PreAnnouncementOwnOutput(PreAnnouncementOutput):
 
     def get_id_number(self, item: PreAnnouncement) -> str:
         return item.id_number
+
+    def get_contact_phone(self, item: PreAnnouncement) -> str:
+        return item.contact_phone
 
     def get_actions(self, item: PreAnnouncement) -> list[str]:
         return pre_announcement_actions(item)
@@ -262,7 +273,7 @@ class PreAnnouncementDetailApi(APIView):
     )
     def get(self, request: Request, pre_announcement_id: int) -> Response:
         item = pre_announcement_public_get(pre_announcement_id=pre_announcement_id)
-        return Response(PreAnnouncementOutput(item).data)
+        return Response(PreAnnouncementOutput(item, context={"request": request}).data)
 
     @extend_schema(
         tags=TAGS,

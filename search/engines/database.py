@@ -66,7 +66,7 @@ SUPPLY = _Kind(
     public_statuses=tuple(SupplyListing.PUBLIC_STATUSES),
     date_field="published_at",
     mode_field="mode",
-    text_fields=("title", "address", "certificate_number"),
+    text_fields=("title", "address"),
     sort_fields={"price": "price_wan", "area": "area_m2"},
     has_parcel=True,
 )

@@ -1,0 +1,181 @@
+"""Data classification: every field of the models an endpoint, OGC collection, tile layer or search document exposes,
+as public (anyone), owner (the owner or party, and staff in scope) or staff (staff in scope only).
+
+The serializers, the OGC collections, the tile layers and the search documents take their public field lists from
+here or are checked against them (core/tests/test_classification.py), so a new field stays private until it is
+classified public on purpose. A field in `masked` is owner or staff data that the public sees in a masked form
+(138****1234); its full value follows its class.
+"""
+
+import enum
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.gis.db.models import GeometryField
+from django.db import models
+
+from accounts.models import User
+from accounts.selectors import scope_covers
+
+
+class Audience(enum.IntEnum):
+    """Who looks: each audience sees its own fields and those of every audience below it."""
+
+    PUBLIC = 0
+    OWNER = 1
+    STAFF = 2
+
+
+@dataclass(frozen=True)
+class Classes:
+    public: frozenset[str]
+    owner: frozenset[str] = frozenset()
+    staff: frozenset[str] = frozenset()
+    masked: frozenset[str] = field(default_factory=frozenset)
+
+
+def _classes(public: str, owner: str = "", staff: str = "", masked: str = "") -> Classes:
+    return Classes(
+        frozenset(public.split()), frozenset(owner.split()), frozenset(staff.split()), frozenset(masked.split())
+    )
+
+
+_BOUNDARIES = "boundary_east boundary_west boundary_south boundary_north"
+_PLANNING = "floor_area_ratio building_density green_ratio height_limit_m"
+
+# Model label → its fields (field names; a foreign key by its name, e.g. `region`, not `region_id`).
+CLASSIFICATION: dict[str, Classes] = {
+    "geo.Region": _classes(
+        "code name level parent abbreviation boundary boundary_simplified source updated_at",
+    ),
+    "geo.Parcel": _classes(
+        f"id code geometry centroid area_m2 region address land_use land_nature use_right_type certificate_type"
+        f" {_BOUNDARIES} {_PLANNING} buildings source created_at updated_at",
+        # The certificate, its registration and the real-estate unit numbers identify the right holder: GIS staff in
+        # scope only (parcels have no owner account).
+        staff="certificate_number registration_authority unit_numbers",
+    ),
+    "geo.Amenity": _classes("id code category name location source updated_at"),
+    "geo.ImportJob": _classes(
+        "", staff="id kind file options status processed total report language created_by created_at finished_at"
+    ),
+    "market.SupplyListing": _classes(
+        f"id mode status title land_nature region use_right_type land_type land_use area_m2 right_end_date"
+        f" lease_term_years address location outline {_BOUNDARIES} price_wan certificate_type with_buildings"
+        f" investment_over_25 building_area_m2 building_structure {_PLANNING} notes institution agent_name"
+        f" published_at certified_at expires_at view_count favourite_count quote_count appointment_count",
+        # The parcel link leads to the parcel's legal attributes; the certificate, its registration authority and the
+        # unit numbers are those of the parcel's right holder.
+        owner="owner created_by parcel certificate_number registration_authority unit_numbers owner_nature"
+        " owner_name owner_id_type owner_id_number owner_address owner_phone agent_id_number agent_phone"
+        " agent_address reason submitted_at created_at updated_at",
+        masked="agent_phone",
+    ),
+    "market.SupplyAttachment": _classes(
+        # Public for photos and videos of a public listing only (market.selectors.supply.MEDIA_KINDS).
+        "id kind original_name content_type size created_at",
+        owner="listing file uploaded_by",
+    ),
+    "market.ChunkedUpload": _classes(
+        "", owner="id user listing kind filename size received path status created_at updated_at"
+    ),
+    "market.SupplyChange": _classes(
+        "", owner="id listing changes status reason requested_by reviewed_by reviewed_at created_at"
+    ),
+    "market.Demand": _classes(
+        "id kind status title region location land_use land_nature area_min_m2 area_max_m2 price_min_wan"
+        " price_max_wan years industry description contact_name registered_at expires_at view_count favourite_count",
+        owner="owner created_by contact_phone reason created_at updated_at",
+        masked="contact_phone",
+    ),
+    "market.PrimaryGrant": _classes(
+        "",
+        # The party that proves the bound phone sees its grant; the phone itself only the registry's staff.
+        owner="id contract_number region address area_m2 land_use use_years supply_method industry land_grade"
+        " grantee grantee_id_type grantee_id_number investment_ratio",
+        staff="phone",
+    ),
+    "market.PreAnnouncement": _classes(
+        "id status title contract_number region address area_m2 land_use use_years supply_method industry"
+        " land_grade transferor id_type published_at expires_at",
+        owner="owner contact_phone id_number reason created_at updated_at",
+        masked="contact_phone id_number",
+    ),
+    "market.ReviewEvent": _classes(
+        "", owner="id subject subject_id action from_status to_status actor reason created_at"
+    ),
+    "market.IntentionQuote": _classes(
+        # The record (出价记录) of a public listing: amounts and times; who quoted is masked.
+        "id listing amount_wan created_at",
+        owner="user",
+        masked="user",
+    ),
+    "market.ViewingAppointment": _classes("", owner="id listing user name phone visit_at viewed_at created_at"),
+    "market.Favourite": _classes("", owner="id user target target_id created_at"),
+    "market.ComparisonItem": _classes("", owner="id user listing created_at"),
+    "market.PolicyDocument": _classes(
+        # Public once published (published_at set).
+        "id title category issuer document_number body attachment published_at updated_at",
+        staff="created_by created_at",
+    ),
+    "accounts.User": _classes(
+        "",
+        owner="id phone email kind role regions parent real_name verified_at contact_address email_verified_at"
+        " date_joined last_login",
+        # `password` (a hash) is never serialized to anyone.
+        staff="password is_superuser is_staff is_active failed_logins locked_until",
+    ),
+    "accounts.RealNameVerification": _classes(
+        "", owner="id user kind name id_number licence status reason reviewed_by reviewed_at created_at"
+    ),
+    "accounts.Message": _classes("", owner="id user category title body link read_at created_at"),
+}
+
+
+def _label(model: type[models.Model] | str) -> str:
+    return model if isinstance(model, str) else model._meta.label
+
+
+def classes_of(model: type[models.Model] | str) -> Classes:
+    """The model's classification; KeyError for a model nobody classified."""
+    return CLASSIFICATION[_label(model)]
+
+
+def public_fields(model: type[models.Model] | str) -> frozenset[str]:
+    return classes_of(model).public
+
+
+def fields_for(model: type[models.Model] | str, audience: Audience) -> frozenset[str]:
+    """The fields `audience` may see in full: the public ones, plus the owner's for owners, plus staff's for staff."""
+    classes = classes_of(model)
+    shown = set(classes.public)
+    if audience >= Audience.OWNER:
+        shown |= classes.owner
+    if audience >= Audience.STAFF:
+        shown |= classes.staff
+    return frozenset(shown)
+
+
+def public_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The model's public attributes as columns of raw SQL outputs (OGC items): its public concrete fields in the
+    model's order, by attribute name (`region_id`), without geometries or an automatic id."""
+    public = public_fields(model)
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if field.name in public and not isinstance(field, (GeometryField, models.AutoField, models.BigAutoField))
+    )
+
+
+def audience_of(
+    user: User | AnonymousUser, *, owner_id: int | None, region_code: str | None, roles: tuple[str, ...]
+) -> Audience:
+    """What `user` is to a record: staff when `roles` in scope cover its region (administrators everywhere), its
+    owner when they act for `owner_id` (the user, or a sub-account of that enterprise), else the public."""
+    if not isinstance(user, User) or not user.is_active:
+        return Audience.PUBLIC
+    if scope_covers(user, region_code, *roles):
+        return Audience.STAFF
+    if owner_id is not None and user.principal.pk == owner_id:
+        return Audience.OWNER
+    return Audience.PUBLIC
