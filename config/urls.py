@@ -1,5 +1,6 @@
 """The URL map: pages, the API under /api/, its schema and docs, /health and /health/details, admin, i18n."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -24,9 +25,10 @@ urlpatterns = [
     path("tiles/", include("tiles.urls")),
     path("health", HealthApi.as_view(), name="health"),
     path("health/details", health_details, name="health-details"),
-    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+if settings.ADMIN_ENABLED:  # h2: administrators only, through the site's sign-in (accounts/admin_site.py)
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler404 = "web.views.page_not_found"
 handler500 = "web.views.server_error"

@@ -30,7 +30,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/login/"
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "config.admin.AdministratorAdminConfig",  # h2: django.contrib.admin for administrators only (accounts/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
