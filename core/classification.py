@@ -123,7 +123,7 @@ CLASSIFICATION: dict[str, Classes] = {
         owner="id phone email kind role regions parent real_name verified_at contact_address email_verified_at"
         " date_joined last_login",
         # `password` (a hash) is never serialized to anyone.
-        staff="password is_superuser is_staff is_active failed_logins locked_until",
+        staff="password is_superuser is_staff is_active",
     ),
     "accounts.RealNameVerification": _classes(
         "", owner="id user kind name id_number licence status reason reviewed_by reviewed_at created_at"
