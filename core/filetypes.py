@@ -1,13 +1,18 @@
 """What an uploaded file is, by its content and never by its name, and whether it is whole.
 
-`sniff` reads the first bytes (and for ZIP containers, images and PDFs the structure) and answers one of the
-kinds below, or None for anything else, corrupt or truncated files included.
+`sniff` reads the first bytes (and for archives, images and PDFs the structure) and answers one of the kinds
+below, or None for anything else, corrupt or truncated files and archives over the limits included. `examine` is
+the same but says why an archive is refused (ArchiveRefused). Archives are judged by their directories without
+being inflated (core.archives); a PDF must be one that pypdf opens, with at least one page.
 """
 
 import zipfile
 from typing import IO, Literal
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+
+from core.archives import ArchiveDamaged, ArchiveRefused, rar_check, upload_limits, zip_check
 
 Kind = Literal["jpg", "png", "gif", "pdf", "zip", "docx", "rar", "doc", "mp4"]
 CONTENT_TYPES: dict[str, str] = {
@@ -26,7 +31,15 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(file: IO[bytes]) -> Kind | None:
-    """The file's kind from its content; the file is left at its start."""
+    """The file's kind from its content, or None; the file is left at its start."""
+    try:
+        return examine(file)
+    except ArchiveRefused:
+        return None
+
+
+def examine(file: IO[bytes]) -> Kind | None:
+    """The file's kind from its content, or None; ArchiveRefused for an archive over the limits (UPLOAD_ARCHIVE_*)."""
     file.seek(0)
     head = file.read(64)
     file.seek(0)
@@ -42,7 +55,7 @@ def sniff(file: IO[bytes]) -> Kind | None:
         if head.startswith(b"PK\x03\x04"):
             return _zip_kind(file)
         if head.startswith(b"Rar!\x1a\x07\x00") or head.startswith(b"Rar!\x1a\x07\x01\x00"):
-            return "rar"
+            return "rar" if _rar_whole(file) else None
         if head.startswith(OLE2):
             return "doc"
         if head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
@@ -68,25 +81,44 @@ def _image_whole(file: IO[bytes], expected: str) -> bool:
 
 
 def _pdf_whole(file: IO[bytes]) -> bool:
-    """A PDF ends with %%EOF (after at most some whitespace); a truncated upload does not."""
+    """A PDF ends with %%EOF (a truncated upload does not), and pypdf reads its cross-reference table, trailer and
+    page tree to at least one page (a header and a trailer around anything else are not a PDF). pypdf bounds the
+    parse (pypdf.Configuration: page tree depth and size, stream lengths); one that needs a password is refused."""
     file.seek(0, 2)
     size = file.tell()
     file.seek(max(0, size - 1024))
-    return b"%%EOF" in file.read()
+    if b"%%EOF" not in file.read():
+        return False
+    file.seek(0)
+    try:
+        reader = PdfReader(file)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return False
+        return len(reader.pages) > 0
+    except Exception:  # pypdf raises many kinds of errors on malformed input; each means "not a whole PDF"
+        return False
 
 
 def _zip_kind(file: IO[bytes]) -> Kind | None:
-    """A readable ZIP archive, or a Word document (a ZIP with word/document.xml); None when corrupt."""
+    """A ZIP archive within the limits, or a Word document (a ZIP with word/document.xml); None when damaged."""
     try:
-        with zipfile.ZipFile(file) as archive:
-            if archive.testzip() is not None:
-                return None
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        zip_check(file, upload_limits())
+        file.seek(0)
+        names = set(zipfile.ZipFile(file).namelist())
+    except (ArchiveDamaged, zipfile.BadZipFile, OSError, EOFError, ValueError):
         return None
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         return "docx"
     return "zip"
+
+
+def _rar_whole(file: IO[bytes]) -> bool:
+    """A RAR whose headers read and are within the limits."""
+    try:
+        rar_check(file, upload_limits())
+    except ArchiveDamaged:
+        return False
+    return True
 
 
 def _mp4_whole(file: IO[bytes]) -> bool:

@@ -292,6 +292,21 @@ MARKET_DOCUMENT_MAX_BYTES = env.int("MARKET_DOCUMENT_MAX_BYTES", default=50 * 10
 MARKET_DOCUMENT_MAX_COUNT = env.int("MARKET_DOCUMENT_MAX_COUNT", default=10)  # per kind of document
 MARKET_UPLOAD_CHUNK_MAX_BYTES = env.int("MARKET_UPLOAD_CHUNK_MAX_BYTES", default=8 * 1024**2)
 
+# ------------------------------------------------------------------------------ archive uploads (core/archives.py)
+# Uploaded ZIP/DOCX/RAR documents are judged by their directories, never inflated in the request: refused above these
+# declared totals (archives inside included), per-member compression ratio (members over 1 MiB; deflate tops out near
+# 1032), member count, and total size of the ZIPs inside, which are inflated to be checked (one level deep).
+UPLOAD_ARCHIVE_MAX_TOTAL_BYTES = env.int("UPLOAD_ARCHIVE_MAX_TOTAL_BYTES", default=512 * 1024**2)
+UPLOAD_ARCHIVE_MAX_RATIO = env.int("UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("UPLOAD_ARCHIVE_MAX_MEMBERS", default=1000)
+UPLOAD_ARCHIVE_MAX_NESTED_BYTES = env.int("UPLOAD_ARCHIVE_MAX_NESTED_BYTES", default=32 * 1024**2)
+# Zipped GIS files (geo imports): larger, with more members (a layer per county), and DBF tables of blank padding
+# that compress ~100×; unpacked in the worker with the same check and a bound on what comes out.
+GEO_IMPORT_MAX_UNZIPPED_BYTES = env.int("GEO_IMPORT_MAX_UNZIPPED_BYTES", default=8 * GEO_IMPORT_MAX_UPLOAD_BYTES)
+GEO_IMPORT_ARCHIVE_MAX_RATIO = env.int("GEO_IMPORT_ARCHIVE_MAX_RATIO", default=1000)
+GEO_IMPORT_ARCHIVE_MAX_MEMBERS = env.int("GEO_IMPORT_ARCHIVE_MAX_MEMBERS", default=50_000)
+# ------------------------------------------------------------------------------ end of archive uploads
+
 # ------------------------------------------------------------------------------ health
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
 

@@ -1,5 +1,5 @@
 """Files of supply listings: photos and documents in one request each, videos in ordered chunks; all checked by
-their content (core.filetypes.sniff), never by their name."""
+their content (core.filetypes.examine: archives by their directories, never inflated), never by their name."""
 
 import os
 import re
@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.archives import ArchiveRefused
 from core.errors import Conflict, InvalidInput, NotFound
-from core.filetypes import CONTENT_TYPES, sniff
+from core.filetypes import CONTENT_TYPES, Kind, examine, sniff
 from market.models import ChunkedUpload, SupplyAttachment, SupplyListing
 from market.services.supply import NotEditable, is_owner
 from market.transitions import SUPPLY_EDITABLE
@@ -104,6 +105,14 @@ def _storage_name(file_type: str) -> str:
     return f"supply/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{file_type}"
 
 
+def _examine(file: UploadedFile) -> Kind | None:
+    """The file's kind by content; an archive over the limits is refused with the limit it breaks."""
+    try:
+        return examine(file)  # an UploadedFile reads and seeks like IO[bytes]
+    except ArchiveRefused as refused:
+        raise _file_error(refused.code, str(refused.message)) from None
+
+
 def refuse_oversized_request(*, content_length: str | None) -> None:
     """Refuse a one-file upload whose body is already larger than any accepted file, before it is read."""
     size = int(content_length) if content_length and content_length.isdigit() else 0
@@ -125,7 +134,7 @@ def attachment_add(*, listing_id: int, user: User, kind: str, file: UploadedFile
             _check_count(listing, kind)
             if file.size is None or file.size > limits(kind).max_bytes:
                 raise _size_error(kind)
-            file_type = sniff(file)
+            file_type = _examine(file)
             if file_type is None or file_type not in limits(kind).types:
                 raise _type_error(kind)
             if _extension(file.name or "") not in EXTENSIONS[file_type]:

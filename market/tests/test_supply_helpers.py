@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from core.tests import samples
 from geo.tests.factories import SICHUAN
 from market.models import SupplyAttachment
 
@@ -37,11 +38,8 @@ def noise_png(min_bytes: int) -> bytes:
 
 
 def pdf_bytes() -> bytes:
-    """A minimal whole PDF (one empty page)."""
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
+    """A minimal whole PDF (one empty page, its cross-reference table and trailer: pypdf reads it)."""
+    return samples.pdf_bytes()
 
 
 def _box(kind: bytes, payload: bytes) -> bytes:

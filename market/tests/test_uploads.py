@@ -9,6 +9,7 @@ import pytest
 from django.test import Client, override_settings
 
 from accounts.tests.factories import reviewer_create, user_create
+from core.tests import samples
 from market.models import ChunkedUpload, SupplyAttachment, SupplyListing
 from market.tests import factories
 from market.tests.test_supply_helpers import (
@@ -472,3 +473,83 @@ def test_a_file_lost_from_storage_is_404_not_an_error(owner, draft):
     response = client.get(f"{API}/supply/attachments/{photo}/")
 
     assert response.status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------ bombs
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        pytest.param("contract.zip", samples.zip_bomb(), "archive_too_large", id="zip-of-1-gib"),
+        pytest.param("contract.zip", samples.zip_of({"zeros.bin": bytes(4 * MB)}), "archive_ratio", id="zip-ratio"),
+        pytest.param(
+            "contract.zip", samples.zip_of({f"{i}.txt": b"x" for i in range(1001)}), "archive_too_many_files", id="1001"
+        ),
+        pytest.param(
+            "contract.docx", samples.docx_of(b"<w:t>" + b" " * 8 * MB + b"</w:t>"), "archive_ratio", id="docx-bomb"
+        ),
+        pytest.param(
+            "contract.zip",
+            samples.zip_of({"a.zip": samples.zip_of({"b.zip": samples.zip_of({"c.txt": b"c"})})}),
+            "archive_nested",
+            id="nested-twice",
+        ),
+        pytest.param(
+            "contract.zip", samples.encrypted(samples.zip_of({"a.txt": b"secret"})), "archive_encrypted", id="encrypted"
+        ),
+        pytest.param(
+            "contract.rar",
+            samples.rar4("zeros.bin", b"x" * 20_000, declared_size=samples.GIB, method=0x33),
+            "archive_too_large",
+            id="rar-declaring-1-gib",
+        ),
+    ],
+)
+def test_an_archive_bomb_is_refused_by_its_directory_and_nothing_is_stored(owner, draft, media, name, content, code):
+    response = post_file(logged_in(owner), draft, K.CONTRACT, name, content)
+
+    assert response.status_code == 400
+    [error] = response.json()["error"]["fields"]["file"]
+    assert error["code"] == code
+    assert not SupplyAttachment.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_an_archive_refusal_is_in_chinese_by_default(owner, draft):
+    client = logged_in(owner)
+    client.defaults.pop("HTTP_ACCEPT_LANGUAGE")
+
+    response = post_file(client, draft, K.CONTRACT, "contract.zip", samples.zip_bomb())
+
+    assert response.json()["error"]["fields"]["file"][0]["message"] == "压缩包解压后超过 512 MB。"
+
+
+def test_a_pdf_header_and_trailer_around_junk_is_refused(owner, draft, media):
+    fake = b"%PDF-1.7\n" + bytes(range(256)) * 400 + b"\ntrailer<</Root 1 0 R>>\nstartxref\n9\n%%EOF\n"
+
+    response = post_file(logged_in(owner), draft, K.CONTRACT, "contract.pdf", fake)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["file"][0]["code"] == "file_type"
+    assert stored_files(media) == []
+
+
+def test_archives_and_pdfs_within_the_limits_are_kept(owner, draft):
+    client = logged_in(owner)
+    contracts = samples.zip_of({"合同.docx": samples.docx_of(), "scans.zip": samples.zip_of({"p1.txt": b"1"})})
+
+    responses = [
+        post_file(client, draft, K.CONTRACT, "contracts.zip", contracts),
+        post_file(client, draft, K.CONTRACT, "contract.docx", samples.docx_of()),
+        post_file(client, draft, K.CONTRACT, "scans.rar", samples.rar4("p1.txt", b"page one")),
+        post_file(client, draft, K.CONTRACT, "contract.pdf", samples.pdf_bytes(pages=3)),
+    ]
+
+    assert [r.status_code for r in responses] == [201] * 4
+    assert [r.json()["content_type"] for r in responses] == [
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.rar",
+        "application/pdf",
+    ]
