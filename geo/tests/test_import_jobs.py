@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import shapely
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.test import Client
 
 from accounts.models import User
-from geo.models import ImportJob, Parcel
+from geo.models import ImportJob, Parcel, Region
 from geo.tests.gisfiles import square, write_layer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def staff_client(client: Client) -> Client:
-    client.force_login(User.objects.create_user(phone="13800000002", password="x", is_staff=True))
+    """An administrator, who imports anywhere (GIS staff import into their regions: test_import_scope.py)."""
+    client.force_login(User.objects.create_user(phone="13800000002", password="x", role=User.Role.ADMIN))
     return client
 
 
@@ -111,10 +113,40 @@ def test_bad_uploads_are_refused_by_content_and_option_and_create_no_job(staff_c
     assert not ImportJob.objects.exists()
 
 
-def test_only_staff_may_import(client: Client):
-    client.force_login(User.objects.create_user(phone="13800000001", password="x"))
+@pytest.mark.parametrize(
+    "fields", [{}, {"is_staff": True}, {"role": User.Role.REVIEWER, "regions": ["510000"], "is_staff": True}]
+)
+def test_only_gis_staff_and_administrators_may_import(client: Client, fields):
+    client.force_login(User.objects.create_user(phone="13800000001", password="x", **fields))
 
     response = upload(client, "p.geojson", b"{}")
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+    assert not ImportJob.objects.exists()
+
+
+def test_gis_staff_of_another_province_cannot_load_parcels_here(client: Client, tmp_path, celery_worker):
+    """The zipped shapefile's squares lie in 池州 (Anhui); Beijing's GIS staff may not write them."""
+    Region.objects.create(  # so the parcels get a county
+        code="341702", name="贵池区", level="county", boundary=MultiPolygon(Polygon.from_bbox((116.9, 29.9, 117.1, 30.1)))
+    )
+    beijing = User.objects.create_user(phone="13800000003", password="x", role=User.Role.GIS_STAFF, regions=["110000"])
+    client.force_login(beijing)
+
+    job = wait_for(client, upload(client, "zd.zip", zipped_shapefile(tmp_path)).json()["id"])
+
+    assert job["status"] == "failed"
+    assert "outside your regions" in job["report"]["files"][0]["error"]
+    assert not Parcel.objects.exists()
+
+
+def test_an_import_job_is_seen_by_its_uploader_and_administrators_only(staff_client):
+    job_id = upload(staff_client, "p.geojson", b'{"type": "FeatureCollection", "features": []}').json()["id"]
+    other = Client()
+    other.force_login(
+        User.objects.create_user(phone="13800000004", password="x", role=User.Role.GIS_STAFF, regions=["510000"])
+    )
+
+    assert other.get(f"/api/geo/imports/{job_id}/").status_code == 404
+    assert staff_client.get(f"/api/geo/imports/{job_id}/").status_code == 200
