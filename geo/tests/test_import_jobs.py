@@ -128,9 +128,8 @@ def test_only_gis_staff_and_administrators_may_import(client: Client, fields):
 
 def test_gis_staff_of_another_province_cannot_load_parcels_here(client: Client, tmp_path, celery_worker):
     """The zipped shapefile's squares lie in 池州 (Anhui); Beijing's GIS staff may not write them."""
-    Region.objects.create(  # so the parcels get a county
-        code="341702", name="贵池区", level="county", boundary=MultiPolygon(Polygon.from_bbox((116.9, 29.9, 117.1, 30.1)))
-    )
+    guichi = MultiPolygon(Polygon.from_bbox((116.9, 29.9, 117.1, 30.1)))
+    Region.objects.create(code="341702", name="贵池区", level="county", boundary=guichi)  # the parcels' county
     beijing = User.objects.create_user(phone="13800000003", password="x", role=User.Role.GIS_STAFF, regions=["110000"])
     client.force_login(beijing)
 
