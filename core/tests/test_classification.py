@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django_elasticsearch_dsl import Document
 from rest_framework import serializers
 
 from core.classification import CLASSIFICATION, Audience, fields_for, public_columns, public_fields
@@ -64,7 +65,7 @@ def _drawn_on(serializer: serializers.Serializer, label: str) -> set[str]:
         if field.source == "*" and isinstance(field, serializers.Serializer):
             shown |= _drawn_on(field, label)
             continue
-        source = name if field.source == "*" else field.source.split(".")[0]
+        source = name if field.source in ("*", None) else str(field.source).split(".")[0]
         if (model_field := _model_field(label, source)) is not None:
             shown.add(model_field)
     return shown
@@ -123,7 +124,7 @@ def test_tile_attributes_are_public_fields_of_their_layers_model():
 @pytest.mark.parametrize(
     ("document", "label"), [(SupplyListingDocument, "market.SupplyListing"), (DemandDocument, "market.Demand")]
 )
-def test_search_documents_hold_public_fields_only(document: type, label: str):
+def test_search_documents_hold_public_fields_only(document: type[Document], label: str):
     fields = set(document._doc_type.mapping.properties.to_dict()["properties"])
     renamed = {"mode": "kind", "published_at": "registered_at"} if label == "market.Demand" else {}
     drawn = {renamed.get(name, name) for name in fields - DOCUMENT_DERIVED}
