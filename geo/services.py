@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.archives import ArchiveDamaged, ArchiveLimits, ArchiveRefused, inflate, zip_check
 from core.errors import InvalidInput, NotFound
 from geo.importers import amenities, parcels, regions
 from geo.importers.loader import ImportOptions
@@ -25,7 +26,6 @@ from geo.models import ImportJob
 SPECS = {"regions": regions.SPECS, "parcels": parcels.SPECS, "amenities": amenities.SPECS}
 ENCODINGS = {"utf-8", "gbk", "gb18030", "gb2312", "big5"}
 MAX_UPLOAD_BYTES = settings.GEO_IMPORT_MAX_UPLOAD_BYTES
-MAX_UNZIPPED_BYTES = 8 * MAX_UPLOAD_BYTES
 # What the first bytes of each accepted upload must look like; a Shapefile comes as a .zip of its parts.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".zip": (b"PK\x03\x04",),
@@ -38,6 +38,29 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 def _field_error(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, fields={field: [{"code": "invalid", "message": message}]})
+
+
+def archive_limits() -> ArchiveLimits:
+    """The limits of a zipped import (settings GEO_IMPORT_MAX_UNZIPPED_BYTES, GEO_IMPORT_ARCHIVE_*)."""
+    return ArchiveLimits(
+        total_bytes=settings.GEO_IMPORT_MAX_UNZIPPED_BYTES,
+        ratio=settings.GEO_IMPORT_ARCHIVE_MAX_RATIO,
+        members=settings.GEO_IMPORT_ARCHIVE_MAX_MEMBERS,
+        nested_bytes=settings.UPLOAD_ARCHIVE_MAX_NESTED_BYTES,
+    )
+
+
+def _check_zip(upload: UploadedFile) -> None:
+    """A zipped upload within the archive limits, judged by its directory (nothing is inflated in the request)."""
+    try:
+        zip_check(upload, archive_limits())  # an UploadedFile reads and seeks like IO[bytes]
+    except ArchiveRefused as refused:
+        fields = {"file": [{"code": refused.code, "message": str(refused.message)}]}
+        raise InvalidInput(refused.message, fields=fields) from None
+    except ArchiveDamaged:
+        raise _field_error("file", _("The file is not a readable zip archive.")) from None
+    finally:
+        upload.seek(0)
 
 
 def _check_upload(upload: UploadedFile) -> str:
@@ -57,6 +80,8 @@ def _check_upload(upload: UploadedFile) -> str:
             raise _field_error("file", _("The file's content is not CSV text."))
     elif not head.startswith(SIGNATURES[suffix]):
         raise _field_error("file", _("The file's content does not match its {suffix} name.").format(suffix=suffix))
+    if suffix == ".zip":
+        _check_zip(upload)
     return suffix
 
 
@@ -114,24 +139,26 @@ def progress_key(job_id: int) -> str:
 
 
 def _unpack(job: ImportJob, workdir: Path) -> Path:
-    """The uploaded file, or the directory its .zip unpacks into (names flattened; no paths, no zip bombs)."""
+    """The uploaded file, or the directory its .zip unpacks into (names flattened; no paths; checked again by its
+    directory, and each member copied out with a bound: no more bytes than it declares)."""
     stored = Path(job.file.path)
     if stored.suffix.lower() != ".zip":
         target = workdir / stored.name
         shutil.copyfile(stored, target)
         return target
     try:
+        with open(stored, "rb") as raw:
+            zip_check(raw, archive_limits())
         with zipfile.ZipFile(stored) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir()]
-            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise ImportRefused(_("{file}: the archive unpacks to more than allowed").format(file=stored.name))
-            for member in members:
+            for member in archive.infolist():
                 name = Path(member.filename).name
-                if name.startswith(".") or not name:
+                if member.is_dir() or name.startswith(".") or not name:
                     continue
                 with archive.open(member) as src, open(workdir / name, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-    except zipfile.BadZipFile as exc:
+                    inflate(src, dst, member.file_size)
+    except ArchiveRefused as refused:
+        raise ImportRefused(_("{file}: {reason}").format(file=stored.name, reason=refused.message)) from refused
+    except (ArchiveDamaged, zipfile.BadZipFile) as exc:
         raise ImportRefused(_("{file}: not a readable zip archive").format(file=stored.name)) from exc
     if not any(p.suffix.lower() in SUPPORTED_SUFFIXES for p in workdir.iterdir()):
         raise ImportRefused(
