@@ -68,7 +68,11 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client:
     )
 
     assert response.status_code == 401
-    assert response.json()["error"] == {"code": "invalid_credentials", "message": "手机号或密码错误。", "fields": {}}
+    assert response.json()["error"] == {
+        "code": "invalid_credentials",
+        "message": "手机号或密码错误；多次输错后请稍候再试。",
+        "fields": {},
+    }
 
 
 def test_a_bad_token_is_refused(client: Client):
@@ -79,10 +83,10 @@ def test_a_bad_token_is_refused(client: Client):
 
 
 def test_login_attempts_are_throttled_per_client(client: Client, seeker, clear_cache):
-    body = {"phone": "13800000999", "password": "wrong"}  # no such account, so no lockout gets in the way
-    statuses = [client.post("/api/auth/token/", body, content_type="application/json").status_code for _ in range(11)]
+    bodies = [{"phone": f"1380000{n:04d}", "password": "wrong"} for n in range(900, 911)]  # no accounts, one try each
+    statuses = [client.post("/api/auth/token/", body, content_type="application/json").status_code for body in bodies]
 
     assert statuses == [401] * 10 + [429]
-    throttled = client.post("/api/auth/token/", body, content_type="application/json")
+    throttled = client.post("/api/auth/token/", bodies[0], content_type="application/json")
     assert throttled.json()["error"]["code"] == "throttled"
     assert int(throttled["Retry-After"]) > 0

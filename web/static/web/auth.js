@@ -55,7 +55,7 @@
       } catch (error) {
         if (!(error instanceof ApiError)) { throw error; }
         showError(form, error);
-        if (!form.querySelector(".sms-send")) { refreshCaptcha(form); }
+        refreshCaptcha(form);  // the server used the captcha up, whatever the answer
       } finally {
         button.disabled = false;
       }
