@@ -10,6 +10,7 @@ from PIL import Image
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
+from core.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def image_bytes(fmt: str, size: tuple[int, int] = (40, 30)) -> bytes:
 
 
 def pdf_bytes(padding: int = 0) -> bytes:
-    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"%" + b"0" * padding + b"\ntrailer << >>\n%%EOF\n"
+    return samples.pdf_bytes(padding=padding)  # one page; `padding` more bytes
 
 
 def upload(content: bytes, name: str = "licence.png", content_type: str = "image/png") -> SimpleUploadedFile:

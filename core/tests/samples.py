@@ -73,12 +73,12 @@ def rar4(name: str, data: bytes, *, declared_size: int | None = None, method: in
 
 
 def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
-    """A whole PDF of `pages` empty A4 pages with its cross-reference table (offsets computed), `padding` bytes of
-    comment after the header."""
+    """A whole PDF of `pages` empty A4 pages with its cross-reference table (offsets computed) and a comment line of
+    `padding` bytes after the header; its length grows by exactly `padding` (offsets are written in 10 digits)."""
     kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
     objects = [b"<</Type/Catalog/Pages 2 0 R>>", f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode()]
     objects += [b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"] * pages
-    out = bytearray(b"%PDF-1.4\n" + (b"%" + b"0" * padding + b"\n" if padding else b""))
+    out = bytearray(b"%PDF-1.4\n%" + b"0" * padding + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -86,5 +86,5 @@ def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref:010d}\n%%EOF\n".encode()
     return bytes(out)

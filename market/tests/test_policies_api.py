@@ -17,11 +17,12 @@ from PIL import Image
 from accounts.models import User
 from accounts.tests.factories import user_create
 from core.errors import PermissionDenied
+from core.tests import samples
 from market.models import PolicyDocument
 from market.services.policies import ATTACHMENT_MAX_BYTES, policy_create
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf_bytes()  # one page, with its cross-reference table
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
 from accounts.tests.factories import user_create
+from core.tests import samples
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
 from market.models import SupplyAttachment, SupplyListing
@@ -19,7 +20,7 @@ from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf_bytes()  # one page, with its cross-reference table (uploads are read by pypdf)
 
 
 @pytest.fixture
