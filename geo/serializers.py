@@ -92,6 +92,9 @@ class ParcelFeatureOutput(GeoFeatureModelSerializer):
     region_name = serializers.CharField(source="region.name", allow_null=True, read_only=True)
     centroid = LonLatField()
     land_use_name = serializers.SerializerMethodField(help_text="GB/T 21010-2017 name of the land use")
+    # Blank when the source data does not say (DRF drops allow_blank from read-only model fields: declared here).
+    land_nature = serializers.ChoiceField(choices=Parcel.LandNature.choices, allow_blank=True, read_only=True)
+    use_right_type = serializers.ChoiceField(choices=Parcel.UseRightType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Parcel

@@ -195,7 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",  # drf-spectacular's, with the error answers (core/schema.py)
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.AnonRateThrottle",  # DRF's rates, counted in sliding windows: see core/throttling.py
         "core.throttling.UserRateThrottle",
