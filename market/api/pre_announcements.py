@@ -318,7 +318,7 @@ class PreAnnouncementPreviewApi(APIView):
     )
     def get(self, request: Request, pre_announcement_id: int) -> Response:
         item = pre_announcement_own_get(user=request_user(request), pre_announcement_id=pre_announcement_id)
-        return Response(PreAnnouncementOutput(item).data)
+        return Response(PreAnnouncementOutput(item, context={"request": request}).data)
 
 
 class PreAnnouncementPublishApi(APIView):
