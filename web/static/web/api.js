@@ -89,7 +89,7 @@
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
       if (value === null || value === undefined || value === false) { continue; }
-      if (key === "dataset") { Object.assign(node.dataset, value); } else if (key.startsWith("on")) { node.addEventListener(key.slice(2), value); } else { node.setAttribute(key, value === true ? "" : value); }
+      if (key === "dataset") { Object.assign(node.dataset, value); } else if (key === "style") { node.style.cssText = value; } else if (key.startsWith("on")) { node.addEventListener(key.slice(2), value); } else { node.setAttribute(key, value === true ? "" : value); }
     }
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) { continue; }
