@@ -21,7 +21,7 @@ WAIT_MS = 20_000
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`);
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
 });
 """
 
@@ -56,7 +56,8 @@ def refusals_on(page: Page, url: str, ready: str | None = None) -> list[str]:
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
     response = page.goto(url)
-    assert response is not None and response.ok, url
+    assert response is not None, url
+    assert response.ok, url
     if ready:
         page.wait_for_function(ready, timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
