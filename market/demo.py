@@ -30,7 +30,7 @@ from market.models import (
 
 # Demo accounts by phone (their password is given to the command or generated and printed once).
 ADMIN, REVIEWER, CENTRE_STAFF = "13800000000", "13800000001", "13800000002"
-GIS_STAFF, SUPERVISOR = "13800000003", "13800000004"
+GIS_STAFF, SUPERVISOR, GRANTOR = "13800000003", "13800000004", "13800000005"
 OWNER, ENTERPRISE, SUB_ACCOUNT, SEEKER, UNVERIFIED = (
     "13900000001",
     "13900000002",
@@ -84,6 +84,7 @@ def market_demo_load(*, password: str, seed: int = 2026) -> DemoReport:
     _user(CENTRE_STAFF, password, role=User.Role.CENTRE_STAFF, real_name="交易中心工作人员", **sichuan)
     _user(GIS_STAFF, password, role=User.Role.GIS_STAFF, real_name="GIS数据管理员", **sichuan)
     _user(SUPERVISOR, password, role=User.Role.SUPERVISOR, real_name="监管人员", **sichuan)
+    _user(GRANTOR, password, role=User.Role.GRANTOR, real_name="出让人(自然资源局)", **sichuan)
     owner = _user(OWNER, password, real_name="王五", **verified)
     enterprise = _user(ENTERPRISE, password, kind=User.Kind.ENTERPRISE, real_name="成都天府置业有限公司", **verified)
     _user(SUB_ACCOUNT, password, kind=User.Kind.ENTERPRISE, parent=enterprise, real_name="天府置业-经办人")

@@ -46,8 +46,6 @@ def supply_create(
         "agent_name": "李四",
         "agent_phone": "13800138000",
     }
-    if region.boundary is not None:  # placed in its region, whose county reviews it
-        values["location"] = region.boundary.point_on_surface
     if status in SupplyListing.PUBLIC_STATUSES:
         values |= {"submitted_at": now, "published_at": now, "expires_at": now + timedelta(days=183)}
     if status == SupplyListing.Status.CERTIFIED:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -296,7 +297,8 @@ ACTIONS = {
 @pytest.mark.parametrize("action", ACTIONS)
 def test_every_action_in_every_state_moves_as_the_table_says_or_answers_409(regions, owner, reviewer, action, state):
     who, method, path, body, sources, target = ACTIONS[action]
-    listing = factories.supply_create(owner=owner, region=regions["510104"], status=state)
+    in_jinjiang = Point(104.1, 30.6, srid=4490)  # a place, which submission needs
+    listing = factories.supply_create(owner=owner, region=regions["510104"], status=state, location=in_jinjiang)
     for kind in SupplyAttachment.REQUIRED_KINDS:
         SupplyAttachment.objects.create(
             listing=listing, kind=kind, file=f"supply/{kind}.pdf", original_name="a.pdf",

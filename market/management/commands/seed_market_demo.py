@@ -40,6 +40,7 @@ class Command(BaseCommand):
             "trading-centre staff (四川省)": demo.CENTRE_STAFF,
             "GIS staff (四川省)": demo.GIS_STAFF,
             "supervisor (四川省)": demo.SUPERVISOR,
+            "grantor staff (四川省)": demo.GRANTOR,
             "owner": demo.OWNER,
             "enterprise": demo.ENTERPRISE,
             "enterprise sub-account": demo.SUB_ACCOUNT,
