@@ -27,7 +27,7 @@ urlpatterns = [
     path("health/details", health_details, name="health-details"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-if settings.ADMIN_ENABLED:  # h2: administrators only, through the site's sign-in (accounts/admin_site.py)
+if settings.ADMIN_ENABLED:  # administrators only, through the site's sign-in (accounts/admin_site.py)
     urlpatterns.append(path("admin/", admin.site.urls))
 
 handler404 = "web.views.page_not_found"

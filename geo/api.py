@@ -22,13 +22,14 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.permissions import ReadsParcelData, request_user
 from core.classification import Audience, audience_of
 from core.pagination import PageNumberPagination
 from geo.models import SRID, Amenity, Parcel, Region
@@ -42,7 +43,7 @@ from geo.selectors import (
     region_ancestors,
     region_children,
     region_get,
-    region_get_ref,
+    region_get_for_export,
     region_lookup,
     region_parcels_geojson,
     region_parcels_write_gpkg,
@@ -544,10 +545,11 @@ async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
 class RegionParcelsGeoJsonApi(APIView):
     """Every parcel of a region (province, city or county) as one GeoJSON FeatureCollection file, streamed.
 
-    Staff only: parcels' legal attributes are not for anonymous bulk download.
+    GIS staff and supervisors of a region covering it, and administrators: parcels' legal attributes are not
+    public.
     """
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [ReadsParcelData]
     content_negotiation_class = IgnoreClientContentNegotiation
 
     @extend_schema(
@@ -562,7 +564,7 @@ class RegionParcelsGeoJsonApi(APIView):
         },
     )
     def get(self, request: Request, code: str) -> StreamingHttpResponse:
-        region = region_get_ref(code=_region_code(code))
+        region = region_get_for_export(code=_region_code(code), user=request_user(request))
         response = StreamingHttpResponse(
             _served(request, region_parcels_geojson(region_code=region.code)), content_type="application/geo+json"
         )
@@ -573,10 +575,11 @@ class RegionParcelsGeoJsonApi(APIView):
 class RegionParcelsGeoPackageApi(APIView):
     """Every parcel of a region (province, city or county) as a GeoPackage file: layer "parcels", EPSG:4490.
 
-    Staff only: parcels' legal attributes are not for anonymous bulk download.
+    GIS staff and supervisors of a region covering it, and administrators: parcels' legal attributes are not
+    public.
     """
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [ReadsParcelData]
     content_negotiation_class = IgnoreClientContentNegotiation
 
     @extend_schema(
@@ -591,7 +594,7 @@ class RegionParcelsGeoPackageApi(APIView):
         },
     )
     def get(self, request: Request, code: str) -> FileResponse:
-        region = region_get_ref(code=_region_code(code))
+        region = region_get_for_export(code=_region_code(code), user=request_user(request))
         folder = Path(tempfile.mkdtemp(prefix="parcels-gpkg-"))
         try:
             path = folder / f"parcels-{region.code}.gpkg"

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import has_role, is_administrator
 from core.archives import ArchiveDamaged, ArchiveLimits, ArchiveRefused, inflate, zip_check
 from core.errors import InvalidInput, NotFound
 from geo.importers import amenities, parcels, regions
@@ -167,6 +168,16 @@ def _unpack(job: ImportJob, workdir: Path) -> Path:
     return workdir
 
 
+def _import_scope(user: User | None) -> tuple[str, ...] | None:
+    """Where the job's files may write: anywhere for an administrator, the regions of GIS staff, nowhere for anyone
+    else (a user whose role was taken away after the upload)."""
+    if user is not None and is_administrator(user):
+        return None
+    if user is not None and has_role(user, User.Role.GIS_STAFF):
+        return tuple(user.regions)
+    return ()
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a queued job; progress goes to the cache while the import's own transaction is open."""
     with transaction.atomic():
@@ -200,6 +211,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         fields=options.get("fields", {}),
         code_from_filename=options.get("code_from_filename", False),
         category=options.get("category"),
+        scope=_import_scope(job.created_by),
     )
     with tempfile.TemporaryDirectory(prefix="land-import-") as tmp, translation.override(job.language):
         try:

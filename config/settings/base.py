@@ -27,10 +27,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django's GDAL bindings (imported files are read by pyogrio's bundled GDAL, CRSs are parsed by pyproj).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # sign-in by phone and password
+    "accounts.backends.AdministratorPermissions",  # the admin site's model permissions follow the admin role
+]
 LOGIN_URL = "/login/"
 
 DJANGO_APPS = [
-    "config.admin.AdministratorAdminConfig",  # h2: django.contrib.admin for administrators only (accounts/admin_site.py)
+    "config.admin.AdministratorAdminConfig",  # django.contrib.admin for administrators only (accounts/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -204,7 +208,7 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min"),
         "user": env("API_THROTTLE_USER", default="600/min"),
         "login": env("API_THROTTLE_LOGIN", default="10/min"),
-        # h2: e-mail confirmation mails, per user, per caller address, per address mailed
+        # e-mail confirmation mails, per user, per caller address, per address mailed
         "email": env("API_THROTTLE_EMAIL", default="5/hour"),
         "email_address": env("API_THROTTLE_EMAIL_ADDRESS", default="20/hour"),
         "email_recipient": env("API_THROTTLE_EMAIL_RECIPIENT", default="3/hour"),
@@ -245,7 +249,7 @@ SPECTACULAR_SETTINGS = {
 # ------------------------------------------------------------------------------ security
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the pages' scripts send it back in X-CSRFToken
-# --- h2: trusted proxies (core/net.py client_address) and the admin site
+# Trusted proxies (core/net.py client_address) and the admin site
 # X-Forwarded-For is believed only as far as our own proxies wrote it: DJANGO_TRUSTED_PROXY_COUNT proxies in front
 # (the socket peer is the first) and/or proxies inside DJANGO_TRUSTED_PROXIES (addresses or CIDRs). Neither set: the
 # socket peer is the caller, whatever the header says.
@@ -253,7 +257,6 @@ TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 # Django's admin (administrators only, through the site's own sign-in); production turns it off by default.
 ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=True)
-# --- end h2
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 AUTH_PASSWORD_VALIDATORS = [

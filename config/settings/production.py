@@ -16,7 +16,7 @@ if SMS_BACKEND == "http":
 vars().update(env.email_url("EMAIL_URL"))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=False)  # h2: the admin site is off unless asked for
+ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=False)  # the admin site is off unless asked for
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

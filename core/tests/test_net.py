@@ -8,8 +8,11 @@ from django.test import RequestFactory
 def _address(xff: str | None, peer: str = "10.0.0.2") -> str:
     from core.net import client_address
 
-    extra = {"HTTP_X_FORWARDED_FOR": xff} if xff is not None else {}
-    return client_address(RequestFactory().get("/", REMOTE_ADDR=peer, **extra))
+    request = RequestFactory().get("/")
+    request.META["REMOTE_ADDR"] = peer
+    if xff is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = xff
+    return client_address(request)
 
 
 @pytest.fixture

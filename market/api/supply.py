@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsReviewer, IsVerified
+from accounts.permissions import IsReviewer, IsVerified, ReadsReviews
 from core.errors import NotFound
 from core.pagination import PageNumberPagination
 from geo.api import RegionCodeField
@@ -430,10 +430,10 @@ class MySupplyApi(APIView):
 
 
 class ReviewQueueApi(APIView):
-    """The review console (reviewers): listings of the reviewer's regions waiting for the initial review, the final
-    review (certification) or a change review."""
+    """The review console (reviewers; supervisors read it): listings of the caller's regions waiting for the initial
+    review, the final review (certification) or a change review."""
 
-    permission_classes = [IsReviewer]
+    permission_classes = [ReadsReviews]
     pagination_class = PageNumberPagination
 
     class Input(serializers.Serializer):
