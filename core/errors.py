@@ -1,16 +1,19 @@
 """One error hierarchy and one error body for every API error: {"error": {"code", "message", "fields"}}."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+logger = logging.getLogger(__name__)
 FieldErrors = dict[str, list[dict[str, str]]]
 
 
@@ -85,6 +88,9 @@ def _flatten(details: Any, prefix: str = "") -> FieldErrors:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every known error becomes the one body; unknown ones stay 500s."""
+    if isinstance(exc, RedisError):  # the cache behind sign-in limits, captchas and SMS codes is down
+        logger.error("Redis is unavailable: %s", exc)
+        exc = ServiceUnavailable()
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -97,3 +97,19 @@ def test_application_errors_carry_their_status_code_and_fields():
             "fields": {"status": [{"code": "x", "message": "y"}]},
         }
     }
+
+
+def test_sign_in_with_redis_down_is_a_structured_503_not_a_500(client: Client, settings):
+    """Sign-in limits, captchas and SMS codes live in Redis; without it sign-in is refused, and says why."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+
+    response = client.post(
+        "/api/auth/login/",
+        {"phone": "13800000001", "password": "x" * 12, "captcha_key": "k" * 20, "captcha_answer": "abcd", "sms_code": "123456"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
