@@ -107,7 +107,13 @@ def test_sign_in_with_redis_down_is_a_structured_503_not_a_500(client: Client, s
 
     response = client.post(
         "/api/auth/login/",
-        {"phone": "13800000001", "password": "x" * 12, "captcha_key": "k" * 20, "captcha_answer": "abcd", "sms_code": "123456"},
+        {
+            "phone": "13800000001",
+            "password": "x" * 12,
+            "captcha_key": "k" * 20,
+            "captcha_answer": "abcd",
+            "sms_code": "123456",
+        },
         content_type="application/json",
     )
 
