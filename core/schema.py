@@ -6,6 +6,8 @@ from drf_spectacular import openapi
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 
+from core.serializers import ErrorOutput
+
 
 class AutoSchema(openapi.AutoSchema):
     """Adds, unless a view declares them itself, the error body for: 400 (an operation with parameters or a body:
@@ -14,8 +16,6 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        from geo.serializers import ErrorOutput  # the error body's serializer (core.errors), declared with the API's
-
         for code in sorted(self._error_codes() - responses.keys()):
             responses[code] = self._get_response_for_code(ErrorOutput, code, direction=direction)
         return responses

@@ -32,6 +32,7 @@ from accounts.models import User
 from accounts.permissions import ReadsParcelData, request_user
 from core.classification import Audience, audience_of
 from core.pagination import PageNumberPagination
+from core.serializers import ErrorOutput
 from geo.models import SRID, Amenity, Parcel, Region
 from geo.reference import is_valid_land_use, region_level
 from geo.selectors import (
@@ -52,7 +53,6 @@ from geo.selectors import (
 )
 from geo.serializers import (
     BBoxField,
-    ErrorOutput,
     GeoJsonGeometryField,
     LonLatField,
     ParcelFeatureOutput,

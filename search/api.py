@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
+from core.serializers import ErrorOutput
 from core.throttling import ScopedRateThrottle
-from geo.serializers import ErrorOutput
 from geo.services_listing import region_full_name
 from search.engines import listing_search
 from search.query import Kind, ListingQuery, SearchPage, keyword_terms

@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from core.renderers import JSONRenderer
+from core.serializers import ErrorOutput
 from geo.api import IgnoreClientContentNegotiation
-from geo.serializers import ErrorOutput
 from tiles import cache
 from tiles.filters import TileFilterInput
 from tiles.grid import tile_address

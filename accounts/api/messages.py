@@ -16,7 +16,7 @@ from accounts.models import Message
 from accounts.permissions import request_user
 from accounts.selectors import message_list, message_unread_counts
 from accounts.services.messages import message_mark_all_read, message_mark_read
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 
 TAGS = ["accounts"]
 

@@ -29,7 +29,7 @@ from accounts.services.sub_accounts import sub_account_create, sub_account_delet
 from accounts.services.verification import verification_approve, verification_reject, verification_submit
 from core.errors import NotFound
 from core.filetypes import CONTENT_TYPES
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 
 TAGS = ["accounts"]
 

@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",  # drf-spectacular's, with the error answers (core/schema.py)
+    "NUM_PROXIES": 0,  # DRF's own reading of X-Forwarded-For: never (core.net.client_address decides)
     "DEFAULT_THROTTLE_CLASSES": [
         "core.throttling.AnonRateThrottle",  # DRF's rates, counted in sliding windows: see core/throttling.py
         "core.throttling.UserRateThrottle",

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsVerified, request_user
 from core.pagination import PageNumberPagination
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.api.interactions import (
     ERRORS,
     LISTING_PATH,

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import request_user
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.api.interactions import ERRORS, ID_MAX, LISTING_PATH, TAGS, area_field, money_field, validated
 from market.models import SupplyListing
 from market.selectors.comparison import comparison_rows

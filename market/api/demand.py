@@ -15,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsVerified, request_user
+from core.net import client_address
+from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
 from geo.reference import land_use_name
-from geo.serializers import ErrorOutput, RegionRefOutput
+from geo.serializers import RegionRefOutput
 from market.models import Demand, LandNature
 from market.selectors.demand import (
     GROUPS,
@@ -143,7 +145,7 @@ class ReasonInput(serializers.Serializer):
 def _viewer(request: Request) -> str:
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_address(request)}"
 
 
 class DemandListApi(ListAPIView):

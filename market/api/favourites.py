@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import request_user
 from core.pagination import PageNumberPagination
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.api.interactions import ERRORS, ID_MAX, TAGS, area_field, money_field, paged_response, validated
 from market.models import Favourite
 from market.selectors.favourites import FavouriteFilters, favourite_rows, my_favourite_list

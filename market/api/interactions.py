@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import PageNumberPagination
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.models import SupplyListing
 from market.selectors.interactions import supply_link
 

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsCentreStaff, request_user
 from core.filetypes import CONTENT_TYPES
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.models import PolicyDocument
 from market.selectors.policies import (
     policy_attachment_get,

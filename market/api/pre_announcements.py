@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 
 from accounts.models import phone_validator
 from accounts.permissions import IsVerified, request_user
+from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
 from geo.reference import land_use_name
-from geo.serializers import ErrorOutput, RegionRefOutput
+from geo.serializers import RegionRefOutput
 from market.models import PreAnnouncement
 from market.selectors.pre_announcements import (
     id_number_mask,

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsVerified, request_user
 from core.pagination import PageNumberPagination
-from geo.serializers import ErrorOutput
+from core.serializers import ErrorOutput
 from market.api.interactions import ERRORS, LISTING_PATH, TAGS, ListingRefOutput, money_field, paged_response, validated
 from market.models import LandType, SupplyListing
 from market.selectors.interactions import supply_link

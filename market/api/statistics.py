@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
-from geo.serializers import ErrorOutput, RegionRefOutput
+from geo.serializers import RegionRefOutput
 from market.models import SupplyListing
 from market.selectors.statistics import land_statistics
 

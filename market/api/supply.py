@@ -18,10 +18,11 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsReviewer, IsVerified, ReadsReviews
 from core.errors import NotFound
+from core.net import client_address
 from core.pagination import PageNumberPagination
+from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
 from geo.reference import is_valid_land_use
-from geo.serializers import ErrorOutput
 from market.api.schema import SupplyDetailOutput
 from market.models import ChunkedUpload, SupplyAttachment, SupplyListing
 from market.selectors.supply import (
@@ -164,9 +165,7 @@ class SupplyDetailApi(APIView):
         listing, full = supply_get(listing_id=listing_id, user=request.user)  # type: ignore[arg-type]
         owner = is_owner(listing, request.user)  # type: ignore[arg-type]
         if listing.status in SupplyListing.PUBLIC_STATUSES and not owner:
-            viewer = (
-                f"u{request.user.pk}" if request.user.is_authenticated else f"ip{request.META.get('REMOTE_ADDR', '')}"
-            )
+            viewer = f"u{request.user.pk}" if request.user.is_authenticated else f"ip{client_address(request)}"
             supply_view_record(listing=listing, viewer=viewer)
         output = SupplyFullOutput if full else SupplyPublicOutput
         return Response(output(listing).data)
