@@ -38,6 +38,17 @@ def window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
     return cache.incr(current), int(cache.get(previous) or 0)
 
 
+def cache_increment(key: str, *, ttl: int) -> int:
+    """Add one to a counter the cache keeps for `ttl` seconds from its first count; its new value."""
+    cache = caches["default"]
+    cache.add(key, 0, ttl)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, ttl)
+        return 1
+
+
 _CLIENTS: dict[tuple[Any, ...], Any] = {}
 
 

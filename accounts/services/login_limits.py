@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from core.throttling import cache_increment
+
 FIRST_WAIT = 2  # seconds; each further failure doubles it
 PAIR_WAIT_CAP = 60 * 60
 ADDRESS_WAIT_CAP = 60 * 60
@@ -63,14 +65,10 @@ def login_must_wait(*, phone: str, address: str) -> bool:
 
 
 def _count(key: str) -> int:
-    cache.add(key, 0, FORGET_AFTER)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, FORGET_AFTER)
-        count = 1
+    """One more failure; the count is forgotten FORGET_AFTER seconds after the last one."""
+    count = cache_increment(key, ttl=FORGET_AFTER)
     cache.touch(key, FORGET_AFTER)
-    return int(count)
+    return count
 
 
 def login_failed(*, phone: str, address: str, limits: Limits) -> None:

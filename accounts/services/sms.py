@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import phone_validator
 from accounts.sms import SmsUnavailable, sms_backend
 from core.errors import ApplicationError, InvalidInput
+from core.throttling import cache_increment
 
 CODE_TTL_SECONDS = 5 * 60
 RESEND_AFTER_SECONDS = 60
@@ -92,13 +93,7 @@ def _digest(*, phone: str, purpose: str, code: str) -> str:
 
 def _take(key: str, *, limit: int, ttl: int) -> bool:
     """One more use of a counted allowance; False (and nothing taken) once the limit is reached."""
-    cache.add(key, 0, ttl)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, ttl)
-        used = 1
-    if used > limit:
+    if cache_increment(key, ttl=ttl) > limit:
         cache.decr(key)
         return False
     return True
