@@ -99,3 +99,5 @@ def test_every_operation_answers_as_the_schema_says(live_server, caller_headers)
 
     print(f"{len(operations)} operations, {examples} examples")  # shown with -s: the counts per caller
     assert not failures, "\n\n".join(failures)
+    assert len(operations) >= 120  # 122 when written: the walk reached the whole API, not a fragment of it
+    assert examples >= 5 * len(operations)

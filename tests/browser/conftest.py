@@ -61,9 +61,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def staff_page(browser: Browser, live_server) -> Iterator[Page]:
-    """A page signed in as a staff user (the session cookie of a Django test client login)."""
+    """A page signed in as an administrator (the session cookie of a Django test client login)."""
     client = Client()
-    client.force_login(User.objects.create_user(phone="13800000002", password="x", is_staff=True))
+    client.force_login(User.objects.create_user(phone="13800000002", password="x", role=User.Role.ADMIN))
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.add_cookies(
         [

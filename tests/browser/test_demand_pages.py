@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import User
 from accounts.services.captcha import captcha_cache_key
 from accounts.tests.factories import user_create
+from core.tests import samples
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
 from market.models import Demand, Favourite, PolicyDocument, PreAnnouncement, PrimaryGrant, SupplyListing
@@ -30,7 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13800001001"
 NUMBER = "5101042019B00101"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf_bytes()  # one page, with its cross-reference table (uploads are read by pypdf)
 
 
 @pytest.fixture

@@ -47,4 +47,4 @@ def test_staff_upload_a_zipped_shapefile_and_see_progress_and_the_report(
 def test_the_import_page_is_for_staff_only(page: Page, live_server):
     page.goto(live_server.url + "/geo/imports/")
 
-    expect(page).to_have_url(live_server.url + "/admin/login/?next=/geo/imports/")
+    expect(page).to_have_url(live_server.url + "/login/?next=/geo/imports/")

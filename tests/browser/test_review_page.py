@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import reviewer_create, user_create
+from core.tests import samples
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
 from market.models import PolicyDocument, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
@@ -23,7 +24,7 @@ from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = samples.pdf_bytes()  # one page, with its cross-reference table (uploads are read by pypdf)
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db40000000049454e44ae426082"
