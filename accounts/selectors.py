@@ -1,8 +1,10 @@
 """Reads on accounts: who may do what; verifications, sub-accounts, users and messages as the API lists them."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Message, RealNameVerification, User
+from core.classification import Audience
 from core.errors import NotFound
 
 
@@ -85,6 +87,20 @@ def can_review_verifications(user: User) -> bool:
     """Trading-centre staff and administrators decide real-name verifications (users have no region: any centre's
     staff may decide them)."""
     return has_role(user, R.CENTRE_STAFF)
+
+
+def audience_of(
+    user: User | AnonymousUser, *, owner_id: int | None, region_code: str | None, roles: tuple[str, ...]
+) -> Audience:
+    """What `user` is to a record: staff when `roles` in scope cover its region (administrators everywhere), its
+    owner when they act for `owner_id` (the user, or a sub-account of that enterprise), else the public."""
+    if not isinstance(user, User) or not user.is_active:
+        return Audience.PUBLIC
+    if scope_covers(user, region_code, *roles):
+        return Audience.STAFF
+    if owner_id is not None and user.principal.pk == owner_id:
+        return Audience.OWNER
+    return Audience.PUBLIC
 
 
 def verification_latest(*, user: User) -> RealNameVerification:

@@ -10,12 +10,8 @@ classified public on purpose. A field in `masked` is owner or staff data that th
 import enum
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.gis.db.models import GeometryField
 from django.db import models
-
-from accounts.models import User
-from accounts.selectors import scope_covers
 
 
 class Audience(enum.IntEnum):
@@ -165,17 +161,3 @@ def public_columns(model: type[models.Model]) -> tuple[str, ...]:
         for field in model._meta.concrete_fields
         if field.name in public and not isinstance(field, (GeometryField, models.AutoField, models.BigAutoField))
     )
-
-
-def audience_of(
-    user: User | AnonymousUser, *, owner_id: int | None, region_code: str | None, roles: tuple[str, ...]
-) -> Audience:
-    """What `user` is to a record: staff when `roles` in scope cover its region (administrators everywhere), its
-    owner when they act for `owner_id` (the user, or a sub-account of that enterprise), else the public."""
-    if not isinstance(user, User) or not user.is_active:
-        return Audience.PUBLIC
-    if scope_covers(user, region_code, *roles):
-        return Audience.STAFF
-    if owner_id is not None and user.principal.pk == owner_id:
-        return Audience.OWNER
-    return Audience.PUBLIC

@@ -30,7 +30,8 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.permissions import ReadsParcelData, request_user
-from core.classification import Audience, audience_of
+from accounts.selectors import audience_of
+from core.classification import Audience
 from core.pagination import PageNumberPagination
 from core.serializers import ErrorOutput
 from geo.models import SRID, Amenity, Parcel, Region

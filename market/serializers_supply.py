@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from core.classification import Audience, audience_of
+from accounts.selectors import audience_of
+from core.classification import Audience
 from geo.reference import LAND_USE_MAJOR, land_use_name
 from geo.serializers import GeoJsonGeometryField, LonLatField
 from geo.services_listing import region_full_name
