@@ -6,8 +6,8 @@ as a known one. The waits are what slows a guesser; none of them is a lock anoth
 - one address guessing many phones waits likewise after ADDRESS_WAIT_AFTER failures;
 - a phone guessed from anywhere needs a solved image captcha on every attempt after CAPTCHA_AFTER failures, and waits
   at most a minute (PHONE_WAIT_CAP) after PHONE_WAIT_AFTER, so the owner signing in from elsewhere is never held long.
-Staff accounts (accounts.selectors.is_staff_member) get lower thresholds. Counts are forgotten a day after the last
-failure and when the owner signs in or resets the password.
+Staff accounts (accounts.selectors.is_staff_member) wait sooner; the captcha comes at the same count for all.
+Counts are forgotten a day after the last failure and when the owner signs in or resets the password.
 """
 
 import hashlib
@@ -32,7 +32,9 @@ class Limits:
     pair_wait_after: int  # failures of a phone from one address after which each one makes that address wait
 
 
-USER_LIMITS = Limits(captcha_after=5, phone_wait_after=10, pair_wait_after=5)
+# The captcha is asked at the same count for everyone: an earlier captcha would tell a prober the phone is staff's.
+# The waits, which answer like a wrong password, come sooner for staff.
+USER_LIMITS = Limits(captcha_after=3, phone_wait_after=10, pair_wait_after=5)
 STAFF_LIMITS = Limits(captcha_after=3, phone_wait_after=6, pair_wait_after=3)
 
 
