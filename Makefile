@@ -14,7 +14,8 @@ run: setup
 	$(PY) manage.py seed_market_demo
 	$(PY) manage.py search_reindex --no-progress
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
-	.venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+# DEBUG off (friendly 404/500 pages, no URL list); whitenoise serves the collected static files. DJANGO_DEBUG=True overrides.
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} .venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 test: setup
 	scripts/stack up --require-all

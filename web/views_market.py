@@ -1,12 +1,16 @@
 """Pages of accounts and market: thin views that render a template; the page's script calls the JSON API."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.models import User
 from accounts.selectors import can_review_verifications, is_reviewer
+from core.errors import NotFound
 from geo.reference import LAND_USE_MAJOR, land_use_choices, land_use_parent
 from market.models import (
     CertificateType,
@@ -18,6 +22,10 @@ from market.models import (
     SupplyListing,
     UseRightType,
 )
+from market.selectors.demand import demand_own_get, demand_public_get
+from market.selectors.interactions import supply_get_visible
+from market.selectors.policies import policy_public_get
+from market.selectors.pre_announcements import pre_announcement_own_get, pre_announcement_public_get
 
 
 def land_use_table() -> list[dict[str, str | None]]:
@@ -25,6 +33,21 @@ def land_use_table() -> list[dict[str, str | None]]:
     major = [{"code": code, "name": name, "parent": None} for code, name in LAND_USE_MAJOR.items()]
     minor = [{"code": code, "name": name, "parent": land_use_parent(code)} for code, name in land_use_choices()]
     return major + minor
+
+
+def _missing(request: HttpRequest, error: NotFound) -> HttpResponse:
+    """The friendly 404 page with the selector's words ("该地源不存在。")."""
+    return render(request, "web/error.html", {"status": 404, "message": error.message}, status=404)
+
+
+def _public_or_own(request: HttpRequest, public: Callable[[], object], own: Callable[[User], object]) -> None:
+    """NotFound unless the public may see the record or the signed-in user owns it (the script shows it to both)."""
+    try:
+        public()
+    except NotFound:
+        if not isinstance(request.user, User):
+            raise
+        own(request.user)
 
 
 def _next(request: HttpRequest) -> str:
@@ -56,6 +79,10 @@ def supply_list(request: HttpRequest) -> HttpResponse:
 
 
 def supply_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
+    try:
+        supply_get_visible(listing_id=listing_id, user=request.user)
+    except NotFound as error:
+        return _missing(request, error)
     return render(request, "web/market/supply_detail.html", {"listing_id": listing_id})
 
 
@@ -89,6 +116,14 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 
 def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
+    try:
+        _public_or_own(
+            request,
+            lambda: demand_public_get(demand_id=demand_id),
+            lambda user: demand_own_get(user=user, demand_id=demand_id),
+        )
+    except NotFound as error:
+        return _missing(request, error)
     return render(request, "web/market/demand_detail.html", {"demand_id": demand_id})
 
 
@@ -103,6 +138,14 @@ def pre_announcement_list(request: HttpRequest) -> HttpResponse:
 
 
 def pre_announcement_detail(request: HttpRequest, pre_announcement_id: int) -> HttpResponse:
+    try:
+        _public_or_own(
+            request,
+            lambda: pre_announcement_public_get(pre_announcement_id=pre_announcement_id),
+            lambda user: pre_announcement_own_get(user=user, pre_announcement_id=pre_announcement_id),
+        )
+    except NotFound as error:
+        return _missing(request, error)
     return render(request, "web/market/pre_announcement_detail.html", {"pre_announcement_id": pre_announcement_id})
 
 
@@ -125,6 +168,10 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 
 def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
+    try:
+        policy_public_get(policy_id=policy_id)
+    except NotFound as error:
+        return _missing(request, error)
     return render(request, "web/market/policy_detail.html", {"policy_id": policy_id})
 
 

@@ -90,11 +90,11 @@ def test_a_listing_page_signed_in_renders_the_same(client: Client, listing):
     assert f'data-listing-id="{listing.pk}"' in response.content.decode()
 
 
-def test_a_listing_that_does_not_exist_still_gets_the_page_which_tells_so(client: Client):
+def test_a_listing_that_does_not_exist_answers_404(client: Client):
     response = client.get("/supply/999999/", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 200
-    assert 'id="detail-missing"' in response.content.decode()
+    assert response.status_code == 404
+    assert "No such listing." in response.content.decode()
 
 
 def test_the_comparison_sends_visitors_to_sign_in(client: Client):

@@ -58,6 +58,7 @@
       box.hidden = false;
     }
     document.title = `${doc.title} · ${document.title}`;
+    document.getElementById("policy-breadcrumb").textContent = doc.title;
     document.getElementById("detail-loading").hidden = true;
     root.hidden = false;
   }
