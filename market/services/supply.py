@@ -150,10 +150,10 @@ def remaining_years(end: datetime.date | None, *, today: datetime.date | None = 
 
 
 def supply_title(listing: SupplyListing) -> str:
-    """Region + whole m² + 平米 + first-level use + 转让/出租, e.g. 四川省成都市锦江区5000平米商服用地转让."""
+    """Region + whole m² + 平方米 + first-level use + 转让/出租, e.g. 四川省成都市锦江区5000平方米商服用地转让."""
     area = ""
     if listing.area_m2 is not None:
-        area = f"{listing.area_m2.quantize(Decimal(1), rounding=ROUND_HALF_UP)}平米"
+        area = f"{listing.area_m2.quantize(Decimal(1), rounding=ROUND_HALF_UP)}平方米"
     use = LAND_USE_MAJOR.get(listing.land_use[:2], "") if listing.land_use else ""
     mode = "转让" if listing.mode == SupplyListing.Mode.TRANSFER else "出租"
     return f"{region_full_name(listing.region)}{area}{use or '土地'}{mode}"[:200]

@@ -20,7 +20,7 @@ S = SupplyListing.Status
 @pytest.fixture
 def listing(regions, owner) -> SupplyListing:
     return factories.supply_create(
-        owner=owner, region=regions["510104"], status=S.CERTIFIED, title="四川省成都市锦江区5000平米商服用地转让"
+        owner=owner, region=regions["510104"], status=S.CERTIFIED, title="四川省成都市锦江区5000平方米商服用地转让"
     )
 
 
@@ -51,7 +51,7 @@ def test_an_approved_change_is_applied_and_the_title_regenerated(listing, owner,
     assert response.json()["status"] == "approved"
     listing.refresh_from_db()
     assert (listing.area_m2, listing.land_use, listing.right_end_date) == (Decimal("4800"), "0601", date(2060, 1, 31))
-    assert listing.title == "四川省成都市锦江区4800平米工矿仓储用地转让"
+    assert listing.title == "四川省成都市锦江区4800平方米工矿仓储用地转让"
     assert listing.status == S.CERTIFIED  # the change keeps the state
     change = SupplyChange.objects.get(pk=change_id)
     assert (change.reviewed_by, change.reviewed_at is not None) == (reviewer, True)

@@ -37,7 +37,7 @@ def test_a_verified_user_saves_a_complete_draft_with_the_seed_title(regions, own
     assert listing.status == S.DRAFT
     assert listing.owner == owner
     assert listing.created_by == owner
-    assert body["title"] == "四川省成都市锦江区5000平米商服用地转让"
+    assert body["title"] == "四川省成都市锦江区5000平方米商服用地转让"
     today = timezone.localdate()
     assert body["remaining_years"] == (29 if today > date(today.year, 6, 30) else 30)  # ends on 30 June in 30 years
     assert body["actions"] == ["edit", "delete", "view"]
@@ -106,7 +106,7 @@ def test_the_owner_saves_part_of_a_draft_and_the_title_follows(regions, owner):
     )
 
     assert response.status_code == 200
-    assert response.json()["title"] == "四川省成都市武侯区1235平米工矿仓储用地转让"  # whole m², rounded half up
+    assert response.json()["title"] == "四川省成都市武侯区1235平方米工矿仓储用地转让"  # whole m², rounded half up
     listing = SupplyListing.objects.get(pk=listing_id)
     assert listing.area_m2 == Decimal("1234.56")
     assert listing.address == "锦江区东大街100号"  # what was not sent stays
@@ -278,13 +278,13 @@ def test_a_municipality_is_named_once_in_the_title(owner):
 
     body = create_draft(logged_in(owner), region="110105", area_m2="5000", land_use="0501")
 
-    assert body["title"] == "北京市朝阳区5000平米商服用地转让"  # not 北京市北京市朝阳区
+    assert body["title"] == "北京市朝阳区5000平方米商服用地转让"  # not 北京市北京市朝阳区
 
 
 def test_a_lease_title_ends_in_chu_zu(regions, owner):
     body = create_draft(logged_in(owner), mode="lease", region="510104", area_m2="3000", land_use="0601")
 
-    assert body["title"] == "四川省成都市锦江区3000平米工矿仓储用地出租"
+    assert body["title"] == "四川省成都市锦江区3000平方米工矿仓储用地出租"
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def publish_through_the_form(page: Page, live_server) -> None:
     form.locator("input[name=with_buildings][value=false]").check()
     form.locator("input[name=investment_over_25][value=true]").check()
     form.locator("input[name=institution]").fill("成都市锦江区自然资源局")
-    expect(page.locator("#title-preview")).to_have_text("四川省成都市锦江区5000平米商服用地转让")
+    expect(page.locator("#title-preview")).to_have_text("四川省成都市锦江区5000平方米商服用地转让")
     form.locator("[data-action=next]").click()
 
     # Step 2: applicant (申请人基本信息)
@@ -114,7 +114,7 @@ def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: P
 
     listing = SupplyListing.objects.get()
     assert listing.status == SupplyListing.Status.IN_REVIEW
-    assert listing.title == "四川省成都市锦江区5000平米商服用地转让"
+    assert listing.title == "四川省成都市锦江区5000平方米商服用地转让"
     assert listing.region_id == "510104"
     assert listing.area_m2 == Decimal("5000.00")
     assert listing.price_wan == Decimal("1200.0000")

@@ -26,7 +26,7 @@
     title.textContent = title.dataset[mode()];
     form.querySelectorAll("[data-mode]").forEach((node) => { node.hidden = node.dataset.mode !== mode(); });
     const area = parseFloat(form.elements.area_m2.value);
-    const parts = [region.label(), area > 0 ? `${Math.round(area)}平米` : "", landUse.majorName() || "土地", mode() === "lease" ? "出租" : "转让"];
+    const parts = [region.label(), area > 0 ? `${Math.round(area)}平方米` : "", landUse.majorName() || "土地", mode() === "lease" ? "出租" : "转让"];
     document.getElementById("title-preview").textContent = parts.join("");
     const end = form.elements.right_end_date.value;
     const out = document.getElementById("remaining-years");
