@@ -61,27 +61,60 @@
     root.querySelectorAll(".form-error").forEach((el) => { el.textContent = ""; el.hidden = true; });
   }
 
-  // Marks each field the error names (dotted paths: the first part is the input's name) and fills .form-error.
+  // Error keys the API names differently from the form's inputs.
+  const ALIASES = { captcha: "captcha_answer" };
+
+  // The input an error's dotted path names: its first part is the input's name ("attachments.identity_proof" is
+  // the file input of data-kind identity_proof).
+  function inputFor(root, path) {
+    const parts = path.split(".");
+    const name = ALIASES[parts[0]] || parts[0];
+    return root.querySelector(`[name="${CSS.escape(name)}"]`)
+      || root.querySelector(`input[data-kind="${CSS.escape(parts[parts.length - 1])}"]`);
+  }
+
+  // What a person reads as the input's name: its table row's title, its label's own words, its aria-label, or
+  // its fieldset's legend; "" when there is none (the API's key is never shown).
+  function labelFor(input) {
+    if (!input) { return ""; }
+    const clean = (text) => text.replace(/\s+/g, " ").replace(/^\*\s*/, "").trim();
+    const row = input.closest("tr[data-kind]");
+    if (row && row.cells.length > 1) { return clean(row.cells[1].textContent); }
+    const label = input.closest("label");
+    if (label) {
+      const own = Array.from(label.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(" ");
+      if (clean(own)) { return clean(own); }
+    }
+    if (input.getAttribute("aria-label")) { return clean(input.getAttribute("aria-label")); }
+    const legend = input.closest("fieldset") && input.closest("fieldset").querySelector("legend");
+    return legend ? clean(legend.textContent) : "";
+  }
+
+  // Marks each field the error names and fills .form-error: the error's message, then each field's problems under
+  // the field's label (a problem that only repeats the message is not said twice).
   function showError(root, error) {
     clearErrors(root);
     const summary = root.querySelector(".form-error");
-    const unplaced = [];
+    const lines = [];
     for (const [path, problems] of Object.entries(error.fields || {})) {
-      const name = path.split(".")[0];
-      const input = root.querySelector(`[name="${CSS.escape(name)}"]`);
+      const input = inputFor(root, path);
       const text = problems.map((p) => p.message).join(" ");
-      if (!input) { unplaced.push(`${path}: ${text}`); continue; }
-      input.setAttribute("aria-invalid", "true");
-      const note = document.createElement("span");
-      note.className = "field-error";
-      note.dataset.code = problems.map((p) => p.code).join(" ");
-      note.textContent = text;
-      (input.closest("label") || input).after(note);
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        const note = document.createElement("span");
+        note.className = "field-error";
+        note.dataset.code = problems.map((p) => p.code).join(" ");
+        note.textContent = text;
+        (input.closest("label") || input).after(note);
+      }
+      if (text === error.message) { continue; }
+      const label = labelFor(input);
+      lines.push(label ? `${label}: ${text}` : text);
     }
     if (summary) {
       summary.hidden = false;
       summary.dataset.code = error.code || "";
-      summary.textContent = [error.message, ...unplaced].join(" ");
+      summary.textContent = [error.message, ...lines].join(" ");
     }
   }
 

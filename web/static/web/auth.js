@@ -11,6 +11,18 @@
     form.querySelector("[name=captcha_answer]").value = "";
   }
 
+  function captchaNote(form, text) {
+    let note = form.querySelector(".captcha-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "captcha-note hint";
+      note.setAttribute("role", "status");
+      form.querySelector(".captcha-row").after(note);
+    }
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
   function countdown(button, seconds) {
     const label = button.textContent;
     button.disabled = true;
@@ -35,14 +47,19 @@
           captcha_key: form.querySelector("[name=captcha_key]").value,
           captcha_answer: form.querySelector("[name=captcha_answer]").value.trim(),
         };
+        let sent = false;
         try {
           const data = await request("POST", "/api/auth/sms-codes/", body);
           countdown(sms, data.resend_after || 60);
+          sent = true;
         } catch (error) {
           if (!(error instanceof ApiError)) { throw error; }
           showError(form, error);
         }
-        refreshCaptcha(form);  // a captcha is good for one use
+        await refreshCaptcha(form);  // a captcha is good for one use
+        // The answer just typed was used up: say so, so an emptied field is not a surprise, and ask for the new one.
+        captchaNote(form, sent ? t.captchaUsed : "");
+        if (sent) { form.querySelector("[name=captcha_answer]").focus(); }
       });
     }
     form.addEventListener("submit", async (event) => {
@@ -55,6 +72,7 @@
       } catch (error) {
         if (!(error instanceof ApiError)) { throw error; }
         showError(form, error);
+        captchaNote(form, "");
         refreshCaptcha(form);  // the server used the captcha up, whatever the answer
       } finally {
         button.disabled = false;

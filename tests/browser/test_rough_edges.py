@@ -1,0 +1,155 @@
+"""The rough edges a new user found (issue 14, point 7), each as a person meets it in Chromium."""
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from accounts.models import User
+from accounts.services.captcha import captcha_cache_key
+from accounts.tests.factories import PASSWORD, user_create
+from geo.models import Region
+from geo.tests.factories import sichuan_tree
+from market.models import SupplyListing
+from market.tests.factories import supply_create
+from tests.browser.conftest import close_settled
+from tests.fakes.sms_provider import FakeSmsProvider
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SignedIn = Callable[..., Page]
+
+
+@pytest.fixture
+def regions() -> dict[str, Region]:
+    return sichuan_tree(("510000", "510100", "510104"))
+
+
+@pytest.fixture
+def signed_in(browser: Browser, live_server) -> Iterator[SignedIn]:
+    """Pages signed in as a given user, in a given language and viewport."""
+    contexts = []
+
+    def open_page(user: User | None, locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Page:
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        close_settled(context)
+
+
+def captcha_answer(form: Locator) -> str:
+    """What a person reads off the captcha image: the answer the API keeps for the form's current key."""
+    key = form.locator("input[name=captcha_key]")
+    expect(key).to_have_value(re.compile(r".+"))
+    return str(cache.get(captcha_cache_key(key.input_value())))
+
+
+def new_captcha(form: Locator, used: str) -> str:
+    """Wait until the page has loaded a captcha other than `used`, and read its answer."""
+    expect(form.locator("input[name=captcha_key]")).not_to_have_value(used)
+    return captcha_answer(form)
+
+
+# ------------------------------------------------------------------------------------------------ sign-in
+
+
+def test_after_a_wrong_password_a_new_captcha_is_loaded_and_the_retry_signs_in(
+    signed_in: SignedIn, live_server, sms_inbox: FakeSmsProvider
+):
+    user = user_create()
+    page = signed_in(None)
+    page.goto(f"{live_server.url}/login/")
+    form = page.locator("#login-form")
+    form.locator("input[name=phone]").fill(user.phone)
+    form.locator("input[name=captcha_answer]").fill(captcha_answer(form))
+    used = form.locator("input[name=captcha_key]").input_value()
+    form.locator(".sms-send").click()
+    expect(form.locator(".sms-send")).to_be_disabled()
+    form.locator("input[name=sms_code]").fill(sms_inbox.last_code(user.phone))
+
+    form.locator("input[name=captcha_answer]").fill(new_captcha(form, used))
+    used = form.locator("input[name=captcha_key]").input_value()
+    form.locator("input[name=password]").fill("not-the-password")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".form-error")).to_be_visible()
+
+    form.locator("input[name=captcha_answer]").fill(new_captcha(form, used))
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/me/$"))
+
+
+def test_a_wrong_captcha_is_said_once_at_its_field_without_the_raw_key(signed_in: SignedIn, live_server):
+    user = user_create()
+    page = signed_in(None)
+    page.goto(f"{live_server.url}/login/")
+    form = page.locator("#login-form")
+    form.locator("input[name=phone]").fill(user.phone)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("input[name=sms_code]").fill("123456")
+    expect(form.locator("input[name=captcha_key]")).to_have_value(re.compile(r".+"))
+    form.locator("input[name=captcha_answer]").fill("WRONG")
+    form.locator("button[type=submit]").click()
+
+    summary = form.locator(".form-error")
+    expect(summary).to_have_text("图像验证码错误。")  # once, and no "captcha:"
+    expect(form.locator("input[name=captcha_answer]")).to_have_attribute("aria-invalid", "true")
+
+
+def test_getting_an_sms_code_says_why_the_captcha_answer_was_emptied(
+    signed_in: SignedIn, live_server, sms_inbox: FakeSmsProvider
+):
+    page = signed_in(None)
+    page.goto(f"{live_server.url}/register/")
+    form = page.locator("#register-form")
+    form.locator("input[name=phone]").fill("13912345678")
+    form.locator("input[name=captcha_answer]").fill(captcha_answer(form))
+    used = form.locator("input[name=captcha_key]").input_value()
+
+    form.get_by_role("button", name="获取验证码").click()
+
+    expect(form.locator(".sms-send")).to_be_disabled()
+    assert sms_inbox.last_code("13912345678")
+    new_captcha(form, used)
+    expect(form.locator(".captcha-note")).to_be_visible()
+    expect(form.locator(".captcha-note")).to_contain_text("请输入新的图形验证码")
+    expect(form.locator("input[name=captcha_answer]")).to_be_focused()
+
+
+# ------------------------------------------------------------------------------------------------ error lists
+
+
+@pytest.mark.parametrize(
+    ("locale", "label"), [("zh-CN", "转让方身份证明材料"), ("en-US", "transferor's identity documents")]
+)
+def test_a_missing_attachment_is_listed_under_its_label_not_the_api_key(
+    signed_in: SignedIn, live_server, regions, locale: str, label: str
+):
+    owner = user_create(real_name="王五")
+    draft = supply_create(owner=owner, region=regions["510104"], status=SupplyListing.Status.DRAFT)
+    page = signed_in(owner, locale=locale)
+    page.goto(f"{live_server.url}/supply/{draft.pk}/edit/")
+    form = page.locator("#supply-form")
+    expect(form.locator("input[name=address]")).to_have_value(draft.address)
+
+    form.locator("[data-action=next]").click()
+    form.locator("[data-action=next]").click()
+    form.locator("[data-action=submit]").click()
+
+    summary = form.locator(".form-error")
+    expect(summary).to_contain_text(label)
+    assert "attachments." not in summary.inner_text()
+    expect(form.locator("input[type=file][data-kind=identity_proof]")).to_have_attribute("aria-invalid", "true")
