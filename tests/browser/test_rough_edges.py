@@ -153,3 +153,22 @@ def test_a_missing_attachment_is_listed_under_its_label_not_the_api_key(
     expect(summary).to_contain_text(label)
     assert "attachments." not in summary.inner_text()
     expect(form.locator("input[type=file][data-kind=identity_proof]")).to_have_attribute("aria-invalid", "true")
+
+
+# ------------------------------------------------------------------------------------------------ menu
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [(User.Role.GIS_STAFF, True), (User.Role.ADMIN, True), (User.Role.USER, False)]
+)
+def test_the_menu_links_the_import_page_for_gis_staff_and_administrators(
+    signed_in: SignedIn, live_server, role: str, shown: bool
+):
+    page = signed_in(user_create(role=role, regions=["510000"] if role == User.Role.GIS_STAFF else None))
+    page.goto(f"{live_server.url}/")
+
+    link = page.locator("header nav a", has_text="导入 GIS 数据")
+    expect(link).to_have_count(1 if shown else 0)
+    if shown:
+        link.click()
+        expect(page.locator("main h1")).to_have_text("导入 GIS 数据")
