@@ -4,7 +4,8 @@ Elasticsearch on the same data, minus relevance order (newest first instead) and
 Keywords: the listing's text (its own fields, the names of its county, city and province, the names of its land use)
 is folded in SQL as `fold` folds it (`lower(normalize(…, NFKC))`) and every word of `keyword_terms` in it is wrapped
 in two control characters, so a word term is the literal `\\x01term\\x02` (a whole word, never part of a longer one or
-of 5000.5) and a CJK term the literal term; one `LIKE ALL (…)` tests every term on the text computed once per row.
+of 5000.5) and a CJK term the literal term; one `LIKE ALL (…)` per clause of `search.keywords` tests its terms, OR'd
+with the clause's land-use classes or parcels.
 Facets and the total come from one scan of the filtered set (GROUPING SETS), the page from a second query.
 """
 
@@ -29,6 +30,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from geo.models import SRID
 from geo.reference import LAND_USE_MAJOR, land_use_choices
 from market.models import Demand, SupplyListing
+from search.keywords import PARCEL_CENTROID_M, Clause, ParcelPlace, keyword_clauses
 from search.query import (
     NEGOTIABLE,
     PRICE_BANDS,
@@ -36,7 +38,6 @@ from search.query import (
     SearchPage,
     facet_region_level,
     fold,
-    keyword_terms,
 )
 from search.query import region_prefix as code_prefix
 
@@ -123,9 +124,7 @@ def listing_filter(query: ListingQuery, *, kind: _Kind) -> QuerySet[Any]:
     if query.region:
         conditions.append(Q(region__code__startswith=code_prefix(query.region)))
     if query.land_use:
-        conditions.append(
-            _any_of(Q(land_use__startswith=code) if len(code) == 2 else Q(land_use=code) for code in query.land_use)
-        )
+        conditions.append(_land_use_condition(query.land_use))
     if query.mode:
         conditions.append(Q(**{kind.mode_field: query.mode}))
     conditions += _supply_ranges(query) if kind is SUPPLY else _demand_ranges(query)
@@ -203,21 +202,60 @@ def _unit_price() -> Combinable:
 
 
 def _keyword_conditions(keywords: str, *, kind: _Kind) -> list[Condition]:
-    """Every term of `keyword_terms` in the listing's folded text: one LIKE ALL, none without terms."""
-    words, cjk = keyword_terms(keywords)
-    patterns = sorted({f"%{WORD_START}{word}{WORD_END}%" for word in words} | {f"%{term}%" for term in cjk})
-    if not patterns:
+    """Each clause of `keyword_clauses`: its terms in the listing's folded text (one LIKE ALL), or one of its
+    alternatives (a land-use class, the point on a parcel); nothing without terms."""
+    clauses = keyword_clauses(keywords, parcels=kind.has_parcel)
+    if not clauses:
         return []
+    text = _folded_text(kind, mark_words=any(clause.words for clause in clauses))
+    plain = [clause for clause in clauses if not (clause.land_use or clause.parcels)]
+    conditions: list[Condition] = []
+    if plain:  # the clauses without alternatives: one LIKE ALL of all their terms
+        conditions.append(_in_text(text, Clause(words=_every(plain, "words"), cjk=_every(plain, "cjk"))))
+    for clause in clauses:
+        if clause.land_use or clause.parcels:
+            alternatives = [_land_use_condition(clause.land_use)] if clause.land_use else []
+            alternatives += [_on_parcel(place, kind) for place in clause.parcels]
+            conditions.append(_any_of([Q(_in_text(text, clause)), *alternatives]))
+    return conditions
+
+
+def _every(clauses: list[Clause], name: str) -> tuple[str, ...]:
+    return tuple(term for clause in clauses for term in getattr(clause, name))
+
+
+def _in_text(text: Combinable, clause: Clause) -> models.Func:
+    """Every term of the clause in the text: words between the word marks, CJK terms anywhere."""
+    patterns = sorted({f"%{WORD_START}{word}{WORD_END}%" for word in clause.words} | {f"%{t}%" for t in clause.cjk})
     any_of_all = models.Func(Value(patterns, output_field=ArrayField(models.TextField())), function="ALL")
-    return [
-        models.Func(
-            _folded_text(kind, mark_words=bool(words)),
-            any_of_all,
-            template="(%(expressions)s)",
-            arg_joiner=" LIKE ",
-            output_field=models.BooleanField(),
-        )
-    ]
+    return models.Func(
+        text, any_of_all, template="(%(expressions)s)", arg_joiner=" LIKE ", output_field=models.BooleanField()
+    )
+
+
+def _land_use_condition(codes: Iterable[str]) -> Q:
+    """Of one of the GB/T 21010 classes: a two-digit code is every class under it."""
+    return _any_of(Q(land_use__startswith=code) if len(code) == 2 else Q(land_use=code) for code in codes)
+
+
+def _on_parcel(place: ParcelPlace, kind: _Kind) -> Q:
+    """The listing's point covered by the parcel, or at its centroid (within PARCEL_CENTROID_M, on the sphere)."""
+    point = _geo_point(kind)
+    covered = models.Func(
+        Value(place.geometry, output_field=GeometryField(srid=SRID)),
+        point,
+        function="ST_Covers",
+        output_field=models.BooleanField(),
+    )
+    at_centroid = models.Func(
+        _geography(point),
+        _geography(Value(place.centroid, output_field=PointField(srid=SRID))),
+        Value(PARCEL_CENTROID_M),
+        Value(False),
+        function="ST_DWithin",
+        output_field=models.BooleanField(),
+    )
+    return Q(covered) | Q(at_centroid)
 
 
 def _folded_text(kind: _Kind, *, mark_words: bool) -> Combinable:

@@ -1,13 +1,15 @@
 """The Elasticsearch engine: a `ListingQuery` as one bool query (keywords scored in `must`, every filter in filter
 context), facet aggregations, highlights, from/size paging inside the result window and `search_after` beyond it.
 
-Keywords are the terms of `keyword_terms` (what the index's bigram analyser makes of them), each a `term` query that
-must match the `text` field. A `match` query with `operator: and` would turn a CJK run into a phrase of unigrams OR
-the bigram, and the phrase matches across the space between two parts of the text (省成 in "四川省 成都市"), which
-the shared semantics (and the database engine) do not; term by term, both engines find the same listings.
+Keywords are the clauses of `search.keywords`: their terms (what the index's bigram analyser makes of them) each a
+`term` query that must match the `text` field, OR'd with a clause's land-use classes or parcels.
+A `match` query with `operator: and` would turn a CJK run into a phrase of unigrams OR the bigram, and the phrase
+matches across the space between two parts of the text (省成 in "四川省 成都市"), which the shared semantics (and the
+database engine) do not; term by term, both engines find the same listings.
 Polygons are `geo_shape` queries on the geo_point (this build's core supports them; there is no geo_shape field).
 """
 
+import json
 import logging
 import math
 from datetime import date, datetime, time, timedelta
@@ -22,6 +24,7 @@ from elasticsearch.exceptions import ApiError, TransportError
 from search import indexing
 from search.backends import elasticsearch_client_timing_out
 from search.engines import EngineUnavailable
+from search.keywords import PARCEL_CENTROID_M, Clause, keyword_clauses
 from search.query import (
     MAX_RESULT_WINDOW,
     NEGOTIABLE,
@@ -29,7 +32,6 @@ from search.query import (
     ListingQuery,
     SearchPage,
     facet_region_level,
-    keyword_terms,
     region_prefix,
 )
 from search.selectors import row_from_document
@@ -79,11 +81,10 @@ class ElasticsearchEngine:
         return self._page(query, response.body)
 
     def _body(self, query: ListingQuery) -> dict[str, Any]:
-        words, cjk = keyword_terms(query.keywords)
-        terms = sorted(set(words) | set(cjk))
-        sort = _sort(query, scored=bool(terms))
+        clauses = keyword_clauses(query.keywords, parcels=query.kind == "supply")
+        sort = _sort(query, scored=bool(clauses))
         body: dict[str, Any] = {
-            "query": {"bool": {"must": [{"term": {"text": term}} for term in terms], "filter": _filters(query)}},
+            "query": {"bool": {"must": _keyword_queries(clauses), "filter": _filters(query)}},
             "aggs": _aggregations(query),
             "sort": sort,
             "size": max(query.page_size, 0),
@@ -106,7 +107,7 @@ class ElasticsearchEngine:
             if query.page * query.page_size > MAX_RESULT_WINDOW:
                 raise ValueError(f"page × page_size beyond {MAX_RESULT_WINDOW}: page on with the `after` cursor")
             body["from_"] = (query.page - 1) * query.page_size
-        if terms:
+        if clauses:
             body["highlight"] = {
                 "pre_tags": [self.pre_tag],
                 "post_tags": [self.post_tag],
@@ -178,6 +179,39 @@ def _unavailable(exc: Exception) -> NoReturn:
     raise EngineUnavailable(f"Elasticsearch cannot answer ({type(exc).__name__})") from None
 
 
+# ------------------------------------------------------------------------------------------------ keywords
+
+
+def _keyword_queries(clauses: list[Clause]) -> list[dict[str, Any]]:
+    """Each clause: its terms, every one a `term` query on `text`, or one of its alternatives (a land-use class, the
+    point covered by a parcel or at its centroid)."""
+    queries: list[dict[str, Any]] = []
+    for clause in clauses:
+        terms = [{"term": {"text": term}} for term in clause.terms]
+        alternatives = [_land_use_query(clause.land_use)] if clause.land_use else []
+        for place in clause.parcels:
+            shape = json.loads(place.geometry.geojson)
+            centroid = {"lon": place.centroid.x, "lat": place.centroid.y}
+            alternatives += [
+                {"geo_shape": {"location": {"shape": shape, "relation": "intersects"}}},
+                {"geo_distance": {"distance": f"{PARCEL_CENTROID_M}m", "distance_type": "arc", "location": centroid}},
+            ]
+        if alternatives:
+            queries.append({"bool": {"should": [{"bool": {"must": terms}}, *alternatives], "minimum_should_match": 1}})
+        else:
+            queries += terms
+    return queries
+
+
+def _land_use_query(codes: tuple[str, ...]) -> dict[str, Any]:
+    """Of one of the GB/T 21010 classes: a two-digit code is every class under it."""
+    majors = sorted(code for code in codes if len(code) == 2)
+    minors = sorted(code for code in codes if len(code) != 2)
+    should = [{"terms": {"land_use_major": majors}}] if majors else []
+    should += [{"terms": {"land_use": minors}}] if minors else []
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
 # ------------------------------------------------------------------------------------------------ filters
 
 
@@ -186,11 +220,7 @@ def _filters(query: ListingQuery) -> list[dict[str, Any]]:
     if query.region:
         filters.append({"prefix": {"region": region_prefix(query.region)}})
     if query.land_use:
-        majors = sorted(code for code in query.land_use if len(code) == 2)
-        minors = sorted(code for code in query.land_use if len(code) != 2)
-        should = [{"terms": {"land_use_major": majors}}] if majors else []
-        should += [{"terms": {"land_use": minors}}] if minors else []
-        filters.append({"bool": {"should": should, "minimum_should_match": 1}})
+        filters.append(_land_use_query(query.land_use))
     if query.mode:
         filters.append({"term": {"mode": query.mode}})
     if query.kind == "supply":

@@ -20,6 +20,9 @@ from geo.models import SRID, Region
 from geo.tests.factories import GEOD, box, parcel_create, region_create, sichuan_tree, square
 from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
+from search.engines import Engine
+from search.engines.database import DatabaseEngine
+from search.engines.elasticsearch import ElasticsearchEngine
 
 
 @pytest.fixture(autouse=True)
@@ -364,6 +367,31 @@ def search_prefix(settings: Any) -> Iterator[str]:
     settings.SEARCH_INDEX_PREFIX = prefix
     yield prefix
     delete_indices(prefix=prefix)
+
+
+# ------------------------------------------------------------------------------ both engines on the `listings`
+
+
+@pytest.fixture
+def elasticsearch_engine(listings: Market) -> Iterator[ElasticsearchEngine]:
+    """The Elasticsearch engine on indices of this test only (aliases of its own prefix), given the listings of
+    every state (indexing leaves the hidden ones out), deleted afterwards."""
+    engine = ElasticsearchEngine(alias=f"{settings.SEARCH_INDEX_PREFIX}_engines_{uuid.uuid4().hex[:8]}")
+    engine.ensure_indices()
+    try:
+        engine.index_now("supply", [row.pk for row in [*listings.supply.values(), *listings.hidden_supply]])
+        engine.index_now("demand", [row.pk for row in [*listings.demand.values(), *listings.hidden_demand]])
+        yield engine
+    finally:
+        engine.delete_indices()
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def engine(request: pytest.FixtureRequest, listings: Market) -> Engine:
+    """Each engine in turn, answering over the `listings`."""
+    if request.param == "database":
+        return DatabaseEngine()
+    return request.getfixturevalue("elasticsearch_engine")
 
 
 # ------------------------------------------------------------------------------ the engine behind the API
