@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.urls import reverse
 
 from accounts.models import User
 from geo.models import SRID, Region
@@ -146,3 +147,14 @@ def test_certificate_and_unit_numbers_still_find_nothing(
     engine: Engine, listings: Market, on_parcel: Any, keywords: str
 ):
     assert found(engine, listings, keywords) == set()
+
+
+# ------------------------------------------------------------------------------ what the boxes promise
+
+
+@pytest.mark.parametrize("page", ["web:home", "web:search", "web:map"])
+def test_the_search_boxes_promise_place_land_use_or_parcel_code(client: Any, page: str):
+    body = client.get(reverse(page), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert 'placeholder="地名、土地用途或宗地代码…"' in body
+    assert "土地证号" not in body
