@@ -51,6 +51,10 @@ USE_RIGHT_TYPES = {
     "作价出资(入股)": "capital",
     "其他": "other",
 }
+# A file's parcel overlapping a stored parcel (of a code the file does not give) by more than this is reported as a
+# warning naming both codes; smaller overlaps are slivers of digitising along a shared border.
+OVERLAP_MIN_M2 = 1.0
+OVERLAPS_LISTED = 5
 CHUNK_SIZE = 100_000  # features read, checked and sent at a time (about 60 MB of COPY text)
 MULTIPOLYGON = 6  # its WKB type code
 PERCENT = {"max_digits": 5, "places": 2, "minimum": Decimal(0), "maximum": Decimal(100)}
@@ -229,12 +233,37 @@ def _load(
                 f"{_upsert_sql(present)} RETURNING (xmax = 0) AS inserted, false AS flagged", {}
             )
             report.updated = done - report.inserted  # every stored parcel the file gives, changed or not
+            report.warnings.extend(_overlap_warnings())
     if outside:
         report.warnings.append(
             _("{n} parcels lie outside every loaded county; load the counties' boundaries to assign them").format(
                 n=outside
             )
         )
+
+
+def _overlap_warnings() -> list[str]:
+    """The file's parcels (the staging table) that overlap stored parcels of other codes, in one query: a warning
+    naming the first pairs (file's code / stored code), or none. The import goes on: the data may be right."""
+    sql = """
+        SELECT count(*), (array_agg(s.code || ' / ' || p.code ORDER BY s.code, p.code))[1:%(listed)s]
+          FROM geo_parcel_staging s
+          JOIN geo_parcel p ON p.geometry && s.geometry AND ST_Intersects(p.geometry, s.geometry)
+         WHERE NOT EXISTS (SELECT FROM geo_parcel_staging f WHERE f.code = p.code)
+           AND ST_Area(ST_Intersection(p.geometry, s.geometry)::geography) > %(min_m2)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"listed": OVERLAPS_LISTED, "min_m2": OVERLAP_MIN_M2})
+        count, pairs = cursor.fetchone()
+    if not count:
+        return []
+    more = _(" and {n} more").format(n=count - len(pairs)) if count > len(pairs) else ""
+    return [
+        _(
+            "{n} overlaps with stored parcels of other codes, each over {m} m² (this file's code / stored code): "
+            "{pairs}{more}"
+        ).format(n=count, m=f"{OVERLAP_MIN_M2:g}", pairs=", ".join(pairs), more=more)
+    ]
 
 
 def _checked(chunks: Iterator[Source], *, options: ImportOptions) -> Iterator[Checked]:

@@ -42,6 +42,7 @@ class Source:
     fields: dict[str, pa.Array] = field(default_factory=dict)
     wkb: pa.Array | None = None  # the geometries as the file gives them (WKB), if read from a file
     other_layers: list[str] = field(default_factory=list)
+    first: int = 1  # the position of its first feature in the file, counting from 1 as a person does
 
     @property
     def count(self) -> int:
@@ -52,7 +53,8 @@ class Source:
         return self.path.name
 
     def feature_label(self, index: int) -> str:
-        return str(self.fids[index]) if len(self.fids) else str(index + 1)
+        """The feature's position in the file from 1 (GDAL's FIDs count from 0 in GeoJSON and Shapefiles)."""
+        return str(self.first + index)
 
 
 def list_files(path: Path) -> list[Path]:
@@ -92,9 +94,13 @@ class Layer:
     def chunks(self, size: int) -> Generator[Source, None, None]:
         """The features in chunks of `size`, in one pass over the file; only the first may be empty."""
         with _arrow_batches(self, batch_size=size) as (meta, batches):
-            yield _source(self, meta, next(batches, None))
+            chunk = _source(self, meta, next(batches, None))
+            yield chunk
+            first = 1 + chunk.count
             for batch in batches:
-                yield _source(self, meta, batch)
+                chunk = _source(self, meta, batch, first=first)
+                yield chunk
+                first += chunk.count
 
 
 @contextmanager
@@ -120,7 +126,7 @@ def _arrow_batches(layer: Layer, *, batch_size: int) -> Iterator[tuple[dict[str,
         yield meta, iter(reader)
 
 
-def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
+def _source(layer: Layer, meta: dict[str, Any], batch: Any, first: int = 1) -> Source:
     """A record batch (None: the layer has no features) as arrays: geometries, fids and attributes."""
     if batch is None:
         geometries, fids, wkb = np.array([], dtype=object), np.array([]), None
@@ -143,6 +149,7 @@ def _source(layer: Layer, meta: dict[str, Any], batch: Any) -> Source:
         fields=fields,
         other_layers=layer.other_layers,
         wkb=wkb,
+        first=first,
     )
 
 

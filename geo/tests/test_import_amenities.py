@@ -95,5 +95,5 @@ def test_an_unknown_category_is_refused(tmp_path):
     [report] = import_path(kind="amenities", path=path, options=ImportOptions())
 
     assert report.error is not None
-    assert report.error.startswith("poi.geojson: feature 0: field type: 'casino' is not one of")
+    assert report.error.startswith("poi.geojson: feature 1: field type: 'casino' is not one of")
     assert not Amenity.objects.exists()

@@ -252,7 +252,7 @@ def test_an_invalid_polygon_is_repaired_and_reported(tmp_path):
     [report] = load(path)
 
     assert report.ok, report.error
-    assert report.repaired == [{"feature": "0", "reason": "Self-intersection[104.0005 30.0005]"}]
+    assert report.repaired == [{"feature": "1", "reason": "Self-intersection[104.0005 30.0005]"}]
     parcel = Parcel.objects.get(code="BT-1")
     assert parcel.geometry.valid
     assert len(parcel.geometry) == 2  # the two triangles of the bow tie

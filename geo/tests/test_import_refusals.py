@@ -46,49 +46,49 @@ def unchanged(existing: Parcel) -> bool:
         pytest.param(
             [GOOD, shapely.LineString([(104, 30), (104.1, 30.1)])],
             {"code": ["A", "B"]},
-            "bad.geojson: feature 1: the geometry is a linestring, expected a polygon or multipolygon",
+            "bad.geojson: feature 2: the geometry is a linestring, expected a polygon or multipolygon",
             id="wrong-type",
         ),
         pytest.param(
             [GOOD, shapely.Polygon([(104, 30), (104.1, 30.1), (104.2, 30.2), (104, 30)])],
             {"code": ["A", "B"]},
-            "bad.geojson: feature 1: the polygon has no area",
+            "bad.geojson: feature 2: the polygon has no area",
             id="collinear",
         ),
         pytest.param(
             [GOOD, shapely.Polygon([(104, 30), (104.1, 30.1), (104.1, 30.1), (104, 30)])],
             {"code": ["A", "B"]},
-            "bad.geojson: feature 1: invalid geometry that cannot be repaired: Too few points",
+            "bad.geojson: feature 2: invalid geometry that cannot be repaired: Too few points",
             id="unrepairable",
         ),
         pytest.param(
             [GOOD, square(104.07, 30.66, 0.001)],
             {"code": ["A", "A"]},
-            "bad.geojson: features 0 and 1 have the same code A",
+            "bad.geojson: features 1 and 2 have the same code A",
             id="duplicate-code",
         ),
         pytest.param(
             [GOOD],
             {"code": ["A"], "land_use": ["9999"]},
-            "bad.geojson: feature 0: field land_use: 9999 is not a GB/T 21010-2017 land-use code",
+            "bad.geojson: feature 1: field land_use: 9999 is not a GB/T 21010-2017 land-use code",
             id="bad-land-use",
         ),
         pytest.param(
             [GOOD],
             {"code": ["A"], "RJL": ["two"]},
-            "bad.geojson: feature 0: field RJL: 'two' is not a number",
+            "bad.geojson: feature 1: field RJL: 'two' is not a number",
             id="bad-number",
         ),
         pytest.param(
             [GOOD],
             {"code": ["A"], "QLXZ": ["私有"]},
-            "bad.geojson: feature 0: field QLXZ: '私有' is not one of",
+            "bad.geojson: feature 1: field QLXZ: '私有' is not one of",
             id="bad-choice",
         ),
         pytest.param(
             [GOOD],
             {"code": [""]},
-            "bad.geojson: feature 0: field code: a value is required",
+            "bad.geojson: feature 1: field code: a value is required",
             id="blank-code",
         ),
         pytest.param(
@@ -100,7 +100,7 @@ def unchanged(existing: Parcel) -> bool:
         pytest.param(
             [square(12_000_000, 3_500_000, 100)],
             {"code": ["A"]},
-            "bad.geojson: feature 0: the coordinates fall outside China after reading them as EPSG:4326",
+            "bad.geojson: feature 1: the coordinates fall outside China after reading them as EPSG:4326",
             id="metres-as-degrees",
         ),
     ],
@@ -117,7 +117,7 @@ def test_an_empty_geometry_is_refused(tmp_path, existing_parcel):
     feature = '{"type": "Feature", "geometry": null, "properties": {"code": "A"}}'
     path.write_text('{"type": "FeatureCollection", "features": [' + feature + "]}")
 
-    assert refused(path) == "bad.geojson: feature 0: the geometry is empty"
+    assert refused(path) == "bad.geojson: feature 1: the geometry is empty"
     assert unchanged(existing_parcel)
 
 
@@ -178,5 +178,5 @@ def test_points_are_refused_as_parcels_and_polygons_as_amenities(tmp_path):
 def test_a_region_code_that_is_not_gbt2260_is_refused(tmp_path):
     path = write_geojson(tmp_path / "r.geojson", [GOOD], {"code": ["999999"]})
 
-    assert refused(path, kind="regions") == "r.geojson: feature 0: field code: 999999 is not a GB/T 2260 region code"
+    assert refused(path, kind="regions") == "r.geojson: feature 1: field code: 999999 is not a GB/T 2260 region code"
     assert not Region.objects.exists()
