@@ -55,6 +55,11 @@ class ComparisonApi(APIView):
             available = serializers.BooleanField(help_text="false once the listing left the public")
             price_wan = money_field(allow_null=True, help_text="null: negotiable (面议)")
             area_m2 = area_field(allow_null=True)
+            land_use = serializers.CharField(help_text="GB/T 21010-2017 code (土地用途)")
+            land_use_name = serializers.CharField(allow_null=True)
+            floor_area_ratio = serializers.DecimalField(
+                max_digits=6, decimal_places=2, allow_null=True, help_text="容积率; null: not given"
+            )
             remaining_years = serializers.IntegerField(allow_null=True, help_text="a lease: its term")
             unit_price_wan_per_m2 = money_field(
                 allow_null=True, help_text="price ÷ area, 万元/m², 4 places; null: negotiable"

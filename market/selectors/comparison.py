@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from geo.reference import land_use_name
 from market.models import ComparisonItem, IntentionQuote, SupplyListing
 from market.selectors.interactions import region_path, remaining_years, supply_link, unit_price_wan_per_m2
 
@@ -36,6 +37,9 @@ class ComparisonRow:
     available: bool  # false once the listing left the public after it was added
     price_wan: Decimal | None  # None: negotiable (面议)
     area_m2: Decimal | None
+    land_use: str  # GB/T 21010 code (土地用途)
+    land_use_name: str | None
+    floor_area_ratio: Decimal | None  # 容积率; None: not given
     remaining_years: int | None  # a lease: its term
     unit_price_wan_per_m2: Decimal | None  # None: negotiable
     quote_max_wan: Decimal | None  # None: no quote yet (暂无报价)
@@ -72,6 +76,9 @@ def comparison_rows(*, user: User, today: date | None = None) -> list[Comparison
                 available=listing.status in SupplyListing.PUBLIC_STATUSES,
                 price_wan=listing.price_wan,
                 area_m2=listing.area_m2,
+                land_use=listing.land_use,
+                land_use_name=land_use_name(listing.land_use),
+                floor_area_ratio=listing.floor_area_ratio,
                 remaining_years=remaining_years(listing=listing, today=today),
                 unit_price_wan_per_m2=unit_price_wan_per_m2(price_wan=listing.price_wan, area_m2=listing.area_m2),
                 quote_max_wan=item.quote_max_wan,

@@ -220,6 +220,9 @@ def test_the_table_shows_the_seeds_rows_for_each_listing(client: Client, owner, 
         "available": True,
         "price_wan": "1000.0000",
         "area_m2": "1000.00",
+        "land_use": "0501",
+        "land_use_name": "零售商业用地",
+        "floor_area_ratio": None,  # not given
         "remaining_years": 29,  # the right ends a day short of 30 years from today
         "unit_price_wan_per_m2": "1.0000",  # 1000 万元 ÷ 1000 m²
         "quote_max_wan": "1000.0000",

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -14,7 +15,7 @@ from accounts.services.captcha import captcha_cache_key
 from accounts.tests.factories import PASSWORD, user_create
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
-from market.models import SupplyListing
+from market.models import ComparisonItem, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import close_settled
 from tests.fakes.sms_provider import FakeSmsProvider
@@ -172,3 +173,22 @@ def test_the_menu_links_the_import_page_for_gis_staff_and_administrators(
     if shown:
         link.click()
         expect(page.locator("main h1")).to_have_text("导入 GIS 数据")
+
+
+# ------------------------------------------------------------------------------------------------ comparison
+
+
+def test_the_comparison_sets_land_use_and_floor_area_ratio_side_by_side(signed_in: SignedIn, live_server, regions):
+    seeker = user_create()
+    listing = supply_create(
+        owner=user_create(), region=regions["510104"], land_use="0501", floor_area_ratio=Decimal("2.50")
+    )
+    ComparisonItem.objects.create(user=seeker, listing=listing)
+    page = signed_in(seeker)
+
+    page.goto(f"{live_server.url}/compare/")
+
+    expect(page.locator('#compare-table tr[data-row="land_use"] th')).to_have_text("土地用途")
+    expect(page.locator('#compare-table tr[data-row="land_use"] td')).to_have_text("零售商业用地")
+    expect(page.locator('#compare-table tr[data-row="floor_area_ratio"] th')).to_have_text("容积率")
+    expect(page.locator('#compare-table tr[data-row="floor_area_ratio"] td')).to_have_text("2.5")

@@ -16,6 +16,8 @@
     mode: (row) => t.modes[row.mode] || row.mode,
     price: (row) => money(row.price_wan, t.negotiable),
     area: (row) => (row.area_m2 === null ? "—" : `${number(row.area_m2)} ${t.m2}`),
+    land_use: (row) => row.land_use_name || row.land_use || "—",
+    floor_area_ratio: (row) => (row.floor_area_ratio === null ? "—" : String(Number(row.floor_area_ratio))),
     years: (row) => (row.remaining_years === null ? "—" : `${row.remaining_years} ${t.years}`),
     unit_price: (row) => (row.unit_price_wan_per_m2 === null ? t.negotiable : `¥ ${number(row.unit_price_wan_per_m2)} ${t.wanPerM2}`),
     quote_max: (row) => money(row.quote_max_wan, t.noQuote),
