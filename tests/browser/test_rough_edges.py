@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from accounts.models import User
+from accounts.models import Message, User
 from accounts.services.captcha import captcha_cache_key
+from accounts.services.messages import message_send
 from accounts.tests.factories import PASSWORD, user_create
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
@@ -192,3 +193,22 @@ def test_the_comparison_sets_land_use_and_floor_area_ratio_side_by_side(signed_i
     expect(page.locator('#compare-table tr[data-row="land_use"] td')).to_have_text("零售商业用地")
     expect(page.locator('#compare-table tr[data-row="floor_area_ratio"] th')).to_have_text("容积率")
     expect(page.locator('#compare-table tr[data-row="floor_area_ratio"] td')).to_have_text("2.5")
+
+
+# ------------------------------------------------------------------------------------------------ messages
+
+
+def test_the_unread_badge_opens_the_tab_that_holds_the_unread_messages(signed_in: SignedIn, live_server):
+    user = user_create()
+    message_send(user=user, title="系统维护通知", category=Message.Category.SYSTEM)
+    page = signed_in(user)
+    page.goto(f"{live_server.url}/me/")
+
+    badge = page.locator("#unread-badge")
+    expect(badge).to_have_text("1")
+    badge.click()
+
+    panel = page.locator("#panel-messages")
+    expect(panel.locator('[data-group="system"]')).to_have_attribute("aria-selected", "true")
+    expect(panel.locator('[data-group="business"]')).to_have_attribute("aria-selected", "false")
+    expect(panel.locator(".me-message-title")).to_have_text(["系统维护通知"])

@@ -112,6 +112,7 @@
     try { counts = await request("GET", "/api/auth/messages/unread-count/"); } catch (error) { return; }
     setBadge(badge, counts.total);
     document.querySelectorAll("[data-unread]").forEach((node) => setBadge(node, counts[node.dataset.unread] || 0));
+    return counts;
   }
   M.startup.push(refreshUnread);
 
@@ -153,7 +154,12 @@
         } catch (error) { M.fail(list.form, error); }
       });
       this.list = list;
-      list.load(1);
+      // The badge counts every unread message: open on the first tab that holds some, not always on the first tab.
+      refreshUnread().then((counts) => {
+        const tabs = Array.from(panel.querySelectorAll(".tabs [data-group]"));
+        const unread = tabs.find((tab) => counts && counts[tab.dataset.group] > 0);
+        if (unread && unread.dataset.group !== category.value) { unread.click(); } else { list.load(1); }
+      });
     },
     show() { this.list.reload(); refreshUnread(); },
   });
