@@ -19,6 +19,7 @@ from geo.tests.factories import sichuan_tree
 from market.models import ComparisonItem, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import close_settled
+from tests.browser.test_map_page import _open, database_search, land, owner  # noqa: F401 (fixtures)
 from tests.fakes.sms_provider import FakeSmsProvider
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,9 +141,9 @@ def test_getting_an_sms_code_says_why_the_captcha_answer_was_emptied(
 def test_a_missing_attachment_is_listed_under_its_label_not_the_api_key(
     signed_in: SignedIn, live_server, regions, locale: str, label: str
 ):
-    owner = user_create(real_name="王五")
-    draft = supply_create(owner=owner, region=regions["510104"], status=SupplyListing.Status.DRAFT)
-    page = signed_in(owner, locale=locale)
+    seller = user_create(real_name="王五")
+    draft = supply_create(owner=seller, region=regions["510104"], status=SupplyListing.Status.DRAFT)
+    page = signed_in(seller, locale=locale)
     page.goto(f"{live_server.url}/supply/{draft.pk}/edit/")
     form = page.locator("#supply-form")
     expect(form.locator("input[name=address]")).to_have_value(draft.address)
@@ -212,3 +213,35 @@ def test_the_unread_badge_opens_the_tab_that_holds_the_unread_messages(signed_in
     expect(panel.locator('[data-group="system"]')).to_have_attribute("aria-selected", "true")
     expect(panel.locator('[data-group="business"]')).to_have_attribute("aria-selected", "false")
     expect(panel.locator(".me-message-title")).to_have_text(["系统维护通知"])
+
+
+# ------------------------------------------------------------------------------------------------ map and search
+
+
+def _overlap(a: Locator, b: Locator) -> bool:
+    one, two = a.bounding_box(), b.bounding_box()
+    assert one is not None
+    assert two is not None
+    return not (
+        one["x"] + one["width"] <= two["x"]
+        or two["x"] + two["width"] <= one["x"]
+        or one["y"] + one["height"] <= two["y"]
+        or two["y"] + two["height"] <= one["y"]
+    )
+
+
+@pytest.mark.usefixtures("database_search")
+def test_the_open_drawer_leaves_the_zoom_buttons_uncovered(page: Page, live_server, land):  # noqa: F811
+    listing = land["listings"]["on_parcel"]
+    _open(page, f"{live_server.url}/map/?view=104.03,30.53,14")
+    page.locator(f"#map-results > li[data-id='{listing.pk}'] .result-title a").click()
+    drawer = page.locator("#map-drawer")
+    expect(drawer).to_be_visible()
+
+    for button in (".maplibregl-ctrl-zoom-in", ".maplibregl-ctrl-zoom-out"):
+        zoom = page.locator(button)
+        expect(zoom).to_be_visible()
+        assert not _overlap(zoom, drawer), button
+    zoom_before = page.evaluate("() => window.landMap.getZoom()")
+    page.locator(".maplibregl-ctrl-zoom-in").click()  # a click reaches it
+    page.wait_for_function(f"() => window.landMap.getZoom() > {zoom_before}")
