@@ -1,6 +1,7 @@
 """Numbers and dates as users read them (万元, 元/平方米, 平方米 with 亩, dates); twin of web/static/web/format.js."""
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -82,6 +83,26 @@ def area(value: Number | None, *, with_mu: bool = False, lang: str | None = None
         in_mu = grouped(mu(value), places=AREA_PLACES)
         out += f" ({in_mu} mu)" if english else f"（{in_mu} 亩）"
     return out
+
+
+def value_range(low: Number | None, high: Number | None, *, kind: str, lang: str | None = None) -> str:
+    """Two optional bounds of money or area, the unit written once: "500–1,000 万元", "≥ CNY 5,000,000"; "" without."""
+
+    def full(value: Number) -> str:
+        return money(value, lang=lang) if kind == "money" else area(value, lang=lang)
+
+    if (low is None or low == "") and (high is None or high == ""):
+        return ""
+    if high is None or high == "":
+        return f"≥ {full(low)}"  # type: ignore[arg-type]
+    if low is None or low == "":
+        return f"≤ {full(high)}"
+    upper = full(high)
+    if full(low) == upper:
+        return upper
+    figure = re.compile(r"\d[\d,.]*")
+    lower_figure = figure.search(full(low)).group()  # type: ignore[union-attr]
+    return figure.sub(lambda match: f"{lower_figure}–{match.group()}", upper, count=1)
 
 
 def _local(value: dt.date | dt.datetime | str) -> dt.date | dt.datetime:

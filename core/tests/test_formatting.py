@@ -16,11 +16,12 @@ FUNCTIONS: dict[str, Any] = {
     "wanNumber": formatting.wan_number,
     "unitPrice": formatting.unit_price,
     "area": formatting.area,
+    "range": lambda low, high, kind, **options: formatting.value_range(low, high, kind=kind, **options),
     "date": formatting.date,
     "dateTime": formatting.date_time,
 }
 KEYWORDS = {"places": "places", "withMu": "with_mu"}
-TAKES_LANG = {"money", "unitPrice", "area", "date"}
+TAKES_LANG = {"money", "unitPrice", "area", "range", "date"}
 
 
 def render(case: dict[str, Any], lang: str) -> str:

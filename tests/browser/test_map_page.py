@@ -417,7 +417,7 @@ def test_a_demand_opens_with_its_facts_and_a_seeker_keeps_it_from_the_drawer(bro
         url = f"{live_server.url}/map/?kind=demand&region=510104"
         drawer = _open_from_list(context.new_page(), url, demand.pk, demand.title)
         expect(drawer.locator(".tag[data-field=kind]")).to_have_text("求租（承租）")
-        expect(drawer.locator("[data-field=area]")).to_contain_text("2000")
+        expect(drawer.locator("[data-field=area]")).to_contain_text("2,000")
         drawer.locator("[data-action=favourite]").click()
         expect(drawer.locator("[data-action=favourite]")).to_have_attribute("aria-pressed", "true")
         assert Favourite.objects.filter(user=seeker, target="demand", target_id=demand.pk).exists()

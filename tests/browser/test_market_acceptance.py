@@ -95,7 +95,7 @@ def test_publish_review_and_trade_interest_end_to_end(open_as, live_server, regi
     page.locator("#compare-button").click()
     expect(page.locator("#compare-button")).to_be_disabled()
     page.goto(f"{live_server.url}/compare/")
-    expect(page.locator(f"tr[data-row=quote_max] td[data-listing-id='{listing.pk}']")).to_contain_text("1300")
+    expect(page.locator(f"tr[data-row=quote_max] td[data-listing-id='{listing.pk}']")).to_have_text("1,300 万元")
     page.screenshot(path=str(ARTIFACTS / "market_acceptance_compare.png"), full_page=True)
 
     assert IntentionQuote.objects.get(listing=listing).user == seeker

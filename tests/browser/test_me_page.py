@@ -101,7 +101,8 @@ def test_my_supply_shows_each_group_with_its_actions_and_delists_with_a_reason(s
     expect(appointments).to_contain_text("赵六")
     row.locator("[data-action=quotes]").click()
     quotes = panel.locator(f'tr.me-detail[data-for="{published.pk}"][data-kind="quotes"]')
-    expect(quotes).to_contain_text("1300.5")
+    expect(quotes).to_contain_text("1,300.5")  # under 金额（万元）: the figure alone, no ¥ and no unit
+    expect(quotes).not_to_contain_text("¥")
     screenshot(page, "me-supply-published")
 
     row.locator("[data-action=delist]").click()
@@ -289,7 +290,7 @@ def test_my_demand_and_pre_announcements_show_the_api_actions_and_act(signed_in,
     panel = page.locator("#panel-demand")
     draft_row = panel.locator(f'tbody.me-rows > tr[data-id="{draft.pk}"]')
     expect(draft_row.locator("[data-field=title]")).to_have_text("求购草稿")
-    expect(draft_row).to_contain_text("1000–5000")
+    expect(draft_row).to_contain_text("1,000–5,000")
     assert action_names(draft_row) == ["view", "edit", "delete"]
     panel.locator("[data-group=registered]").click()
     row = panel.locator(f'tbody.me-rows > tr[data-id="{registered.pk}"]')
@@ -343,7 +344,7 @@ def test_my_quotes_appointments_and_favourites(signed_in, live_server, region):
 
     quote = page.locator(f'#panel-quotes tbody.me-rows > tr[data-id="{listing.pk}"]')
     expect(quote.locator("a[data-field=title]")).to_have_attribute("href", f"/supply/{listing.pk}/")
-    expect(quote).to_contain_text("1280.5")
+    expect(quote).to_contain_text("1,280.5")
     expect(quote.locator("[data-field=rank]")).to_have_text(re.compile(r"^2 .* 2$"))
     expect(quote.locator("[data-field=quote_count]")).to_have_text("2")
 

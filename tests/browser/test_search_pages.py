@@ -169,8 +169,8 @@ def test_the_filters_search_and_a_link_reproduces_the_search(page: Page, live_se
     expect(page.locator("#search-results > li")).to_have_count(1)
     assert _ids(page) == [market["home"].pk]
     result = page.locator("#search-results > li").first
-    expect(result.locator("[data-field=price]")).to_have_text(re.compile(r"^3000 "))
-    expect(result.locator("[data-field=area]")).to_have_text("8000 m²")
+    expect(result.locator("[data-field=price]")).to_have_text("3,000 万元")
+    expect(result.locator("[data-field=area]")).to_have_text("8,000 平方米")
     expect(result.locator(".tag.uncertified")).to_be_visible()
 
     page.locator("#search-form select[name=sort]").select_option("price_desc")

@@ -3,25 +3,26 @@
 (function () {
   "use strict";
   const t = window.COMPARISON_I18N;
-  const { request, showError, clearErrors, el, ApiError, number } = window.LandApi;
+  const { request, showError, clearErrors, el, ApiError } = window.LandApi;
+  const F = window.LandFormat;
   const box = document.getElementById("compare-table-box");
   const table = document.getElementById("compare-table");
   const empty = document.getElementById("compare-empty");
   const feedback = document.getElementById("compare-feedback");
 
-  const money = (value, none) => (value === null ? none : `¥ ${number(value)} ${t.wan}`);
+  const money = (value, none, places) => (value === null ? none : F.money(value, { places }));
 
   // What each row shows for a listing.
   const CELLS = {
     mode: (row) => t.modes[row.mode] || row.mode,
     price: (row) => money(row.price_wan, t.negotiable),
-    area: (row) => (row.area_m2 === null ? "—" : `${number(row.area_m2)} ${t.m2}`),
+    area: (row) => (row.area_m2 === null ? "—" : F.area(row.area_m2, { withMu: true })),
     land_use: (row) => row.land_use_name || row.land_use || "—",
     floor_area_ratio: (row) => (row.floor_area_ratio === null ? "—" : String(Number(row.floor_area_ratio))),
     years: (row) => (row.remaining_years === null ? "—" : `${row.remaining_years} ${t.years}`),
-    unit_price: (row) => (row.unit_price_wan_per_m2 === null ? t.negotiable : `¥ ${number(row.unit_price_wan_per_m2)} ${t.wanPerM2}`),
-    quote_max: (row) => money(row.quote_max_wan, t.noQuote),
-    quote_min: (row) => money(row.quote_min_wan, t.noQuote),
+    unit_price: (row) => (row.unit_price_wan_per_m2 === null ? t.negotiable : F.unitPrice(row.price_wan, row.area_m2)),
+    quote_max: (row) => money(row.quote_max_wan, t.noQuote, 4), // quotes to the yuan, so two never read alike
+    quote_min: (row) => money(row.quote_min_wan, t.noQuote, 4),
     heat: (row) => el("span", { class: "heat-cell" },
       ["views", "favourites", "quotes", "appointments"].map((kind) => el("span", { dataset: { heat: kind } }, `${t[kind]} ${row.heat[kind]}`))),
     certification: (row) => el("span", { class: `tag ${row.certification === "certified" ? "certified" : "uncertified"}` },

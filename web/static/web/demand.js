@@ -4,16 +4,12 @@
 (function () {
   "use strict";
   const t = window.DEMAND_I18N;
-  const { request, values, showError, clearErrors, el, time, ApiError, number, blank, pagedList } = window.LandApi;
+  const { request, values, showError, clearErrors, el, time, ApiError, blank, pagedList } = window.LandApi;
 
 
-  // "1000–5000", "≥ 1000", "≤ 5000" or null when neither bound is given.
-  function range(min, max) {
-    if (blank(min) && blank(max)) { return null; }
-    if (blank(max)) { return `≥ ${number(min)}`; }
-    if (blank(min)) { return `≤ ${number(max)}`; }
-    return min === max ? number(min) : `${number(min)}–${number(max)}`;
-  }
+  const F = window.LandFormat;
+  // "1,000–5,000 平方米", "≥ 500 万元", "≤ 5,000 平方米" with the unit, or null when neither bound is given.
+  const range = (min, max, kind) => F.range(min, max, kind) || null;
 
   // ------------------------------------------------------------------------------------------------ list
 
@@ -50,15 +46,15 @@
 
     function card(item) {
       const link = `/demand/${item.id}/`;
-      const area = range(item.area_min_m2, item.area_max_m2);
-      const budget = range(item.price_min_wan, item.price_max_wan);
+      const area = range(item.area_min_m2, item.area_max_m2, "area");
+      const budget = range(item.price_min_wan, item.price_max_wan, "money");
       return el("article", { class: "card market-card", dataset: { id: item.id } },
         el("h3", {}, el("a", { href: link }, item.title || "—")),
         el("p", {}, el("span", { class: "tag", dataset: { field: "kind" } }, t.kinds[item.kind] || item.kind), " ",
           el("span", { class: "muted", dataset: { field: "region" } }, item.region ? item.region.name : "—")),
         el("p", { dataset: { field: "land_use" } }, item.land_use_name || item.land_use || "—"),
-        el("p", { dataset: { field: "area" } }, `${t.area}: `, area ? `${area} ${t.m2}` : "—"),
-        el("p", { dataset: { field: "budget" } }, `${t.budget}: `, el("span", { class: "price" }, budget ? `${budget} ${t.wan}` : t.negotiable)),
+        el("p", { dataset: { field: "area" } }, `${t.area}: `, area || "—"),
+        el("p", { dataset: { field: "budget" } }, `${t.budget}: `, el("span", { class: "price" }, budget || t.negotiable)),
         el("p", { class: "muted card-foot" },
           el("span", { dataset: { field: "registered" } }, `${t.registered} ${time(item.registered_at).slice(0, 10)}`), " · ",
           `${t.views} ${item.view_count} · ${t.favourites} ${item.favourite_count}`));
@@ -87,8 +83,8 @@
     function show(item) {
       demand = item;
       document.title = `${item.title || "—"} · ${document.title}`;
-      const area = range(item.area_min_m2, item.area_max_m2);
-      const budget = range(item.price_min_wan, item.price_max_wan);
+      const area = range(item.area_min_m2, item.area_max_m2, "area");
+      const budget = range(item.price_min_wan, item.price_max_wan, "money");
       set("title", item.title);
       set("kind", t.kinds[item.kind] || item.kind);
       set("kind_name", t.kinds[item.kind] || item.kind);
@@ -96,8 +92,8 @@
       set("region_name", item.region ? item.region.name : null);
       set("land_use", item.land_use ? `${item.land_use_name || ""} (${item.land_use})` : null);
       set("land_nature", item.land_nature ? t.natures[item.land_nature] || item.land_nature : null);
-      set("area", area ? `${area} ${t.m2}` : null);
-      set("price", budget ? `${budget} ${t.wan}` : t.negotiable);
+      set("area", area);
+      set("price", budget || t.negotiable);
       set("years", blank(item.years) ? null : `${item.years} ${t.years}`);
       set("industry", item.industry);
       set("description", item.description);

@@ -82,6 +82,19 @@
     return out;
   }
 
+  // A range of two optional bounds of money ("money") or area ("area"): "500–1,000 万元", "≥ CNY 5,000,000", "≤ 800 m²"; one
+  // figure when both read alike; "" without either. The unit is written once, around the pair's numbers.
+  function range(low, high, kind, opts) {
+    const full = (value) => (kind === "money" ? money(value, opts) : area(value, opts));
+    if (blank(low) && blank(high)) { return ""; }
+    if (blank(high)) { return `≥ ${full(low)}`; }
+    if (blank(low)) { return `≤ ${full(high)}`; }
+    if (full(low) === full(high)) { return full(low); }
+    const figure = (text) => /\d[\d,.]*/.exec(text)[0];
+    const upper = full(high);
+    return upper.replace(figure(upper), `${figure(full(low))}–${figure(upper)}`);
+  }
+
   const shanghai = new Intl.DateTimeFormat("en-US", {
     timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   });
@@ -109,5 +122,5 @@
     return p.hour === null ? `${p.year}-${p.month}-${p.day}` : `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
   }
 
-  window.LandFormat = { grouped, money, wanNumber, unitPrice, area, date, dateTime };
+  window.LandFormat = { grouped, money, wanNumber, unitPrice, area, range, date, dateTime };
 })();

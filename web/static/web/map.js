@@ -8,7 +8,8 @@
   const root = document.getElementById("map-page");
   if (!root) { return; }
   const t = window.MAP_I18N;
-  const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError } = window.LandApi;
+  const F = window.LandFormat;
   const { RegionSelect, LandUseSelect, prefixOf } = window.LandSelectors;
   const Filters = window.LandSearchFilters;
   const Style = window.LandMapStyle;
@@ -211,10 +212,10 @@
   function resultItem(item, kind) {
     const certified = item.certification === "certified";
     const figures = kind === "supply"
-      ? [el("span", { class: "price", dataset: { field: "price" } }, item.price_wan === null ? t.negotiable : `${number(item.price_wan)} ${t.wan}`),
-        el("span", { dataset: { field: "area" } }, item.area_m2 !== null ? `${number(item.area_m2)} ${t.m2}` : "—")]
-      : [el("span", { dataset: { field: "area" } }, `${t.area} ${range(item.area_min_m2, item.area_max_m2, t.m2)}`),
-        el("span", { class: "price", dataset: { field: "budget" } }, `${t.budget} ${range(item.price_min_wan, item.price_max_wan, t.wan)}`)];
+      ? [el("span", { class: "price", dataset: { field: "price" } }, item.price_wan === null ? t.negotiable : F.money(item.price_wan)),
+        el("span", { dataset: { field: "area" } }, item.area_m2 !== null ? F.area(item.area_m2) : "—")]
+      : [el("span", { dataset: { field: "area" } }, `${t.area} ${F.range(item.area_min_m2, item.area_max_m2, "area") || "—"}`),
+        el("span", { class: "price", dataset: { field: "budget" } }, `${t.budget} ${F.range(item.price_min_wan, item.price_max_wan, "money") || "—"}`)];
     const open = (event) => {
       event.preventDefault();
       if (item.location) { map.jumpTo({ center: item.location, zoom: Math.max(map.getZoom(), 14) }); }

@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   const { request, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
+  const F = window.LandFormat;
   const { rings } = window.LandMapStyle;
 
 
@@ -165,7 +166,7 @@
         try {
           const made = await request("POST", `/api/market/supply/${id}/quotes/`, { amount_wan: quote.elements.amount_wan.value.trim() });
           quote.reset();
-          say(t.quoted.replace("{amount}", number(made.amount_wan)));
+          say(t.quoted.replace("{amount}", F.wanNumber(made.amount_wan, { places: 4 })));
         } catch (error) { fail(error); }
       });
       const compareButton = el("button", { type: "button", class: "secondary", dataset: { action: "compare" } }, t.compare);
@@ -201,7 +202,7 @@
       title.textContent = listing.title;
       const certified = listing.certification === "certified";
       const photos = listing.photos || [];
-      const price = listing.price_wan === null ? t.negotiable : `${number(listing.price_wan)} ${t.wan}`;
+      const price = listing.price_wan === null ? t.negotiable : F.money(listing.price_wan);
       body.replaceChildren(
         el("p", { class: "drawer-tags" },
           el("span", { class: `tag ${certified ? "certified" : "uncertified"}`, dataset: { certification: listing.certification } }, certified ? t.certified : t.uncertified),
@@ -211,8 +212,8 @@
           : el("p", { class: "muted drawer-photos-empty" }, t.noPhotos),
         facts([
           [t.price, price, "price"],
-          [t.unitPrice, blank(listing.unit_price_wan) ? "" : `${number(listing.unit_price_wan)} ${t.wanPerM2}`, "unit_price"],
-          [t.area, blank(listing.area_m2) ? "" : `${number(listing.area_m2)} ${t.m2}`, "area"],
+          [t.unitPrice, blank(listing.unit_price_wan) ? "" : F.unitPrice(listing.price_wan, listing.area_m2), "unit_price"],
+          [t.area, blank(listing.area_m2) ? "" : F.area(listing.area_m2, { withMu: true }), "area"],
           [t.landUse, listing.land_use ? `${listing.land_use_name || ""} (${listing.land_use})` : "", "land_use"],
           [t.region, listing.region_name, "region"],
           [t.address, listing.address, "address"],
@@ -238,13 +239,12 @@
       } catch (error) { if (mine === token) { failed(error); } return; }
       if (mine !== token) { return; }
       title.textContent = demand.title;
-      const range = (low, high, unit) => (blank(low) && blank(high) ? "" : `${blank(low) ? "…" : number(low)}–${blank(high) ? "…" : number(high)} ${unit}`);
       const kind = (modes.demand.find(([value]) => value === demand.kind) || [demand.kind, demand.kind])[1];
       body.replaceChildren(
         el("p", { class: "drawer-tags" }, el("span", { class: "tag" }, t.demand), el("span", { class: "tag", dataset: { field: "kind" } }, kind)),
         facts([
-          [t.area, range(demand.area_min_m2, demand.area_max_m2, t.m2), "area"],
-          [t.budget, range(demand.price_min_wan, demand.price_max_wan, t.wan), "budget"],
+          [t.area, F.range(demand.area_min_m2, demand.area_max_m2, "area"), "area"],
+          [t.budget, F.range(demand.price_min_wan, demand.price_max_wan, "money"), "budget"],
           [t.landUse, demand.land_use ? `${demand.land_use_name || ""} (${demand.land_use})` : "", "land_use"],
           [t.region, demand.region ? demand.region.name : "", "region"],
           [t.registered, demand.registered_at ? time(demand.registered_at).slice(0, 10) : "", "registered"],
@@ -265,7 +265,7 @@
       const p = parcel.properties;
       body.replaceChildren(facts([
         [t.parcelCode, p.code, "code"],
-        [t.area, blank(p.area_m2) ? "" : `${number(p.area_m2)} ${t.m2}`, "area"],
+        [t.area, blank(p.area_m2) ? "" : F.area(p.area_m2, { withMu: true }), "area"],
         [t.landUse, p.land_use ? `${p.land_use_name || ""} (${p.land_use})` : "", "land_use"],
         [t.region, p.region_name, "region"],
         [t.address, p.address, "address"],

@@ -26,16 +26,15 @@
     return search.toString();
   }
 
-  // "1200.5000" → "1200.5"; null stays null.
+  // "12000.5000" → "12,000.5"; null stays null.
   function number(value) {
-    if (value === null || value === undefined || value === "") { return null; }
-    const text = String(value);
-    return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+    return value === null || value === undefined || value === "" ? null : window.LandFormat.grouped(value, 4);
   }
 
-  function price(wan) {
+  // An amount in 万元 under a column header that names the unit (金额（万元）): "2,468.5"; quotes pass places 4 (to the yuan).
+  function price(wan, places) {
     const value = number(wan);
-    return value === null ? el("span", { class: "muted" }, t.negotiable) : el("span", { class: "price" }, `¥${value} ${t.wan}`);
+    return value === null ? el("span", { class: "muted" }, t.negotiable) : el("span", { class: "price" }, window.LandFormat.wanNumber(wan, { places }));
   }
 
   function range(low, high, unit) {

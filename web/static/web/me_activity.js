@@ -17,7 +17,7 @@
     init(panel) {
       this.list = M.panelList(panel, (filters) => ["/api/market/my/quotes/", filters], (item) => el("tr", { dataset: { id: item.listing_id } },
         el("td", {}, titleLink(item.title, item.link), el("div", { class: "muted me-meta" }, `${t.lastQuoted}: ${time(item.last_quoted_at)}`)),
-        el("td", {}, M.price(item.best_amount_wan)),
+        el("td", {}, M.price(item.best_amount_wan, 4)),
         el("td", { dataset: { field: "rank" } }, `${item.rank} ${t.rankOf} ${item.quoter_count}`),
         el("td", { dataset: { field: "quote_count" } }, String(item.quote_count)),
         el("td", {}, M.statusTag(item.listing_status))));

@@ -33,7 +33,7 @@
 
   function ownerQuote(item) {
     return el("tr", { dataset: { id: item.id } }, el("td", {}, item.quoter), el("td", {}, item.quoter_phone),
-      el("td", {}, M.price(item.amount_wan)), el("td", {}, time(item.created_at)));
+      el("td", {}, M.price(item.amount_wan, 4)), el("td", {}, time(item.created_at)));
   }
 
   const DETAILS = {
@@ -86,7 +86,7 @@
         el("td", {},
           el("div", { class: "me-title", dataset: { field: "title" } }, item.title || "—"),
           el("div", { class: "muted me-meta" }, line(t.createdBy, createdBy(item)), " ", el("span", {}, time(item.created_at))),
-          el("div", { class: "muted me-meta" }, line(t.region, item.region_name), " ", line(t.area, item.area_m2 === null ? null : `${M.number(item.area_m2)} ${t.m2}`)),
+          el("div", { class: "muted me-meta" }, line(t.region, item.region_name), " ", line(t.area, item.area_m2 === null ? null : window.LandFormat.area(item.area_m2))),
           reasonLine(item.reason)),
         el("td", {}, M.price(item.price_wan)),
         el("td", {}, t.modes[item.mode] || item.mode),

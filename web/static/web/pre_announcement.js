@@ -5,7 +5,8 @@
 (function () {
   "use strict";
   const t = window.PRE_ANNOUNCEMENT_I18N;
-  const { request, values, showError, clearErrors, el, time, ApiError, number, blank, pagedList } = window.LandApi;
+  const { request, values, showError, clearErrors, el, time, ApiError, blank, pagedList } = window.LandApi;
+  const F = window.LandFormat;
 
 
   // "四川省 成都市 锦江区" for a region code, from the region API (the code itself when it cannot be read).
@@ -28,7 +29,7 @@
   function shown(name, item) {
     const value = item[name];
     if (name === "region") { return value ? value.name : null; }
-    if (name === "area_m2") { return blank(value) ? null : `${number(value)} ${t.m2}`; }
+    if (name === "area_m2") { return blank(value) ? null : F.area(value, { withMu: true }); }
     if (name === "land_use") { return blank(value) ? null : `${item.land_use_name || ""} (${value})`; }
     if (name === "use_years") { return blank(value) ? null : `${value} ${t.years}`; }
     if (name === "published_at" || name === "expires_at") { return value ? time(value).slice(0, 10) : null; }
@@ -79,7 +80,7 @@
       return el("article", { class: "card market-card", dataset: { id: item.id } },
         el("h3", {}, el("a", { href: link }, item.title || "—")),
         el("p", { class: "muted", dataset: { field: "region" } }, item.region ? item.region.name : "—", " · ", item.address || ""),
-        el("p", { dataset: { field: "area" } }, blank(item.area_m2) ? "—" : `${number(item.area_m2)} ${t.m2}`,
+        el("p", { dataset: { field: "area" } }, blank(item.area_m2) ? "—" : F.area(item.area_m2),
           item.land_use_name ? ` · ${item.land_use_name}` : "", blank(item.use_years) ? "" : ` · ${item.use_years} ${t.years}`),
         el("p", { class: "muted card-foot" },
           el("span", { dataset: { field: "contract" } }, `${t.contract} ${item.contract_number}`), " · ",
@@ -206,7 +207,7 @@
       for (const input of form.querySelectorAll("[data-grant]")) {
         const name = input.dataset.grant;
         let value = grant[name];
-        if (name === "area_m2" && !blank(value)) { value = `${number(value)} ${t.m2}`; }
+        if (name === "area_m2" && !blank(value)) { value = F.area(value); }
         if (name === "land_use" && !blank(value)) { value = `${grant.land_use_name || ""} (${value})`; }
         if (name === "use_years" && !blank(value)) { value = `${value} ${t.years}`; }
         if (name === "region") { continue; }

@@ -28,7 +28,8 @@
   const root = document.getElementById("search-page");
   if (!root) { return; }
   const t = window.SEARCH_I18N;
-  const { request, showError, clearErrors, el, time, ApiError, number, blank, range } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, blank } = window.LandApi;
+  const F = window.LandFormat;
   const { RegionSelect, LandUseSelect } = window.LandSelectors;
   const Filters = window.LandSearchFilters;
   const form = document.getElementById("search-form");
@@ -121,13 +122,13 @@
   function figures(item, kind) {
     if (kind === "supply") {
       return el("p", { class: "result-figures" },
-        el("span", { class: "price", dataset: { field: "price" } }, item.price_wan === null ? t.negotiable : `${number(item.price_wan)} ${t.wan}`),
-        item.unit_price_wan !== null ? el("span", { class: "muted", dataset: { field: "unit_price" } }, `${number(item.unit_price_wan)} ${t.wanPerM2}`) : null,
-        el("span", { dataset: { field: "area" } }, item.area_m2 !== null ? `${number(item.area_m2)} ${t.m2}` : "—"));
+        el("span", { class: "price", dataset: { field: "price" } }, item.price_wan === null ? t.negotiable : F.money(item.price_wan)),
+        item.unit_price_wan !== null ? el("span", { class: "muted", dataset: { field: "unit_price" } }, F.unitPrice(item.price_wan, item.area_m2)) : null,
+        el("span", { dataset: { field: "area" } }, item.area_m2 !== null ? F.area(item.area_m2) : "—"));
     }
     return el("p", { class: "result-figures" },
-      el("span", { dataset: { field: "area" } }, `${t.area} ${range(item.area_min_m2, item.area_max_m2, t.m2)}`),
-      el("span", { class: "price", dataset: { field: "budget" } }, `${t.budget} ${range(item.price_min_wan, item.price_max_wan, t.wan)}`));
+      el("span", { dataset: { field: "area" } }, `${t.area} ${F.range(item.area_min_m2, item.area_max_m2, "area") || "—"}`),
+      el("span", { class: "price", dataset: { field: "budget" } }, `${t.budget} ${F.range(item.price_min_wan, item.price_max_wan, "money") || "—"}`));
   }
 
   function resultItem(item, kind) {

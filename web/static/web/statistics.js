@@ -16,6 +16,7 @@
   const region = new RegionSelect(form.querySelector(".region-select"));
   let last = null;
 
+  const F = window.LandFormat;
   const formats = {};
   function format(value, min, max) {
     if (value === null || value === undefined || value === "") { return "—"; }
@@ -25,10 +26,10 @@
   }
   const FIGURES = [
     ["listing_count", (v) => format(v, 0, 0)],
-    ["area_m2", (v) => format(v, 0, 2)],
+    ["area_m2", (v) => F.grouped(v, 2) || "—"],
     ["priced_count", (v) => format(v, 0, 0)],
-    ["price_wan", (v) => format(v, 0, 4)],
-    ["unit_price_yuan_m2", (v) => format(v, 2, 2)],
+    ["price_wan", (v) => F.wanNumber(v) || "—"], // under 总价（万元）: "13,410.51"
+    ["unit_price_yuan_m2", (v) => F.grouped(v, 2) || "—"], // under 元/平方米, to the fen
     ["demand_count", (v) => format(v, 0, 0)],
   ];
   const METRIC_FIELD = { count: "listing_count", area: "area_m2" };

@@ -6,6 +6,7 @@
   "use strict";
   const t = window.SUPPLY_DETAIL_I18N;
   const { request, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
+  const F = window.LandFormat;
   const root = document.getElementById("supply-detail");
   const id = Number(root.dataset.listingId);
   const loginUrl = `/login/?next=/supply/${id}/`;
@@ -35,14 +36,14 @@
     land_type: choice("land_type"),
     certificate_type: choice("certificate_type"),
     land_use: (value, l) => (blank(value) ? "—" : `${l.land_use_name || ""} (${value})`),
-    area_m2: unit(t.m2),
-    building_area_m2: unit(t.m2),
+    area_m2: (value) => (blank(value) ? "—" : F.area(value, { withMu: true })),
+    building_area_m2: (value) => (blank(value) ? "—" : F.area(value)),
     height_limit_m: unit(t.metres),
     green_ratio: unit(t.percent),
     building_density: unit(t.percent),
     floor_area_ratio: (value) => (blank(value) ? "—" : number(value)),
-    price_wan: (value) => (value === null ? t.negotiable : `${number(value)} ${t.wan}`),
-    unit_price_wan: (value) => (blank(value) ? "" : `${number(value)} ${t.wanPerM2}`),
+    price_wan: (value) => (value === null ? t.negotiable : F.money(value)),
+    unit_price_wan: (value, l) => (blank(value) ? "" : F.unitPrice(l.price_wan, l.area_m2)),
     remaining_years: unit(t.years),
     lease_term_years: unit(t.years),
     with_buildings: yesNo,
@@ -142,7 +143,7 @@
     return el("tr", { class: quote.is_mine ? "mine" : null, dataset: { id: quote.id } },
       el("td", {}, quote.quoter, quote.is_mine ? ` ${t.you}` : ""),
       el("td", {}, quote.quoter_phone),
-      el("td", { class: "price" }, number(quote.amount_wan)),
+      el("td", { class: "price" }, F.wanNumber(quote.amount_wan, { places: 4 })),
       el("td", {}, time(quote.created_at)));
   }
 
@@ -168,7 +169,7 @@
     const mine = await request("GET", `/api/market/supply/${id}/quotes/mine/`);
     box.hidden = mine.rank === null;
     if (mine.rank === null) { return; }
-    box.querySelector("[data-mine=best]").textContent = number(mine.best_amount_wan);
+    box.querySelector("[data-mine=best]").textContent = F.wanNumber(mine.best_amount_wan, { places: 4 });
     box.querySelector("[data-mine=rank]").textContent = String(mine.rank);
     box.querySelector("[data-mine=quoters]").textContent = String(mine.quoter_count);
     box.querySelector("[data-mine=count]").textContent = String(mine.quote_count);
@@ -183,7 +184,7 @@
     try {
       const quote = await request("POST", `/api/market/supply/${id}/quotes/`, { amount_wan: quoteForm.elements.amount_wan.value.trim() });
       quoteForm.reset();
-      say(quoteForm, t.quoted.replace("{amount}", number(quote.amount_wan)), " ",
+      say(quoteForm, t.quoted.replace("{amount}", F.wanNumber(quote.amount_wan, { places: 4 })), " ",
         el("a", { href: "/me/?section=quotes" }, t.seeQuotes));
       bump("quotes", 1);
       await Promise.all([loadRecord(true), loadMine()]);

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   const t = window.SUPPLY_LIST_I18N;
-  const { el, time, number, pagedList } = window.LandApi;
+  const { el, time, pagedList } = window.LandApi;
+  const F = window.LandFormat;
   const { RegionSelect, LandUseSelect } = window.LandSelectors;
   const form = document.getElementById("supply-filters");
   const results = document.getElementById("supply-results");
@@ -44,7 +45,7 @@
 
   function card(item) {
     const link = `/supply/${item.id}/`;
-    const price = item.price_wan === null ? t.negotiable : `${number(item.price_wan)} ${t.wan}`;
+    const price = item.price_wan === null ? t.negotiable : F.money(item.price_wan);
     const heat = item.heat || {};
     return el("article", { class: "card supply-card", dataset: { id: item.id } },
       item.photos && item.photos.length ? el("a", { href: link, tabindex: "-1", "aria-hidden": "true" }, el("img", { class: "card-photo", src: item.photos[0], alt: "", loading: "lazy" })) : null,
@@ -53,8 +54,8 @@
       el("p", { class: "muted", dataset: { field: "region" } }, item.region_name || "—"),
       el("p", { class: "card-figures" },
         el("span", { class: "price", dataset: { field: "price" } }, price),
-        item.unit_price_wan !== null ? el("span", { class: "muted", dataset: { field: "unit_price" } }, `${number(item.unit_price_wan)} ${t.wanPerM2}`) : null),
-      el("p", { dataset: { field: "area" } }, item.area_m2 !== null ? `${number(item.area_m2)} ${t.m2}` : "—",
+        item.unit_price_wan !== null ? el("span", { class: "muted", dataset: { field: "unit_price" } }, F.unitPrice(item.price_wan, item.area_m2)) : null),
+      el("p", { dataset: { field: "area" } }, item.area_m2 !== null ? F.area(item.area_m2) : "—",
         item.land_use_major_name ? ` · ${item.land_use_major_name}` : ""),
       el("p", { class: "muted card-foot" },
         el("span", { dataset: { field: "published" } }, `${t.published} ${time(item.published_at).slice(0, 10)}`), " · ",
