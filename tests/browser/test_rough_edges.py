@@ -245,3 +245,18 @@ def test_the_open_drawer_leaves_the_zoom_buttons_uncovered(page: Page, live_serv
     zoom_before = page.evaluate("() => window.landMap.getZoom()")
     page.locator(".maplibregl-ctrl-zoom-in").click()  # a click reaches it
     page.wait_for_function(f"() => window.landMap.getZoom() > {zoom_before}")
+
+
+def test_at_phone_width_the_first_search_result_is_on_the_first_screen(signed_in: SignedIn, live_server, regions):
+    supply_create(owner=user_create(), region=regions["510104"], title="锦江区商服用地转让")
+    page = signed_in(None, width=390, height=844)
+
+    page.goto(f"{live_server.url}/search/?kind=supply")
+
+    first = page.locator("#search-results > li").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None
+    assert box["y"] < 844  # its top within the first screen, unscrolled
+    page.locator(".filters-jump").click()  # the filters are one tap away
+    expect(page.locator("#search-side")).to_be_in_viewport()
