@@ -105,7 +105,7 @@
         el("td", {}, el("a", { href: `#listing-${item.id}`, class: "open-link", onclick: (event) => { event.preventDefault(); openDetail(item); } }, item.title || `#${item.id}`)),
         el("td", {}, item.region_name || item.region || "—"),
         el("td", {}, label("mode", item.mode)),
-        el("td", {}, item.area_m2 ?? "—"),
+        el("td", {}, window.LandFormat.grouped(item.area_m2, 2) || "—"),
         el("td", {}, time(rowDate(item))),
         el("td", {}, statusTag(item)),
         el("td", {}, el("button", { type: "button", class: "small", dataset: { open: String(item.id) }, onclick: () => openDetail(item) }, t.open)));
