@@ -53,12 +53,14 @@ CENTRE = frozenset({"centre_staff", "admin"})
 GIS = frozenset({"gis_staff", "admin"})
 PARCEL_DATA = frozenset({"gis_staff", "supervisor", "admin"})
 ADMIN = frozenset({"admin"})
+STAFF = VERIFIED - {"owner", "enterprise", "other"}  # every staff role
 NOBODY_BUT_ITS_UPLOADER = frozenset({"admin"})  # the world's import job was uploaded by `owner`, no GIS staff
 
 # route (as the URL conf writes it) → {method: roles let through}. Pages are GET.
 MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # pages
     "": {"get": ANYONE},
+    "status/": {"get": STAFF},
     "geo/imports/": {"get": GIS},
     "login/": {"get": ANYONE},
     "register/": {"get": ANYONE},
@@ -197,7 +199,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "tiles/<str:layer>/<str:z>/<str:x>/<str:y>.mvt": {"get": ANYONE},
     "tiles/<str:layer>.json": {"get": ANYONE},
     "health": {"get": ANYONE},
-    "health/details": {"get": ANYONE - {"anonymous", "unverified", "owner", "enterprise", "other"}},
+    "health/details": {"get": STAFF},
     "i18n/setlang/": {"post": ANYONE},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).

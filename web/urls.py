@@ -7,6 +7,7 @@ from web import views, views_map, views_market, views_search
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("status/", views.status, name="status"),
     path("geo/imports/", views.geo_import, name="geo-import"),
     path("login/", views_market.login, name="login"),
     path("register/", views_market.register, name="register"),

@@ -1,6 +1,7 @@
 """Pages, and the 404/500 handlers (JSON under /api/, HTML elsewhere)."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,13 +14,24 @@ from core.api import may_see_health_details
 from core.errors import error_body
 from geo.models import ImportJob
 from geo.selectors_imports import import_jobs_recent
+from market.selectors.home import home_figures, home_newest
 from web.views_search import home_search_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The status box reads /health/details for staff and callers on this machine, the public /health otherwise."""
-    health_url = reverse("health-details" if may_see_health_details(request) else "health")
-    return render(request, "web/home.html", home_search_context() | {"health_url": health_url})
+    """What a visitor came for: the search box, the newest listings and demands, the market's figures, notices."""
+    listings, demands = home_newest()
+    context = {"listings": listings, "demands": demands, "figures": home_figures()}
+    return render(request, "web/home.html", home_search_context() | context)
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    """The platform's components, live from /health/details: for staff, and for callers on this machine."""
+    if not may_see_health_details(request):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied()
+    return render(request, "web/status.html", {"health_url": reverse("health-details")})
 
 
 @login_required

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.site",
             ],
         },
     },
@@ -414,4 +415,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# ------------------------------------------------------------------------------ the operator (every page's footer)
+# Who runs this deployment and how to reach it; the ICP filing number (ICP备案号) is required of sites served in China.
+SITE = {
+    "operator": env("SITE_OPERATOR", default=""),
+    "icp": env("SITE_ICP_NUMBER", default=""),
+    "phone": env("SITE_CONTACT_PHONE", default=""),
+    "email": env("SITE_CONTACT_EMAIL", default=""),
+    "address": env("SITE_CONTACT_ADDRESS", default=""),
 }
