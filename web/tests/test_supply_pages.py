@@ -119,6 +119,8 @@ def test_the_comparison_renders_for_a_signed_in_user(client: Client, verified: b
         "mode",
         "price",
         "area",
+        "land_use",
+        "floor_area_ratio",
         "years",
         "unit_price",
         "quote_max",
