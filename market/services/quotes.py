@@ -11,6 +11,7 @@ from rest_framework import status
 
 from accounts.models import User
 from accounts.services.messages import message_send
+from core import formatting
 from core.errors import ApplicationError, InvalidInput
 from market.models import IntentionQuote, SupplyListing
 from market.selectors.interactions import supply_link
@@ -61,8 +62,8 @@ def quote_create(*, listing_id: int, user: User, amount_wan: Decimal) -> Intenti
     message_send(
         user=listing.owner,
         title=_("New intention quote: {title}").format(title=listing.title),
-        body=_("An intention quote of {amount} (10,000 yuan) was made on your listing.").format(
-            amount=quote.amount_wan
+        body=_("Your listing received an intention quote of {amount}.").format(
+            amount=formatting.money(quote.amount_wan, places=4)  # to the yuan: two quotes never read alike
         ),
         link=supply_link(listing.pk),
     )

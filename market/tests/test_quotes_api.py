@@ -67,13 +67,14 @@ def test_a_verified_seeker_quotes_on_a_public_listing(client: Client, owner, reg
 def test_the_owner_is_told_of_a_quote(client: Client, listing, seeker):
     client.force_login(seeker)
 
-    _quote(client, listing.pk, "1500")
+    _quote(client, listing.pk, "1500.0625")
 
     message = Message.objects.get(user=listing.owner)
     assert message.category == Message.Category.BUSINESS
     assert message.link == f"/supply/{listing.pk}/"
     assert listing.title in message.title
-    assert "1500" in message.body
+    # grouped, to the yuan; in the language of the request (English here); was "1500.0625 (10,000 yuan)"
+    assert message.body == "Your listing received an intention quote of CNY 15,000,625."
 
 
 def test_each_quote_is_a_new_record(client: Client, listing, seeker):
