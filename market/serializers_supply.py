@@ -267,7 +267,7 @@ class SupplyPublicOutput(SupplyItemOutput):
     floor_area_ratio = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
     notes = serializers.CharField()
     institution = serializers.CharField()
-    outline = GeoJsonGeometryField(allow_null=True)
+    outline = serializers.SerializerMethodField(help_text="the drawn outline, else its parcel's; null: a point only")
     agent_name = serializers.CharField()
     agent_phone_masked = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
@@ -277,6 +277,12 @@ class SupplyPublicOutput(SupplyItemOutput):
 
     def get_agent_phone_masked(self, listing: SupplyListing) -> str:
         return mask_phone(listing.agent_phone)
+
+    @extend_schema_field(GeoJsonGeometryField(allow_null=True))
+    def get_outline(self, listing: SupplyListing) -> dict[str, Any] | None:
+        """Where the listing is as an area: `place_outline` when the selector gave it (market.selectors.supply)."""
+        outline = getattr(listing, "place_outline", listing.outline)
+        return None if outline is None else GeoJsonGeometryField().to_representation(outline)
 
     @extend_schema_field(AttachmentOutput(many=True))
     def get_attachments(self, listing: SupplyListing) -> Any:

@@ -3,12 +3,15 @@ history and the files each caller may fetch."""
 
 from typing import Any
 
+from django.contrib.gis.db.models import MultiPolygonField
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import REVIEW_READERS, scope_covers, scope_filter
 from core.errors import NotFound
+from geo.models import SRID
 from geo.selectors import region_code_prefix
 from market.models import ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
 from market.services.supply import is_owner
@@ -75,10 +78,19 @@ def sees_everything(listing: SupplyListing, user: User) -> bool:
     return is_owner(listing, user) or scope_covers(user, listing.region_id, *REVIEW_READERS)
 
 
+def with_place_outline(listings: QuerySet[SupplyListing]) -> QuerySet[SupplyListing]:
+    """Listings with `place_outline`: the drawn outline, else the linked parcel's geometry (public), else None —
+    in the same query (a join on the parcel)."""
+    return listings.annotate(
+        place_outline=Coalesce("outline", "parcel__geometry", output_field=MultiPolygonField(srid=SRID))
+    )
+
+
 def supply_get(*, listing_id: int, user: User) -> tuple[SupplyListing, bool]:
-    """The listing and whether `user` sees everything; a non-public listing is 404 to everyone else."""
+    """The listing (with its `place_outline`) and whether `user` sees everything; a non-public listing is 404 to
+    everyone else."""
     listing = (
-        _listings()
+        with_place_outline(_listings())
         .prefetch_related(
             "attachments",
             Prefetch(

@@ -1,15 +1,19 @@
 """Reading supply through the API: the public list and its filters, the detail each caller may see, view counting,
 my supply (我的供给) with its actions, and the review console's queue."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import reviewer_create, user_create
+from geo.models import SRID
+from geo.tests.factories import parcel_create, square
 from market.models import SupplyChange, SupplyListing
 from market.tests import factories
 from market.tests.test_supply_helpers import API, logged_in
@@ -24,6 +28,11 @@ def published(owner: User, region, *, days_ago: int = 0, **fields) -> SupplyList
         at = timezone.now() - timedelta(days=days_ago)
         SupplyListing.objects.filter(pk=listing.pk).update(published_at=at)
     return listing
+
+
+def as_json(coords: tuple) -> list:
+    """GEOS coordinates (nested tuples) as JSON reads them (nested lists)."""
+    return json.loads(json.dumps(coords))
 
 
 def ids(response) -> list[int]:
@@ -178,6 +187,42 @@ def test_a_reviewer_out_of_scope_sees_a_public_listing_as_the_public_does(region
     body = logged_in(reviewer_create(regions=["510700"])).get(f"{API}/supply/{listing.pk}/").json()
 
     assert "owner_id_number" not in body
+
+
+def test_a_listing_on_a_parcel_answers_the_parcels_outline_and_not_the_parcel(regions, owner, seeker):
+    parcel = parcel_create(code="510104001001GB00077", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
+    listing = published(owner, regions["510104"], parcel=parcel, location=Point(104.03, 30.53, srid=SRID))
+
+    for client in (Client(), logged_in(seeker)):
+        body = client.get(f"{API}/supply/{listing.pk}/").json()
+        assert body["outline"] == {"type": "MultiPolygon", "coordinates": as_json(parcel.geometry.coords)}
+        assert "parcel_id" not in body
+        assert "510104001001GB00077" not in json.dumps(body, ensure_ascii=False)
+
+
+def test_a_drawn_outline_comes_before_the_parcels_and_a_point_alone_has_none(regions, owner):
+    parcel = parcel_create(code="510104001001GB00078", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
+    outline = square(104.031, 30.531, 0.001)
+    drawn = published(owner, regions["510104"], parcel=parcel, outline=outline)
+    point = published(owner, regions["510104"], location=Point(104.05, 30.55, srid=SRID))
+
+    assert Client().get(f"{API}/supply/{drawn.pk}/").json()["outline"]["coordinates"] == as_json(outline.coords)
+    assert Client().get(f"{API}/supply/{point.pk}/").json()["outline"] is None
+
+
+def test_the_detail_takes_the_same_number_of_queries_with_or_without_a_parcel(
+    regions, owner, django_assert_num_queries
+):
+    parcel = parcel_create(code="510104001001GB00079", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
+    on_parcel = published(owner, regions["510104"], parcel=parcel, status=S.IN_REVIEW)
+    bare = published(owner, regions["510104"], status=S.IN_REVIEW)
+    client = logged_in(owner)
+    client.get(f"{API}/supply/{bare.pk}/")  # the session is read once before counting
+
+    with django_assert_num_queries(6):  # session, user, listing with its outline, photos, files, pending changes
+        assert client.get(f"{API}/supply/{bare.pk}/").json()["outline"] is None
+    with django_assert_num_queries(6):
+        assert client.get(f"{API}/supply/{on_parcel.pk}/").json()["outline"] is not None
 
 
 def test_an_unknown_listing_is_404(regions):
