@@ -3,14 +3,10 @@
 // surroundings (周边配套): radius rings on the map, amenity counts and the nearest per category, amenities shown.
 (function () {
   "use strict";
-  const { request, showError, clearErrors, el, time, ApiError, number, blank } = window.LandApi;
+  const { request, showError, clearErrors, el, time, ApiError, blank } = window.LandApi;
   const F = window.LandFormat;
   const { rings } = window.LandMapStyle;
-
-
-  function distance(metres, t) {
-    return metres >= 1000 ? `${number((metres / 1000).toFixed(2))} ${t.km}` : `${Math.round(metres)} ${t.m}`;
-  }
+  const { distance, renderSurroundings } = window.LandPlace;
 
   function create({ map, t, modes, categories, radii, signedIn, showAmenities, onClose }) {
     const root = document.getElementById("map-drawer");
@@ -85,23 +81,8 @@
       const sheet = window.matchMedia("(max-width: 760px)").matches ? root.offsetHeight : 0;
       const room = map.getCanvas().clientHeight - sheet > 160 ? sheet : 0;
       map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: { top: 40, left: 40, right: 40, bottom: 40 + room }, duration: 0 });
-      const head = table.querySelector("thead tr");
-      head.replaceChildren(head.cells[0], ...used.map((radius) => el("th", { scope: "col" }, t.within.replace("{radius}", distance(radius, t)))),
-        el("th", { scope: "col" }, t.nearest));
-      const byCategory = (ringData) => Object.fromEntries(ringData.categories.map((item) => [item.category, item]));
-      const perRadius = data.radii.map(byCategory);
-      const outer = perRadius[perRadius.length - 1];
-      const found = Object.keys(outer).filter((category) => outer[category].count > 0);
-      const empty = Object.keys(outer).filter((category) => outer[category].count === 0);
-      table.tBodies[0].replaceChildren(...found.map((category) => {
-        const nearest = perRadius.map((r) => r[category].nearest).find(Boolean);
-        return el("tr", { dataset: { category } },
-          el("th", { scope: "row" }, outer[category].category_name || names[category] || category),
-          ...perRadius.map((r, index) => el("td", { dataset: { radius: String(used[index]) } }, String(r[category].count))),
-          el("td", {}, nearest ? `${nearest.name} · ${distance(nearest.distance_m, t)}` : "—"));
-      }));
-      document.getElementById("surroundings-note").textContent = [t.surroundingsFrom,
-        empty.length ? t.noneWithin.replace("{radius}", distance(largest.radius_m, t)).replace("{categories}", empty.map((c) => outer[c].category_name || names[c]).join("、")) : ""].join(" ");
+      const noneNear = renderSurroundings(table, data, t, names);
+      document.getElementById("surroundings-note").textContent = [t.surroundingsFrom, noneNear].join(" ");
       around.hidden = false;
       around.dataset.origin = center.join(",");
       root.dataset.state = "ready";
