@@ -83,7 +83,9 @@ def supply_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         supply_get_visible(listing_id=listing_id, user=request.user)
     except NotFound as error:
         return _missing(request, error)
-    return render(request, "web/market/supply_detail.html", {"listing_id": listing_id})
+    from web.views_map import map_config  # here: views_map → views_search → this module
+
+    return render(request, "web/market/supply_detail.html", {"listing_id": listing_id, "map_config": map_config()})
 
 
 @login_required

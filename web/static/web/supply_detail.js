@@ -1,7 +1,7 @@
 // A listing's page (土地详情页面): every public field, photos and videos, heat, and the seeker's actions —
 // intention quote (意向报价) with the record (出价记录) and my rank, viewing appointment (预约看地), favourite (收藏)
 // and comparison (加入比价). Visitors are sent to sign in when they use an action; the owner sees a note instead
-// of the quote and appointment forms.
+// of the quote and appointment forms. Where the land is: a small map, the link to the map page and the surroundings.
 (function () {
   "use strict";
   const t = window.SUPPLY_DETAIL_I18N;
@@ -135,6 +135,29 @@
     status.textContent = `${t.notPublic} ${t.statuses[listing.status] || listing.status}`;
     renderHeat();
     renderGallery();
+  }
+
+  // Where it is: a small map of the outline (or the point), the link to the map page there, the surroundings
+
+  async function renderPlace() {
+    const P = window.LandPlace;
+    const centre = P.centreOf(listing);
+    document.getElementById("detail-place").hidden = !centre;
+    if (!centre) { return; }
+    const config = JSON.parse(document.getElementById("map-config").textContent);
+    window.landDetailMap = P.mount(document.getElementById("place-map"), listing, {
+      basemap: config.basemap, link: document.getElementById("place-map-link"), properties: { listing_id: id },
+    });
+    const box = document.getElementById("place-surroundings");
+    const note = document.getElementById("place-surroundings-note");
+    try {
+      const data = await request("GET", `/api/geo/surroundings/?lon=${centre[0]}&lat=${centre[1]}`);
+      note.textContent = P.renderSurroundings(document.getElementById("place-surroundings-table"), data, t);
+    } catch (error) {
+      if (!(error instanceof ApiError)) { throw error; }
+      note.textContent = `${t.surroundingsFailed} ${error.message}`;
+    }
+    box.hidden = false;
   }
 
   // The quote record and my quotes
@@ -292,7 +315,7 @@
       appointmentForm.elements.phone.value = me.phone || "";
     }
     appointmentForm.elements.visit_at.min = localNow();
-    const loads = [loadRecord(true)];
+    const loads = [loadRecord(true), renderPlace()];
     if (me) { loads.push(loadMine(), loadFavourite(), loadComparison()); }
     await Promise.all(loads);
   }
