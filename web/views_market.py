@@ -1,6 +1,7 @@
 """Pages of accounts and market: thin views that render a template; the page's script calls the JSON API."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -50,6 +51,13 @@ def _public_or_own(request: HttpRequest, public: Callable[[], object], own: Call
         own(request.user)
 
 
+def _map_config() -> dict[str, Any]:
+    """The map's settings, for a detail page's small map (web/static/web/place.js)."""
+    from web.views_map import map_config  # here: views_map imports this module (through views_search)
+
+    return map_config()
+
+
 def _next(request: HttpRequest) -> str:
     """The `next` parameter if it is a path on this site, else the personal centre."""
     target = request.GET.get("next", "")
@@ -83,9 +91,7 @@ def supply_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
         supply_get_visible(listing_id=listing_id, user=request.user)
     except NotFound as error:
         return _missing(request, error)
-    from web.views_map import map_config  # here: views_map → views_search → this module
-
-    return render(request, "web/market/supply_detail.html", {"listing_id": listing_id, "map_config": map_config()})
+    return render(request, "web/market/supply_detail.html", {"listing_id": listing_id, "map_config": _map_config()})
 
 
 @login_required
@@ -126,7 +132,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
         )
     except NotFound as error:
         return _missing(request, error)
-    return render(request, "web/market/demand_detail.html", {"demand_id": demand_id})
+    return render(request, "web/market/demand_detail.html", {"demand_id": demand_id, "map_config": _map_config()})
 
 
 @login_required

@@ -19,7 +19,7 @@ from core.net import client_address
 from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
 from geo.reference import land_use_name
-from geo.serializers import RegionRefOutput
+from geo.serializers import LonLatField, RegionRefOutput
 from market.models import Demand, LandNature
 from market.selectors.demand import (
     GROUPS,
@@ -86,6 +86,7 @@ class DemandOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Demand.Status.choices)
     title = serializers.CharField()
     region = RegionRefOutput(allow_null=True)
+    location = LonLatField(allow_null=True, help_text="the preferred location, [lon, lat]")
     land_use = serializers.CharField()
     land_use_name = serializers.SerializerMethodField()
     land_nature = serializers.CharField()

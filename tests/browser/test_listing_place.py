@@ -1,19 +1,22 @@
-"""Where a listing is, on its page, in the real Chromium with WebGL: a small map of our own tiles with the listing's
-outline (its parcel's) or its point, the link that opens the map page there, and the surroundings under the map."""
+"""Where a listing or a demand is, on its page, in the real Chromium with WebGL: a small map of our own tiles with the
+listing's outline (its parcel's) or its point, a demand's point or region, the link that opens the map page there, and
+the surroundings under the map."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import user_create
 from geo.models import SRID
 from geo.tests.factories import amenity_create_at, chengdu_tree, parcel_create, square
-from market.models import SupplyListing
+from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS
 
@@ -26,7 +29,7 @@ MAP_READY = (
     " && document.getElementById('place-map').dataset.state === 'ready'"
 )
 PLACE_FEATURES = """() => window.landDetailMap.querySourceFeatures("place").map((f) => ({
-  listing_id: f.properties.listing_id, type: f.geometry.type,
+  id: f.properties.listing_id || f.properties.demand_id, type: f.geometry.type,
 }))"""
 
 
@@ -57,7 +60,25 @@ def land() -> dict[str, Any]:
     amenity_create_at(
         code="school_300", category="school", name="锦江小学", origin=PARCEL_CENTRE, azimuth_deg=90, distance_m=300
     )
-    return {"on_parcel": on_parcel, "point_only": point_only}
+    return {"tree": tree, "owner": owner, "on_parcel": on_parcel, "point_only": point_only}
+
+
+def demand_create(land: dict[str, Any], **fields: Any) -> Demand:
+    now = timezone.now()
+    return Demand.objects.create(
+        owner=land["owner"],
+        created_by=land["owner"],
+        region=land["tree"]["jinjiang"],
+        status=Demand.Status.REGISTERED,
+        kind=Demand.Kind.PURCHASE,
+        title="求购锦江商服用地",
+        land_use="0501",
+        contact_name="刘经理",
+        contact_phone="13700000000",
+        registered_at=now,
+        expires_at=now + timedelta(days=183),
+        **fields,
+    )
 
 
 def view_of(href: str) -> list[float]:
@@ -81,7 +102,7 @@ def test_a_listings_page_shows_its_parcels_outline_on_a_map_with_a_link_and_its_
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("#detail-place").screenshot(path=str(ARTIFACTS / "listing_place_outline.png"))
 
-    assert {(f["listing_id"], f["type"]) for f in features} == {(listing.pk, "Polygon")}  # once per tile
+    assert {(f["id"], f["type"]) for f in features} == {(listing.pk, "Polygon")}  # once per tile
     assert drawn > 0  # the fill is on the canvas, not only in the source
     assert page.locator("#place-map-link").text_content() == "在地图上查看"
     assert href.startswith("/map/?view=")
@@ -114,5 +135,36 @@ def test_a_listing_with_a_point_only_is_marked_on_the_map(page: Page, live_serve
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("#detail-place").screenshot(path=str(ARTIFACTS / "listing_place_point.png"))
 
-    assert {(f["listing_id"], f["type"]) for f in features} == {(listing.pk, "Point")}
+    assert {(f["id"], f["type"]) for f in features} == {(listing.pk, "Point")}
     assert view_of(href)[:2] == [104.07, 30.57]
+
+
+def test_a_demands_page_marks_its_preferred_point_with_its_surroundings(page: Page, live_server, land):
+    demand = demand_create(land, location=Point(*PARCEL_CENTRE, srid=SRID))
+    page.goto(f"{live_server.url}/demand/{demand.pk}/")
+    page.wait_for_function(MAP_READY, timeout=WAIT_MS)
+
+    features = page.evaluate(PLACE_FEATURES)
+    href = page.locator("#place-map-link").get_attribute("href") or ""
+    school = page.locator("#place-surroundings-table tbody tr[data-category=school]")
+    expect(school).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#detail-place").screenshot(path=str(ARTIFACTS / "demand_place_point.png"))
+
+    assert {(f["id"], f["type"]) for f in features} == {(demand.pk, "Point")}
+    assert parse_qs(urlsplit(href).query)["kind"] == ["demand"]
+    assert view_of(href)[:2] == list(PARCEL_CENTRE)
+    assert school.locator("td[data-radius]").all_text_contents() == ["1", "1", "1"]
+
+
+def test_a_demand_without_a_point_shows_its_regions_boundary(page: Page, live_server, land):
+    demand = demand_create(land)
+    page.goto(f"{live_server.url}/demand/{demand.pk}/")
+    page.wait_for_function(MAP_READY, timeout=WAIT_MS)
+
+    features = page.evaluate(PLACE_FEATURES)
+    lon, lat, _zoom = view_of(page.locator("#place-map-link").get_attribute("href") or "")
+
+    assert {(f["id"], f["type"]) for f in features} == {(demand.pk, "Polygon")}
+    assert (lon, lat) == (104.05, 30.55)  # the centre of 锦江区's square, 104.0–104.1 × 30.5–30.6
+    assert page.locator("#place-surroundings").is_hidden()

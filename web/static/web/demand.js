@@ -1,6 +1,6 @@
 // Demand pages (需求): the public list (/demand/) with filters kept in the query string, a demand's page
-// (/demand/<id>/) with the favourite button, and the form (/demand/new/, /demand/<id>/edit/, ?change=1 for a
-// registered one). Data is only ever put in the page as text.
+// (/demand/<id>/) with the favourite button and where the land is wanted (place.js), and the form (/demand/new/,
+// /demand/<id>/edit/, ?change=1 for a registered one). Data is only ever put in the page as text.
 (function () {
   "use strict";
   const t = window.DEMAND_I18N;
@@ -105,6 +105,22 @@
       set("favourite_count", item.favourite_count);
       document.getElementById("detail-loading").hidden = true;
       root.hidden = false;
+      showPlace(item);
+    }
+
+    // Where the land is wanted: the preferred point with its surroundings, else the region's boundary (no surroundings:
+    // a county is too large for them).
+    async function showPlace(item) {
+      let place = { outline: null, location: item.location };
+      if (!Array.isArray(item.location) && item.region) {
+        try {
+          const region = await request("GET", `/api/geo/regions/${encodeURIComponent(item.region.code)}/?zoom=10`);
+          place = { outline: region.boundary, location: null };
+        } catch (error) {
+          if (!(error instanceof ApiError)) { throw error; }
+        }
+      }
+      await window.LandPlace.showOnPage(place, { t, properties: { demand_id: id }, kind: "demand", surroundings: Boolean(place.location) });
     }
 
     function showFavourite(on) {

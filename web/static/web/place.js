@@ -3,7 +3,7 @@
 // surroundings (周边配套) table — amenity counts within each radius and the nearest of each category.
 (function () {
   "use strict";
-  const { el, number } = window.LandApi;
+  const { request, ApiError, el, number } = window.LandApi;
   // The map page's layers the small map keeps: regions and parcels under the place (and the basemap, if any).
   const KEPT_LAYERS = new Set(["background", "basemap", "region-fill", "parcels-fill", "parcels-line", "region-line", "region-label"]);
   const PLACE_COLOUR = "#c2410c";
@@ -67,9 +67,10 @@
     return [(w + e) / 2, (s + n) / 2];
   }
 
-  // The map page (/map/, map.js) opened at a view: view=lon,lat,zoom.
-  function mapHref(centre, zoom) {
-    return `/map/?view=${centre[0].toFixed(5)},${centre[1].toFixed(5)},${zoom.toFixed(3)}`;
+  // The map page (/map/, map.js) opened at a view (view=lon,lat,zoom), showing supply or (kind=demand) demand.
+  function mapHref(centre, zoom, kind = "supply") {
+    const view = `view=${centre[0].toFixed(5)},${centre[1].toFixed(5)},${zoom.toFixed(3)}`;
+    return kind === "supply" ? `/map/?${view}` : `/map/?kind=${kind}&${view}`;
   }
 
   function style(basemap, feature) {
@@ -92,13 +93,13 @@
   }
 
   // A small map in `container` showing `place` ({outline, location}, as the APIs answer) with `properties` on its
-  // feature, fitted to it; `link` (an <a>) is pointed at the map page there. Returns the map, or null when the place
-  // has no geometry or the browser cannot draw the map (the link still works).
-  function mount(container, place, { basemap, link, properties = {} }) {
+  // feature, fitted to it; `link` (an <a>) is pointed at the map page there, showing `kind`. Returns the map, or null
+  // when the place has no geometry or the browser cannot draw the map (the link still works).
+  function mount(container, place, { basemap, link, properties = {}, kind = "supply" }) {
     const geometry = geometryOf(place);
     if (!geometry) { return null; }
     const centre = centreOf(place);
-    if (link) { link.href = mapHref(centre, POINT_ZOOM); }
+    if (link) { link.href = mapHref(centre, POINT_ZOOM, kind); }
     const feature = { type: "Feature", properties, geometry };
     let map;
     try {
@@ -123,11 +124,33 @@
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
     if (geometry.type !== "Point") {
       map.fitBounds(bounds(geometry), { padding: 32, maxZoom: MAX_ZOOM, duration: 0 });
-      if (link) { link.href = mapHref(centre, map.getZoom()); }
+      if (link) { link.href = mapHref(centre, map.getZoom(), kind); }
     }
     map.once("load", () => { container.dataset.state = "ready"; });
     return map;
   }
 
-  window.LandPlace = { mount, renderSurroundings, distance, centreOf, mapHref };
+  // A detail page's "Location and surroundings" (web/templates/web/market/_place.html): the small map, the link and,
+  // unless `surroundings` is false, the table of the place's centre; the map is window.landDetailMap.
+  async function showOnPage(place, { t, properties, kind = "supply", surroundings = true }) {
+    const centre = centreOf(place);
+    document.getElementById("detail-place").hidden = !centre;
+    if (!centre) { return; }
+    const config = JSON.parse(document.getElementById("map-config").textContent);
+    window.landDetailMap = mount(document.getElementById("place-map"), place, {
+      basemap: config.basemap, link: document.getElementById("place-map-link"), properties, kind,
+    });
+    if (!surroundings) { return; }
+    const note = document.getElementById("place-surroundings-note");
+    try {
+      const data = await request("GET", `/api/geo/surroundings/?lon=${centre[0]}&lat=${centre[1]}`);
+      note.textContent = renderSurroundings(document.getElementById("place-surroundings-table"), data, t);
+    } catch (error) {
+      if (!(error instanceof ApiError)) { throw error; }
+      note.textContent = `${t.surroundingsFailed} ${error.message}`;
+    }
+    document.getElementById("place-surroundings").hidden = false;
+  }
+
+  window.LandPlace = { mount, showOnPage, renderSurroundings, distance, centreOf, mapHref };
 })();

@@ -139,25 +139,8 @@
 
   // Where it is: a small map of the outline (or the point), the link to the map page there, the surroundings
 
-  async function renderPlace() {
-    const P = window.LandPlace;
-    const centre = P.centreOf(listing);
-    document.getElementById("detail-place").hidden = !centre;
-    if (!centre) { return; }
-    const config = JSON.parse(document.getElementById("map-config").textContent);
-    window.landDetailMap = P.mount(document.getElementById("place-map"), listing, {
-      basemap: config.basemap, link: document.getElementById("place-map-link"), properties: { listing_id: id },
-    });
-    const box = document.getElementById("place-surroundings");
-    const note = document.getElementById("place-surroundings-note");
-    try {
-      const data = await request("GET", `/api/geo/surroundings/?lon=${centre[0]}&lat=${centre[1]}`);
-      note.textContent = P.renderSurroundings(document.getElementById("place-surroundings-table"), data, t);
-    } catch (error) {
-      if (!(error instanceof ApiError)) { throw error; }
-      note.textContent = `${t.surroundingsFailed} ${error.message}`;
-    }
-    box.hidden = false;
+  function renderPlace() {
+    return window.LandPlace.showOnPage(listing, { t, properties: { listing_id: id } });
   }
 
   // The quote record and my quotes
