@@ -190,7 +190,8 @@
       if (field === "region") { return listing && listing.region === value && listing.region_name ? `${listing.region_name} (${value})` : String(value); }
       if (field === "land_use") { return listing && listing.land_use === value && listing.land_use_name ? `${value} ${listing.land_use_name}` : String(value); }
       if (field === "location" && Array.isArray(value)) { return value.join(", "); }
-      if (field === "outline") { return t.drawn; }
+      // A listing on a parcel answers the parcel's outline: drawn only when the owner drew it (no parcel).
+      if (field === "outline") { return listing && listing.parcel_id && listing.outline === value ? "—" : t.drawn; }
       if (field === "remaining_years") { return `${value} ${t.years}`; }
       if (typeof value === "boolean") { return value ? t.yes : t.no; }
       if (field.endsWith("_at")) { return time(value); }
