@@ -242,6 +242,7 @@ def test_the_open_drawer_leaves_the_zoom_buttons_uncovered(page: Page, live_serv
         zoom = page.locator(button)
         expect(zoom).to_be_visible()
         assert not _overlap(zoom, drawer), button
+    page.wait_for_function("() => !window.landMap.isMoving()")  # the flight to the listing has ended
     zoom_before = page.evaluate("() => window.landMap.getZoom()")
     page.locator(".maplibregl-ctrl-zoom-in").click()  # a click reaches it
     page.wait_for_function(f"() => window.landMap.getZoom() > {zoom_before}")
