@@ -17,7 +17,7 @@ from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import reviewer_create, user_create
 from core.tests import samples
 from geo.models import Region
-from geo.tests.factories import sichuan_tree
+from geo.tests.factories import box, parcel_create, sichuan_tree
 from market.models import PolicyDocument, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
 from market.services.supply import supply_change_request
 from market.tests.factories import supply_create
@@ -154,6 +154,22 @@ def test_a_reviewer_approves_a_listing_then_certifies_it(signed_in, live_server,
         ReviewEvent.objects.filter(subject="supply", subject_id=listing.pk).values_list("action", flat=True)
     ) == ["approve", "certify"]
     assert Message.objects.filter(user=owner).count() == 2
+
+
+def test_a_listing_on_a_parcel_is_not_shown_as_drawn_on_the_map(signed_in, live_server, regions, owner):
+    """Its outline in the API is now the parcel's; only an owner's own drawing is "drawn on the map"."""
+    parcel = parcel_create(
+        code="510104001001GB07777", geometry=box(104.08, 30.58, 104.09, 30.59), region=regions["510104"]
+    )
+    listing = in_review(owner, regions["510104"], parcel=parcel, location=parcel.centroid)
+    page = signed_in(reviewer_create(regions=["510100"]))
+
+    page.goto(live_server.url + "/review/")
+    page.locator(f'#queue tbody tr[data-id="{listing.pk}"]').get_by_role("button").click()
+
+    detail = page.locator("#detail")
+    expect(detail).to_have_attribute("data-state", "loaded")
+    expect(detail.locator('[data-field="outline"] dd')).to_have_text("—")
 
 
 def test_a_reviewer_rejects_a_listing_only_with_a_reason(signed_in, live_server, regions, owner):
