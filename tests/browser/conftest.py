@@ -59,21 +59,19 @@ def page(browser: Browser) -> Iterator[Page]:
     close_settled(context)
 
 
+def sign_in(context: BrowserContext, user: User, base_url: str) -> None:
+    """Sign the browser context in as `user`: the session cookie of a Django test client login."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
 @pytest.fixture
 def staff_page(browser: Browser, live_server) -> Iterator[Page]:
-    """A page signed in as an administrator (the session cookie of a Django test client login)."""
-    client = Client()
-    client.force_login(User.objects.create_user(phone="13800000002", password="x", role=User.Role.ADMIN))
+    """A page signed in as an administrator."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(context, User.objects.create_user(phone="13800000002", password="x", role=User.Role.ADMIN), live_server.url)
     page = context.new_page()
     yield page
     close_settled(context)

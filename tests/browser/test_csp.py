@@ -5,15 +5,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.tests.factories import chengdu_tree, parcel_create, square
 from market.tests.factories import supply_create
-from tests.browser.conftest import close_settled
+from tests.browser.conftest import close_settled, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WAIT_MS = 20_000
@@ -44,10 +43,7 @@ def context_for(browser: Browser, live_server: Any, user: User | None) -> Browse
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.add_init_script(RECORD_VIOLATIONS)
     if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        sign_in(context, user, live_server.url)
     return context
 
 

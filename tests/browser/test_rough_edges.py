@@ -5,9 +5,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from accounts.models import Message, User
@@ -18,7 +16,7 @@ from geo.models import Region
 from geo.tests.factories import sichuan_tree
 from market.models import ComparisonItem, SupplyListing
 from market.tests.factories import supply_create
-from tests.browser.conftest import close_settled
+from tests.browser.conftest import close_settled, sign_in
 from tests.browser.test_map_page import _open, database_search, land, owner  # noqa: F401 (fixtures)
 from tests.fakes.sms_provider import FakeSmsProvider
 
@@ -41,10 +39,7 @@ def signed_in(browser: Browser, live_server) -> Iterator[SignedIn]:
         context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
         contexts.append(context)
         if user is not None:
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+            sign_in(context, user, live_server.url)
         return context.new_page()
 
     yield open_page
