@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Message, RealNameVerification, User
+from accounts.models import Message, RealNameVerification, User, VerificationDocumentView
 
 
 @admin.register(User)
@@ -24,3 +25,22 @@ class PhoneUserAdmin(UserAdmin):
 
 admin.site.register(RealNameVerification)
 admin.site.register(Message)
+
+
+@admin.register(VerificationDocumentView)
+class VerificationDocumentViewAdmin(admin.ModelAdmin):
+    """The audit of views of verification documents: read-only (nobody adds, changes or deletes a row here)."""
+
+    list_display = ["viewed_at", "viewer", "verification", "document", "client_address"]
+    list_filter = ["document"]
+    search_fields = ["=verification__id", "viewer__phone", "client_address"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -120,6 +120,9 @@ class RealNameVerification(models.Model):
     # GB 11643 resident ID number (individuals) or GB 32100 unified social credit code (enterprises).
     id_number = models.CharField(_("ID number or credit code"), max_length=18)
     licence = models.FileField(_("business licence"), upload_to="verifications/%Y/%m/", blank=True)
+    # An individual's resident ID card, both sides (JPG or PNG, checked by content); served only through the API.
+    id_front = models.FileField(_("ID card, front"), upload_to="verifications/%Y/%m/", blank=True)
+    id_back = models.FileField(_("ID card, back"), upload_to="verifications/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
@@ -145,6 +148,45 @@ class RealNameVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
+
+
+class VerificationDocumentView(models.Model):
+    """One viewing of a verification's document (licence or ID card side): who, when, which, from which address.
+
+    Rows are written by accounts.services.verification_documents and never changed; they keep their ids when the
+    application or the viewer is deleted (no database constraint), so the trail outlives them.
+    """
+
+    class Document(models.TextChoices):
+        LICENCE = "licence", _("business licence")
+        ID_FRONT = "id_front", _("ID card, front")
+        ID_BACK = "id_back", _("ID card, back")
+
+    verification = models.ForeignKey(
+        RealNameVerification,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("real-name verification"),
+    )
+    document = models.CharField(_("document"), max_length=16, choices=Document.choices)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("viewed by"),
+    )
+    client_address = models.CharField(_("client address"), max_length=64, blank=True)
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        verbose_name = _("verification document view")
+        verbose_name_plural = _("verification document views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} → {self.verification_id} {self.document} ({self.viewed_at:%Y-%m-%d %H:%M})"
 
 
 class Message(models.Model):

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import Message, RealNameVerification, User
+from accounts.models import Message, RealNameVerification, User, VerificationDocumentView
 from core.classification import Audience
 from core.errors import NotFound
 
@@ -123,6 +123,12 @@ def verification_get_for_viewer(*, viewer: User, verification_id: int) -> RealNa
     if verification is None or not (verification.user_id == viewer.pk or can_review_verifications(viewer)):
         raise NotFound()
     return verification
+
+
+def verification_document_views(*, verification: int | None = None) -> QuerySet[VerificationDocumentView]:
+    """The audit of views of verification documents, newest first; of one application when `verification` is given."""
+    views = VerificationDocumentView.objects.order_by("-viewed_at", "-id")
+    return views.filter(verification_id=verification) if verification else views
 
 
 def sub_account_list(*, enterprise: User) -> QuerySet[User]:

@@ -122,8 +122,11 @@ CLASSIFICATION: dict[str, Classes] = {
         staff="password is_superuser is_staff is_active",
     ),
     "accounts.RealNameVerification": _classes(
-        "", owner="id user kind name id_number licence status reason reviewed_by reviewed_at created_at"
+        "",
+        owner="id user kind name id_number licence id_front id_back status reason reviewed_by reviewed_at created_at",
     ),
+    # The audit of who viewed a verification's document: administrators and supervisors read it.
+    "accounts.VerificationDocumentView": _classes("", staff="id verification document viewer client_address viewed_at"),
     "accounts.Message": _classes("", owner="id user category title body link read_at created_at"),
 }
 

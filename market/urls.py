@@ -8,6 +8,7 @@ from market.api import (
     policies,
     pre_announcements,
     quotes,
+    review,
     statistics,
     supply,
 )
@@ -23,4 +24,5 @@ urlpatterns = (
     + comparison.urlpatterns
     + policies.urlpatterns
     + statistics.urlpatterns
+    + review.urlpatterns
 )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Message, User
 from accounts.tests.factories import user_create
-from core.tests.samples import pdf_bytes
+from core.tests.samples import pdf_bytes, png_bytes
 from market.models import ChunkedUpload, SupplyAttachment, SupplyChange, ViewingAppointment
 from tests.test_private_fields import World, _routes
 
@@ -104,6 +104,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auth/verifications/<int:pk>/approve/": {"post": CENTRE},
     "api/auth/verifications/<int:pk>/reject/": {"post": CENTRE},
     "api/auth/verifications/<int:pk>/licence/": {"get": CENTRE | {"unverified"}},  # the applicant, and its deciders
+    "api/auth/verifications/<int:pk>/id-card/front/": {"get": CENTRE | {"unverified"}},
+    "api/auth/verifications/<int:pk>/id-card/back/": {"get": CENTRE | {"unverified"}},
+    "api/auth/verifications/document-views/": {"get": frozenset({"supervisor", "admin"})},
     "api/auth/sub-accounts/": {"get": frozenset({"enterprise"}), "post": frozenset({"enterprise"})},
     "api/auth/sub-accounts/<int:pk>/": {"delete": frozenset({"enterprise"})},
     "api/auth/sub-accounts/<int:pk>/disable/": {"post": frozenset({"enterprise"})},
@@ -127,6 +130,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/market/uploads/<uuid:upload_id>/": {"put": OWNER},
     "api/market/my/supply/": {"get": SIGNED_IN},
     "api/market/review/supply/": {"get": REVIEW_READERS},
+    "api/market/review/supply/<int:listing_id>/place/": {"get": SEES_ALL_OF_A_LISTING - OWNER},
     "api/market/review/supply/<int:listing_id>/approve/": {"post": REVIEWERS_IN},
     "api/market/review/supply/<int:listing_id>/reject/": {"post": REVIEWERS_IN},
     "api/market/review/supply/<int:listing_id>/certify/": {"post": REVIEWERS_IN},
@@ -276,7 +280,9 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
     verification = world.verification
     verification.user = applicant
     verification.licence.save("licence.pdf", ContentFile(pdf_bytes()), save=False)
-    verification.save(update_fields=["user", "licence"])
+    verification.id_front.save("front.png", ContentFile(png_bytes()), save=False)
+    verification.id_back.save("back.png", ContentFile(png_bytes()), save=False)
+    verification.save(update_fields=["user", "licence", "id_front", "id_back"])
     document = SupplyAttachment.objects.get(pk=world.params["attachment_id"][0])
     document.file.save("document.pdf", ContentFile(pdf_bytes()), save=True)
     appointment = ViewingAppointment.objects.get(listing=world.listing)

@@ -1,11 +1,11 @@
 """Real-name verification, enterprise sub-accounts and roles."""
 
-from pathlib import PurePath
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,20 +15,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import RealNameVerification, User
-from accounts.permissions import IsAdministrator, IsCentreStaff, IsEnterprise, IsVerified, request_user
+from accounts.models import RealNameVerification, User, VerificationDocumentView
+from accounts.permissions import HasRole, IsAdministrator, IsCentreStaff, IsEnterprise, IsVerified, request_user
 from accounts.selectors import (
     sub_account_list,
     user_list,
-    verification_get_for_viewer,
+    verification_document_views,
     verification_latest,
     verification_list,
 )
 from accounts.services.roles import user_role_set
 from accounts.services.sub_accounts import sub_account_create, sub_account_delete, sub_account_set_active
-from accounts.services.verification import verification_approve, verification_reject, verification_submit
-from core.errors import NotFound
-from core.filetypes import CONTENT_TYPES
+from accounts.services.verification import (
+    verification_approve,
+    verification_document_open,
+    verification_reject,
+    verification_submit,
+)
+from core.net import client_address
 from core.serializers import ErrorOutput
 
 TAGS = ["accounts"]
@@ -54,18 +58,27 @@ class VerificationOutput(serializers.Serializer):
     status = serializers.CharField()
     reason = serializers.CharField(help_text="why it was rejected")
     licence = serializers.SerializerMethodField(help_text="where the applicant and staff download the licence")
+    id_front = serializers.SerializerMethodField(help_text="the ID card's front image, for the applicant and staff")
+    id_back = serializers.SerializerMethodField(help_text="the ID card's back image, for the applicant and staff")
     created_at = serializers.DateTimeField()
     reviewed_at = serializers.DateTimeField(allow_null=True)
 
     def get_licence(self, verification: RealNameVerification) -> str | None:
         return f"/api/auth/verifications/{verification.pk}/licence/" if verification.licence else None
 
+    def get_id_front(self, verification: RealNameVerification) -> str | None:
+        return f"/api/auth/verifications/{verification.pk}/id-card/front/" if verification.id_front else None
+
+    def get_id_back(self, verification: RealNameVerification) -> str | None:
+        return f"/api/auth/verifications/{verification.pk}/id-card/back/" if verification.id_back else None
+
 
 class VerificationApi(APIView):
     """My latest real-name verification (GET), or apply for one (POST, multipart when a licence is sent).
 
-    Individuals give their name and resident ID number (GB 11643); enterprises their name, unified social credit
-    code (GB 32100) and business licence (JPG, PNG or PDF, at most 10 MB).
+    Individuals give their name, resident ID number (GB 11643) and both sides of the ID card (JPG or PNG, at most
+    10 MB each); enterprises their name, unified social credit code (GB 32100) and business licence (JPG, PNG or
+    PDF, at most 10 MB). Files are checked by their content.
     """
 
     permission_classes = [IsAuthenticated]
@@ -74,6 +87,8 @@ class VerificationApi(APIView):
         name = serializers.CharField(max_length=128, help_text="as on the ID card or the business licence")
         id_number = serializers.CharField(max_length=64, help_text="resident ID number or unified social credit code")
         licence = serializers.FileField(required=False, allow_empty_file=True, help_text="enterprises only")
+        id_front = serializers.FileField(required=False, allow_empty_file=True, help_text="individuals only")
+        id_back = serializers.FileField(required=False, allow_empty_file=True, help_text="individuals only")
 
         class Meta:
             ref_name = "VerificationSubmit"
@@ -165,31 +180,104 @@ class VerificationRejectApi(APIView):
         return Response(VerificationOutput(verification).data)
 
 
+def _document_response(request: Request, pk: int, document: str, *, as_attachment: bool) -> FileResponse:
+    """A verification's document through the audited service, never cached and never sniffed by the browser."""
+    opened = verification_document_open(
+        viewer=request_user(request), verification_id=pk, document=document, client_address=client_address(request)
+    )
+    response = FileResponse(
+        opened.file, as_attachment=as_attachment, filename=opened.filename, content_type=opened.content_type
+    )
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+DOCUMENT_RESPONSES: dict[Any, Any] = {
+    (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY),
+    (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY),
+    404: ErrorOutput,
+}
+
+
 class VerificationLicenceApi(APIView):
-    """The business licence of an application, as a download: for the applicant and staff only (404 for others)."""
+    """The business licence of an application, as a download: for the applicant and staff only (404 for others).
+    Every view is recorded (who, when, from which address)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=TAGS,
         operation_id="verification_licence",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY), 404: ErrorOutput},
+        responses={
+            **DOCUMENT_RESPONSES,
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        },
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        verification = verification_get_for_viewer(viewer=request_user(request), verification_id=pk)
-        if not verification.licence:
-            raise NotFound()
-        extension = PurePath(verification.licence.name or "").suffix.lstrip(".")
-        try:
-            file = verification.licence.open("rb")
-        except FileNotFoundError:
-            raise NotFound() from None
-        return FileResponse(
-            file,
-            as_attachment=True,
-            filename=f"licence-{verification.pk}.{extension}",
-            content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-        )
+        return _document_response(request, pk, VerificationDocumentView.Document.LICENCE, as_attachment=True)
+
+
+class VerificationIdFrontApi(APIView):
+    """The front of an individual applicant's ID card, inline: for the applicant and verification staff only (404
+    for others). Every view is recorded (who, when, from which address)."""
+
+    permission_classes = [IsAuthenticated]
+    document = VerificationDocumentView.Document.ID_FRONT
+
+    @extend_schema(tags=TAGS, operation_id="verification_id_front", responses=DOCUMENT_RESPONSES)
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return _document_response(request, pk, self.document, as_attachment=False)
+
+
+class VerificationIdBackApi(VerificationIdFrontApi):
+    """The back of an individual applicant's ID card, inline: for the applicant and verification staff only (404 for
+    others). Every view is recorded (who, when, from which address)."""
+
+    document = VerificationDocumentView.Document.ID_BACK
+
+    @extend_schema(tags=TAGS, operation_id="verification_id_back", responses=DOCUMENT_RESPONSES)
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return super().get(request, pk)
+
+
+class ReadsDocumentViews(HasRole):
+    """Supervisors (of any region: applicants have none) and administrators."""
+
+    roles = (User.Role.SUPERVISOR,)
+    message = _("Only supervisors and administrators may see this.")
+
+
+class DocumentViewOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    verification = serializers.IntegerField(source="verification_id")
+    document = serializers.ChoiceField(choices=VerificationDocumentView.Document.choices)
+    viewer = serializers.IntegerField(source="viewer_id")
+    client_address = serializers.CharField()
+    viewed_at = serializers.DateTimeField()
+
+
+class VerificationDocumentViewListApi(ListAPIView):
+    """Who viewed which verification document, when and from where, newest first (supervisors, administrators)."""
+
+    permission_classes = [ReadsDocumentViews]
+    filter_backends: list = []
+    serializer_class = DocumentViewOutput
+
+    class Input(serializers.Serializer):
+        verification = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+        class Meta:
+            ref_name = "VerificationDocumentViewFilter"
+
+    def get_queryset(self) -> QuerySet[VerificationDocumentView]:
+        data = self.Input(data=self.request.query_params.dict())
+        data.is_valid(raise_exception=True)
+        return verification_document_views(**data.validated_data)
+
+    @extend_schema(tags=TAGS, operation_id="verification_document_view_list", parameters=[Input])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class SubAccountOutput(serializers.Serializer):
@@ -351,6 +439,13 @@ urlpatterns = [
     path("verifications/<int:pk>/approve/", VerificationApproveApi.as_view(), name="verification-approve"),
     path("verifications/<int:pk>/reject/", VerificationRejectApi.as_view(), name="verification-reject"),
     path("verifications/<int:pk>/licence/", VerificationLicenceApi.as_view(), name="verification-licence"),
+    path("verifications/<int:pk>/id-card/front/", VerificationIdFrontApi.as_view(), name="verification-id-front"),
+    path("verifications/<int:pk>/id-card/back/", VerificationIdBackApi.as_view(), name="verification-id-back"),
+    path(
+        "verifications/document-views/",
+        VerificationDocumentViewListApi.as_view(),
+        name="verification-document-views",
+    ),
     path("sub-accounts/", SubAccountListApi.as_view(), name="sub-account-list"),
     path("sub-accounts/<int:pk>/", SubAccountDeleteApi.as_view(), name="sub-account-delete"),
     path("sub-accounts/<int:pk>/disable/", SubAccountDisableApi.as_view(), name="sub-account-disable"),

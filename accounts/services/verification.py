@@ -1,6 +1,9 @@
 """Real-name verification (实名认证): a user applies, trading-centre staff approve or reject."""
 
 import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -8,14 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.checksums import credit_code_valid, resident_id_valid
-from accounts.models import Message, RealNameVerification, User
-from accounts.selectors import can_review_verifications
+from accounts.models import Message, RealNameVerification, User, VerificationDocumentView
+from accounts.selectors import can_review_verifications, verification_get_for_viewer
 from accounts.services.messages import message_send
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from core.filetypes import sniff
+from core.filetypes import CONTENT_TYPES, sniff
 
 LICENCE_KINDS = ("jpg", "png", "pdf")
 LICENCE_MAX_BYTES = 10 * 1024 * 1024
+ID_CARD_KINDS = ("jpg", "png")
+ID_CARD_MAX_BYTES = 10 * 1024 * 1024
 NAME_MAX_LENGTH = RealNameVerification._meta.get_field("name").max_length or 128
 REASON_MAX_LENGTH = RealNameVerification._meta.get_field("reason").max_length or 500
 
@@ -66,12 +71,31 @@ def _check_licence(licence: UploadedFile | None) -> str:
     return kind
 
 
+def _check_id_card(field: str, image: UploadedFile | None) -> str:
+    """An ID card side's kind by content (jpg or png); refuses a missing, oversized, mislabelled or corrupt image."""
+    if image is None:
+        raise _field_error(field, "required", _("Upload both sides of the ID card (JPG or PNG)."))
+    if image.size is not None and image.size > ID_CARD_MAX_BYTES:
+        raise _field_error(field, "file_too_large", _("An ID card image may be at most 10 MB."))
+    kind = sniff(image)  # an UploadedFile reads and seeks like IO[bytes]
+    if kind not in ID_CARD_KINDS:
+        raise _field_error(field, "file_type", _("An ID card image must be a whole JPG or PNG file."))
+    return kind
+
+
 @transaction.atomic
 def verification_submit(
-    *, user: User, name: str, id_number: str, licence: UploadedFile | None = None
+    *,
+    user: User,
+    name: str,
+    id_number: str,
+    licence: UploadedFile | None = None,
+    id_front: UploadedFile | None = None,
+    id_back: UploadedFile | None = None,
 ) -> RealNameVerification:
-    """Apply for real-name verification: an individual with a resident ID number, an enterprise with its unified
-    social credit code and business licence. One pending application at a time; sub-accounts never apply."""
+    """Apply for real-name verification: an individual with a resident ID number and both sides of the ID card, an
+    enterprise with its unified social credit code and business licence. One pending application at a time;
+    sub-accounts never apply."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.parent_id is not None:
         raise PermissionDenied(
@@ -87,9 +111,16 @@ def verification_submit(
     verification = RealNameVerification(user=user, kind=user.kind, name=name, id_number=id_number)
     if user.kind == User.Kind.ENTERPRISE:
         kind = _check_licence(licence)
+        for field, image in (("id_front", id_front), ("id_back", id_back)):
+            if image is not None:
+                raise _field_error(field, "unexpected", _("Enterprises upload their business licence instead."))
         verification.licence.save(f"{uuid.uuid4().hex}.{kind}", licence, save=False)  # type: ignore[arg-type]
-    elif licence is not None:
-        raise _field_error("licence", "unexpected", _("Only enterprises upload a business licence."))
+    else:
+        if licence is not None:
+            raise _field_error("licence", "unexpected", _("Only enterprises upload a business licence."))
+        kinds = {"id_front": _check_id_card("id_front", id_front), "id_back": _check_id_card("id_back", id_back)}
+        verification.id_front.save(f"{uuid.uuid4().hex}.{kinds['id_front']}", id_front, save=False)  # type: ignore[arg-type]
+        verification.id_back.save(f"{uuid.uuid4().hex}.{kinds['id_back']}", id_back, save=False)  # type: ignore[arg-type]
     verification.save()
     return verification
 
@@ -153,3 +184,40 @@ def verification_reject(*, verification_id: int, reviewer: User, reason: str) ->
         category=Message.Category.SYSTEM,
     )
     return verification
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """An opened verification document: its bytes, the content type of the kind detected at upload, a file name."""
+
+    file: IO[bytes]
+    content_type: str
+    filename: str
+
+
+@transaction.atomic
+def verification_document_open(
+    *, viewer: User, verification_id: int, document: str, client_address: str
+) -> DocumentFile:
+    """Open a verification's document (licence, id_front or id_back) for its applicant or verification staff, and
+    record the view (VerificationDocumentView); 404 for anyone else, for a document not uploaded or a lost file."""
+    if document not in VerificationDocumentView.Document.values:
+        raise NotFound()
+    verification = verification_get_for_viewer(viewer=viewer, verification_id=verification_id)
+    stored = getattr(verification, document)
+    if not stored:
+        raise NotFound()
+    # Stored under the kind its content was detected as (verification_submit), so the extension is that kind.
+    extension = PurePath(stored.name or "").suffix.lstrip(".")
+    try:
+        file = stored.open("rb")
+    except FileNotFoundError:
+        raise NotFound() from None
+    VerificationDocumentView.objects.create(
+        verification=verification, document=document, viewer=viewer, client_address=client_address[:64]
+    )
+    return DocumentFile(
+        file=file,
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+        filename=f"{document.replace('_', '-')}-{verification.pk}.{extension}",
+    )

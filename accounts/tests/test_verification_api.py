@@ -68,7 +68,18 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def id_card() -> dict[str, SimpleUploadedFile]:
+    """Both sides of an ID card, as every individual's application carries them."""
+    return {
+        "id_front": upload(image_bytes("PNG"), "身份证正面.png"),
+        "id_back": upload(image_bytes("JPEG"), "back.jpg", "image/jpeg"),
+    }
+
+
 def submit(user: User, **data: object):
+    """An application; an individual's carries both sides of an ID card unless the test says otherwise."""
+    if user.kind == User.Kind.INDIVIDUAL and data:
+        data = id_card() | data
     return signed_in(user).post(URL, data)
 
 

@@ -23,10 +23,15 @@ def media_root(settings, tmp_path):
     return tmp_path
 
 
-def png() -> SimpleUploadedFile:
+def png(name: str = "licence.png") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8)).save(buffer, "PNG")
-    return SimpleUploadedFile("licence.png", buffer.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def id_card() -> dict[str, SimpleUploadedFile]:
+    """Both sides of an individual's ID card, as every individual's application carries them."""
+    return {"id_front": png("front.png"), "id_back": png("back.png")}
 
 
 @pytest.mark.parametrize(("name", "code"), [("", "required"), ("  ", "required"), ("张" * 129, "max_length")])
@@ -41,7 +46,9 @@ def test_the_name_is_checked_by_the_service_too(name, code):
 
 
 def test_the_name_is_stored_without_surrounding_spaces():
-    verification = verification_submit(user=user_create(verified=False), name="  张三 ", id_number=RESIDENT_ID)
+    verification = verification_submit(
+        user=user_create(verified=False), name="  张三 ", id_number=RESIDENT_ID, **id_card()
+    )
 
     assert verification.name == "张三"
 
@@ -59,7 +66,7 @@ def test_a_stale_user_object_cannot_apply_twice():
     """The service reads the user's row under lock, so an old in-memory copy does not get around the rules."""
     user = user_create(verified=False)
     stale = User.objects.get(pk=user.pk)
-    verification = verification_submit(user=user, name="张三", id_number=RESIDENT_ID)
+    verification = verification_submit(user=user, name="张三", id_number=RESIDENT_ID, **id_card())
     verification_approve(verification_id=verification.pk, reviewer=user_create(role=User.Role.ADMIN))
 
     with pytest.raises(Conflict) as refused:
@@ -69,7 +76,9 @@ def test_a_stale_user_object_cannot_apply_twice():
 
 
 def test_a_plain_user_cannot_approve_or_reject_through_the_service():
-    verification = verification_submit(user=user_create(verified=False), name="张三", id_number=RESIDENT_ID)
+    verification = verification_submit(
+        user=user_create(verified=False), name="张三", id_number=RESIDENT_ID, **id_card()
+    )
     outsider = user_create()
 
     with pytest.raises(PermissionDenied):

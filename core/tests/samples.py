@@ -1,10 +1,12 @@
-"""Files made on the spot for the upload tests (no tests here): archive bombs, RARs written byte by byte, PDFs."""
+"""Files made on the spot for the upload tests (no tests here): archive bombs, RARs written byte by byte, PDFs, PNGs."""
 
 import functools
 import io
 import struct
 import zipfile
 import zlib
+
+from PIL import Image
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -88,3 +90,10 @@ def pdf_bytes(pages: int = 1, padding: int = 0) -> bytes:
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<</Size {len(objects) + 1}/Root 1 0 R>>\nstartxref\n{xref:010d}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def png_bytes(size: tuple[int, int] = (120, 76), colour: tuple[int, int, int] = (40, 90, 160)) -> bytes:
+    """A whole PNG image of one colour (an ID card's proportions by default)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.checksums import resident_id_check_character, resident_id_valid
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import PASSWORD, user_create
+from core.tests.samples import png_bytes
 from geo.models import Region
 from geo.tests.factories import box, region_create
 from market.models import Demand, Favourite, IntentionQuote, PreAnnouncement, SupplyListing, ViewingAppointment
@@ -156,6 +157,10 @@ def test_an_individual_submits_real_name_verification_and_sees_it_pending(signed
     expect(form.locator("input[name=licence]")).to_be_hidden()
     form.locator("input[name=name]").fill("张三")
     form.locator("input[name=id_number]").fill(id_number)
+    for side in ("id_front", "id_back"):
+        form.locator(f"input[name={side}]").set_input_files(
+            files=[{"name": f"{side}.png", "mimeType": "image/png", "buffer": png_bytes()}]
+        )
     form.locator("button[type=submit]").click()
 
     expect(state).to_have_attribute("data-status", "pending")
@@ -164,6 +169,8 @@ def test_an_individual_submits_real_name_verification_and_sees_it_pending(signed
     application = RealNameVerification.objects.get(user=user)
     assert application.status == RealNameVerification.Status.PENDING
     assert (application.name, application.id_number) == ("张三", id_number)
+    assert application.id_front
+    assert application.id_back
     screenshot(page, "me-verification-pending")
 
 

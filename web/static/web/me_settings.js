@@ -63,7 +63,7 @@
     state.dataset.status = status;
     state.replaceChildren(...text);
     form.hidden = !canApply;
-    if (!enterprise) { form.elements.licence.value = ""; }
+    if (!enterprise) { form.elements.licence.value = ""; } else { form.elements.id_front.value = ""; form.elements.id_back.value = ""; }
   }
 
   async function loadVerification() {
@@ -83,6 +83,9 @@
       body.append("name", form.elements.name.value.trim());
       body.append("id_number", form.elements.id_number.value.trim().toUpperCase());
       if (me.kind === "enterprise" && form.elements.licence.files.length) { body.append("licence", form.elements.licence.files[0]); }
+      for (const side of ["id_front", "id_back"]) {
+        if (me.kind !== "enterprise" && form.elements[side].files.length) { body.append(side, form.elements[side].files[0]); }
+      }
       return request("POST", "/api/auth/verification/", body);
     }, (verification) => {
       form.reset();

@@ -373,6 +373,20 @@
       return form;
     }
 
+    // The applicant's documents: the ID card's sides inline (each view is audited server-side), the licence a link.
+    function documents(item) {
+      const shown = [];
+      for (const [side, caption] of [["id_front", t.idFront], ["id_back", t.idBack]]) {
+        if (item[side]) {
+          shown.push(el("figure", { class: "id-card", dataset: { side } },
+            el("a", { href: item[side], target: "_blank", rel: "noopener" }, el("img", { src: item[side], alt: caption })),
+            el("figcaption", {}, caption)));
+        }
+      }
+      if (item.licence) { shown.push(el("a", { href: item.licence, class: "licence-link" }, t.licence)); }
+      return shown.length ? shown : ["—"];
+    }
+
     function verificationRow(item) {
       const row = el("tr", { dataset: { id: String(item.id), status: item.status } });
       const status = el("td", {}, el("span", { class: "tag" }, label("verification_status", item.status)));
@@ -384,7 +398,7 @@
         el("td", {}, item.id_number),
         el("td", {}, item.phone || "—"),
         el("td", {}, time(item.created_at)),
-        el("td", {}, item.licence ? el("a", { href: item.licence, class: "licence-link" }, t.download) : "—"),
+        el("td", { class: "documents" }, ...documents(item)),
         status,
         el("td", {}, item.status === "pending" ? decide(item, row) : ""));
       return row;
