@@ -7,6 +7,7 @@ import pyproj
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 
+from geo import china
 from geo.models import SRID, Amenity, Parcel, Region
 from geo.reference import region_level
 
@@ -67,46 +68,84 @@ def amenity_create_at(
     return amenity_create(code=code, category=category, name=name, lon=lon, lat=lat)
 
 
-def chengdu_tree() -> dict[str, Region]:
-    """四川省 → 成都市 → 锦江区, 青羊区 and 四川省 → 绵阳市 → 涪城区 with square boundaries, plus 北京市 without one.
+def outline(code: str) -> MultiPolygon:
+    """The real outline of the region with this code (天地图 2024-12, var/geodata/, read by geo.china)."""
+    return multipolygon(china.outlines(code[:2])[code][1])
 
-    Boundaries (lon/lat degrees): 四川 103.9–104.3 × 30.4–30.8; 成都 104.0–104.2 × 30.5–30.7;
-    锦江 104.0–104.1 × 30.5–30.6; 青羊 104.1–104.2 × 30.5–30.6 (成都's north half has no county);
-    绵阳 and 涪城 104.2–104.3 × 30.7–30.8 (a stand-in square inside 四川's).
+
+# A point well inside each county the fixtures create, plus 温江区 510115 (a real 成都 district the fixtures leave
+# out: a place in 成都市 but in none of the fixture's counties). Round coordinates picked near each real outline's
+# pole of inaccessibility (shapely.maximum_inscribed_circle) and kept at least 500 m from every edge of the outline:
+# the distance to the edge, in metres on GRS80, is in the comment and checked by geo/tests/test_fixture_places.py.
+INSIDE: dict[str, tuple[float, float]] = {
+    "510104": (104.10, 30.60),  # 锦江区, 1685 m from its edge (its widest point, 104.111 30.599, has 2625 m)
+    "510105": (103.95, 30.69),  # 青羊区, 2740 m
+    "510107": (104.02, 30.62),  # 武侯区, 3656 m
+    "510115": (103.85, 30.70),  # 温江区, 4313 m (成都市 but no county of chengdu_tree() or sichuan_tree())
+    "510703": (104.70, 31.40),  # 涪城区, 8199 m
+}
+# A point outside 四川省 (in 重庆市's 渝中区): no region of the fixtures covers it.
+OUTSIDE_SICHUAN = (106.55, 29.56)
+# Margin of the INSIDE points from their outline's edge, in metres: squares up to 0.005° across around them (< 400 m
+# from the point to a corner) stay inside the county.
+INSIDE_MARGIN_M = 500
+
+
+def point_in(code: str, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:
+    """INSIDE[code] moved by `offset` (lon, lat degrees)."""
+    lon, lat = INSIDE[code]
+    return lon + offset[0], lat + offset[1]
+
+
+def square_in(code: str, side_deg: float = 0.001, offset: tuple[float, float] = (0.0, 0.0)) -> MultiPolygon:
+    """A square of `side_deg` degrees centred on INSIDE[code] moved by `offset`; it must lie inside the county's
+    real outline (checked here, so a test cannot put a parcel in the wrong county by accident)."""
+    shape = square(*point_in(code, offset), side_deg)
+    assert outline(code).contains(shape), f"{shape.extent} is not inside {code}'s real outline"
+    return shape
+
+
+def chengdu_tree() -> dict[str, Region]:
+    """四川省 → 成都市 → 锦江区, 青羊区 and 四川省 → 绵阳市 → 涪城区 with their real outlines, plus 北京市 without one.
+
+    The outlines are 天地图's (geo.china.outlines, var/geodata/): real 锦江区 and 青羊区 share an edge (104.057 30.649
+    to 104.087 30.673); 成都市 has real districts this tree does not create (INSIDE["510115"] is in 温江区, so in 成都
+    and 四川 but in none of these counties); OUTSIDE_SICHUAN is in no region of the tree.
     """
-    sichuan = region_create(code="510000", name="四川省", boundary=box(103.9, 30.4, 104.3, 30.8))
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(104.0, 30.5, 104.2, 30.7))
-    mianyang = region_create(code="510700", name="绵阳市", parent=sichuan, boundary=box(104.2, 30.7, 104.3, 30.8))
+    sichuan = region_create(code="510000", name="四川省", boundary=outline("510000"))
+    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=outline("510100"))
+    mianyang = region_create(code="510700", name="绵阳市", parent=sichuan, boundary=outline("510700"))
     return {
         "sichuan": sichuan,
         "chengdu": chengdu,
-        "jinjiang": region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.0, 30.5, 104.1, 30.6)),
-        "qingyang": region_create(code="510105", name="青羊区", parent=chengdu, boundary=box(104.1, 30.5, 104.2, 30.6)),
+        "jinjiang": region_create(code="510104", name="锦江区", parent=chengdu, boundary=outline("510104")),
+        "qingyang": region_create(code="510105", name="青羊区", parent=chengdu, boundary=outline("510105")),
         "mianyang": mianyang,
-        "fucheng": region_create(code="510703", name="涪城区", parent=mianyang, boundary=box(104.2, 30.7, 104.3, 30.8)),
+        "fucheng": region_create(code="510703", name="涪城区", parent=mianyang, boundary=outline("510703")),
         "beijing": region_create(code="110000", name="北京市", abbreviation="京"),
     }
 
 
-# The regions of the market, search and page tests: code → name, parent code, boundary (lon/lat degrees, CGCS2000).
-SICHUAN: dict[str, tuple[str, str | None, tuple[float, float, float, float]]] = {
-    "510000": ("四川省", None, (102.0, 29.0, 106.0, 32.0)),
-    "510100": ("成都市", "510000", (103.5, 30.3, 104.5, 31.0)),
-    "510104": ("锦江区", "510100", (104.05, 30.55, 104.15, 30.65)),
-    "510107": ("武侯区", "510100", (103.95, 30.55, 104.05, 30.65)),
-    "510700": ("绵阳市", "510000", (104.6, 31.3, 105.0, 31.7)),
-    "510703": ("涪城区", "510700", (104.6, 31.3, 105.0, 31.7)),
+# The regions of the market, search and page tests: code → name and parent code; boundaries are the real outlines.
+SICHUAN: dict[str, tuple[str, str | None]] = {
+    "510000": ("四川省", None),
+    "510100": ("成都市", "510000"),
+    "510104": ("锦江区", "510100"),
+    "510107": ("武侯区", "510100"),
+    "510700": ("绵阳市", "510000"),
+    "510703": ("涪城区", "510700"),
 }
 
 
 def sichuan_tree(codes: tuple[str, ...] = tuple(SICHUAN), *, boundaries: bool = True) -> dict[str, Region]:
     """The regions of SICHUAN with these codes (四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, and
-    绵阳市 510700 → 涪城区 510703), by code; with their square boundaries unless `boundaries` is false. A region's
-    parent must be among the codes."""
+    绵阳市 510700 → 涪城区 510703), by code; with their real outlines (天地图, see chengdu_tree) unless `boundaries`
+    is false. Real 锦江区 and 武侯区 are neighbours; INSIDE has a point well inside each county. A region's parent
+    must be among the codes."""
     made: dict[str, Region] = {}
-    for code, (name, parent, extent) in SICHUAN.items():  # parents come first
+    for code, (name, parent) in SICHUAN.items():  # parents come first
         if code in codes:
-            boundary = box(*extent) if boundaries else None
+            boundary = outline(code) if boundaries else None
             made[code] = region_create(code=code, name=name, parent=made[parent] if parent else None, boundary=boundary)
     return made
 

@@ -15,7 +15,7 @@ from django.test import AsyncClient, Client
 from accounts.models import User
 from geo import selectors
 from geo.models import Parcel
-from geo.tests.factories import FUCHENG_1, JINJIANG_1, JINJIANG_2, QINGYANG_1, parcel_create, square
+from geo.tests.factories import FUCHENG_1, JINJIANG_1, JINJIANG_2, QINGYANG_1, parcel_create, square_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def parcels(tree) -> dict[str, Parcel]:
     return {
         JINJIANG_1: parcel_create(
             code=JINJIANG_1,
-            geometry=square(104.05, 30.55, 0.001),
+            geometry=square_in("510104", 0.001),
             region=tree["jinjiang"],
             land_use="0501",
             land_nature=Parcel.LandNature.STATE_OWNED,
@@ -33,9 +33,11 @@ def parcels(tree) -> dict[str, Parcel]:
             unit_numbers=["510104001001GB00001F00010001", "510104001001GB00001F00010002"],
             floor_area_ratio=Decimal("2.50"),
         ),
-        JINJIANG_2: parcel_create(code=JINJIANG_2, geometry=square(104.07, 30.57, 0.003), region=tree["jinjiang"]),
-        QINGYANG_1: parcel_create(code=QINGYANG_1, geometry=square(104.15, 30.55, 0.002), region=tree["qingyang"]),
-        FUCHENG_1: parcel_create(code=FUCHENG_1, geometry=square(104.25, 30.75, 0.001), region=tree["fucheng"]),
+        JINJIANG_2: parcel_create(
+            code=JINJIANG_2, geometry=square_in("510104", 0.003, offset=(0.02, -0.02)), region=tree["jinjiang"]
+        ),
+        QINGYANG_1: parcel_create(code=QINGYANG_1, geometry=square_in("510105", 0.002), region=tree["qingyang"]),
+        FUCHENG_1: parcel_create(code=FUCHENG_1, geometry=square_in("510703", 0.001), region=tree["fucheng"]),
     }
 
 
@@ -145,7 +147,7 @@ def test_the_geojson_export_streams_every_parcel_of_a_city_as_a_feature_collecti
     assert [f["id"] for f in collection["features"]] == [JINJIANG_1, JINJIANG_2, QINGYANG_1]
     first = collection["features"][0]
     assert first["type"] == "Feature"
-    assert shapely.geometry.shape(first["geometry"]).equals(shapely.box(104.0495, 30.5495, 104.0505, 30.5505))
+    assert shapely.geometry.shape(first["geometry"]).equals(shapely.box(104.0995, 30.5995, 104.1005, 30.6005))
     properties = first["properties"]
     assert properties["code"] == JINJIANG_1
     assert (properties["region_code"], properties["region_name"]) == ("510104", "锦江区")

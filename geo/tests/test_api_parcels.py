@@ -10,19 +10,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from geo.models import Parcel
-from geo.tests.factories import FUCHENG_1, GEOD, JINJIANG_1, JINJIANG_2, QINGYANG_1, parcel_create, square
+from geo.tests.factories import FUCHENG_1, GEOD, JINJIANG_1, JINJIANG_2, QINGYANG_1, parcel_create, square_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def parcels(tree) -> dict[str, Parcel]:
-    """Four square parcels (side in degrees; area ≈ side² · 111.3 km · cos 30.55° · 110.9 km, GRS80 geodesic)."""
+    """Four square parcels inside their real counties (side in degrees; area ≈ side² · 111.3 km · cos lat · 110.9 km,
+    GRS80 geodesic)."""
     return {
-        # 0.001° square at (104.05, 30.55): ≈ 10 637 m²
+        # 0.001° square at INSIDE["510104"] (104.10, 30.60): ≈ 10 632 m²
         JINJIANG_1: parcel_create(
             code=JINJIANG_1,
-            geometry=square(104.05, 30.55, 0.001),
+            geometry=square_in("510104", 0.001),
             region=tree["jinjiang"],
             land_use="0501",
             land_nature=Parcel.LandNature.STATE_OWNED,
@@ -32,28 +33,28 @@ def parcels(tree) -> dict[str, Parcel]:
             boundary_east="红星路",
             floor_area_ratio=Decimal("2.50"),
         ),
-        # 0.003° square at (104.07, 30.57): ≈ 95 700 m²
+        # 0.003° square at (104.12, 30.58), south-east of JINJIANG_1 in 锦江区: ≈ 95 705 m²
         JINJIANG_2: parcel_create(
             code=JINJIANG_2,
-            geometry=square(104.07, 30.57, 0.003),
+            geometry=square_in("510104", 0.003, offset=(0.02, -0.02)),
             region=tree["jinjiang"],
             land_use="0701",
             land_nature=Parcel.LandNature.COLLECTIVE,
             use_right_type=Parcel.UseRightType.LEASED,
         ),
-        # 0.002° square at (104.15, 30.55): ≈ 42 550 m²
+        # 0.002° square at INSIDE["510105"] (103.95, 30.69): ≈ 42 488 m²
         QINGYANG_1: parcel_create(
             code=QINGYANG_1,
-            geometry=square(104.15, 30.55, 0.002),
+            geometry=square_in("510105", 0.002),
             region=tree["qingyang"],
             land_use="0502",
             land_nature=Parcel.LandNature.STATE_OWNED,
             use_right_type=Parcel.UseRightType.ALLOCATED,
         ),
-        # 0.001° square at (104.25, 30.75): ≈ 10 620 m²
+        # 0.001° square at INSIDE["510703"] (104.70, 31.40): ≈ 10 545 m²
         FUCHENG_1: parcel_create(
             code=FUCHENG_1,
-            geometry=square(104.25, 30.75, 0.001),
+            geometry=square_in("510703", 0.001),
             region=tree["fucheng"],
             land_use="0601",
             land_nature=Parcel.LandNature.STATE_OWNED,
@@ -94,12 +95,12 @@ def test_a_feature_carries_the_geometry_centroid_and_the_parcel_attributes(clien
     assert feature["type"] == "Feature"
     assert feature["id"] == parcels[JINJIANG_1].pk
     assert feature["geometry"]["type"] == "MultiPolygon"
-    assert shapely.geometry.shape(feature["geometry"]).equals(shapely.box(104.0495, 30.5495, 104.0505, 30.5505))
+    assert shapely.geometry.shape(feature["geometry"]).equals(shapely.box(104.0995, 30.5995, 104.1005, 30.6005))
     properties = feature["properties"]
     # degrees: the square's centre, where it was built
-    assert properties.pop("centroid") == pytest.approx([104.05, 30.55], abs=1e-12)
+    assert properties.pop("centroid") == pytest.approx([104.10, 30.60], abs=1e-12)
     # m², a decimal string: the square's GRS80 geodesic area by pyproj, rounded to 0.01 m² as stored
-    expected_area, _perimeter = GEOD.geometry_area_perimeter(shapely.box(104.0495, 30.5495, 104.0505, 30.5505))
+    expected_area, _perimeter = GEOD.geometry_area_perimeter(shapely.box(104.0995, 30.5995, 104.1005, 30.6005))
     assert properties.pop("area_m2") == f"{abs(expected_area):.2f}"
     assert properties == {
         "code": JINJIANG_1,
@@ -151,23 +152,24 @@ def test_a_page_is_two_queries_whatever_it_holds(client: Client, parcels, django
 
 
 def test_bbox_keeps_the_parcels_that_intersect_it(client: Client, parcels):
-    assert codes(client, bbox="104.04,30.54,104.06,30.56") == [JINJIANG_1]
-    assert codes(client, bbox="104.0,30.5,104.2,30.7") == [JINJIANG_1, JINJIANG_2, QINGYANG_1]
-    # 104.07–104.08 covers only the east half of JINJIANG_2 (104.0685–104.0715)
-    assert codes(client, bbox="104.07,30.56,104.08,30.58") == [JINJIANG_2]
+    assert codes(client, bbox="104.09,30.59,104.11,30.61") == [JINJIANG_1]
+    assert codes(client, bbox="103.9,30.5,104.2,30.7") == [JINJIANG_1, JINJIANG_2, QINGYANG_1]  # 成都's centre
+    # 104.12–104.13 covers only the east half of JINJIANG_2 (104.1185–104.1215)
+    assert codes(client, bbox="104.12,30.57,104.13,30.59") == [JINJIANG_2]
     assert codes(client, bbox="100,20,101,21") == []
 
 
 def test_the_bbox_filter_is_answered_from_the_geometry_index(client: Client, parcels):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/api/geo/parcels/", {"bbox": "104.0,30.5,104.2,30.7"}).json()["count"] == 3
+        assert client.get("/api/geo/parcels/", {"bbox": "103.9,30.5,104.2,30.7"}).json()["count"] == 3
 
     for query in queries:  # the count and the page; the GiST index of geometry: geo_parcel_geometry_6f…
         query_plan = plan(query["sql"])
         assert "geo_parcel_geometry_" in query_plan, query_plan
 
 
-STRIP_WKT = "POLYGON((104.04 30.54, 104.16 30.54, 104.16 30.56, 104.04 30.56, 104.04 30.54))"
+# A rectangle over JINJIANG_1 (104.10, 30.60) and QINGYANG_1 (103.95, 30.69) that ends north of JINJIANG_2 (30.58).
+STRIP_WKT = "POLYGON((103.94 30.59, 104.11 30.59, 104.11 30.70, 103.94 30.70, 103.94 30.59))"
 
 
 def test_a_wkt_or_geojson_polygon_keeps_the_parcels_that_intersect_it(client: Client, parcels):
@@ -199,7 +201,7 @@ def test_a_bad_polygon_is_a_400_naming_polygon(client: Client, parcels, polygon,
 
 
 def test_a_polygon_of_more_than_10000_vertices_is_refused(client: Client, parcels):
-    circle = shapely.Point(104.05, 30.55).buffer(0.01, quad_segs=2500)  # 10 001 coordinates
+    circle = shapely.Point(104.10, 30.60).buffer(0.01, quad_segs=2500)  # 10 001 coordinates
     assert shapely.get_num_coordinates(circle) == 10_001
 
     response = client.get("/api/geo/parcels/", {"polygon": circle.wkt})
@@ -238,7 +240,7 @@ def test_land_use_matches_a_first_level_class_or_a_second_level_code(client: Cli
 def test_land_nature_use_right_type_and_area_filter_exactly(client: Client, parcels):
     assert codes(client, land_nature="collective") == [JINJIANG_2]
     assert codes(client, use_right_type="granted") == [JINJIANG_1, FUCHENG_1]
-    # m²: the 0.002° square (≈ 42 550 m²) is the only one between 20 000 and 50 000
+    # m²: the 0.002° square (≈ 42 488 m²) is the only one between 20 000 and 50 000
     assert codes(client, area_min="20000", area_max="50000") == [QINGYANG_1]
     assert codes(client, area_min="50000") == [JINJIANG_2]
     assert codes(client, area_max="20000") == [JINJIANG_1, FUCHENG_1]
@@ -246,7 +248,7 @@ def test_land_nature_use_right_type_and_area_filter_exactly(client: Client, parc
 
 def test_filters_combine(client: Client, parcels):
     assert codes(client, region="510100", land_use="05", use_right_type="allocated") == [QINGYANG_1]
-    assert codes(client, bbox="104.0,30.5,104.3,30.8", land_nature="state_owned", area_max="20000") == [
+    assert codes(client, bbox="104.0,30.5,104.8,31.5", land_nature="state_owned", area_max="20000") == [
         JINJIANG_1,
         FUCHENG_1,
     ]

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from geo.models import Region
-from geo.tests.factories import box, multipolygon, region_create
+from geo.tests.factories import INSIDE, OUTSIDE_SICHUAN, box, multipolygon, outline, region_create
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +105,12 @@ def test_a_county_comes_with_its_full_boundary_bbox_and_ancestors(client: Client
         {"code": "510000", "name": "四川省", "level": "province"},
         {"code": "510100", "name": "成都市", "level": "city"},
     ]
-    # degrees, the square the fixture stored: 104.0–104.1 E × 30.5–30.6 N
-    assert body["bbox"] == pytest.approx([104.0, 30.5, 104.1, 30.6], abs=1e-12)
+    # degrees, the real outline the fixture stored: 104.0573–104.1683 E × 30.5494–30.6727 N
+    real = shapely.from_wkb(bytes(outline("510104").wkb))
+    assert body["bbox"] == pytest.approx(list(real.bounds), abs=1e-12)
+    assert body["bbox"] == pytest.approx([104.0573, 30.5494, 104.1683, 30.6727], abs=1e-4)
     assert body["boundary"]["type"] == "MultiPolygon"
-    assert shapely.geometry.shape(body["boundary"]).equals(shapely.box(104.0, 30.5, 104.1, 30.6))
+    assert shapely.geometry.shape(body["boundary"]).equals(real)
 
 
 def test_a_province_has_no_ancestors_and_a_region_without_boundary_has_none(client: Client, tree):
@@ -121,8 +123,9 @@ def test_a_province_has_no_ancestors_and_a_region_without_boundary_has_none(clie
 
 @pytest.fixture
 def round_county(tree) -> Region:
-    """金牛区 with a circular boundary: radius 0.02° around (104.05, 30.65), 720 segments, 721 coordinates."""
-    circle = shapely.Point(104.05, 30.65).buffer(0.02, quad_segs=180)
+    """金牛区 with a circular boundary: radius 0.02° around (104.04, 30.71), 720 segments, 721 coordinates; the circle
+    lies inside real 金牛区 (its widest inscribed circle has radius 0.027° around 104.042 30.707)."""
+    circle = shapely.Point(104.04, 30.71).buffer(0.02, quad_segs=180)
     assert shapely.get_num_coordinates(circle) == 721
     return region_create(code="510106", name="金牛区", parent=tree["chengdu"], boundary=multipolygon(circle))
 
@@ -147,16 +150,16 @@ def test_zoom_simplifies_the_boundary_to_about_a_pixel_and_fewer_vertices_at_sma
 
 
 def test_up_to_zoom_6_the_stored_simplified_boundary_is_used_when_there_is_one(client: Client, round_county):
-    round_county.boundary_simplified = box(104.03, 30.63, 104.07, 30.67)
+    round_county.boundary_simplified = box(104.02, 30.69, 104.06, 30.73)
     round_county.save()
 
     at_6 = client.get("/api/geo/regions/510106/", {"zoom": 6}).json()
     at_7 = client.get("/api/geo/regions/510106/", {"zoom": 7}).json()
 
-    assert shapely.geometry.shape(at_6["boundary"]).equals(shapely.box(104.03, 30.63, 104.07, 30.67))
-    assert not shapely.geometry.shape(at_7["boundary"]).equals(shapely.box(104.03, 30.63, 104.07, 30.67))
+    assert shapely.geometry.shape(at_6["boundary"]).equals(shapely.box(104.02, 30.69, 104.06, 30.73))
+    assert not shapely.geometry.shape(at_7["boundary"]).equals(shapely.box(104.02, 30.69, 104.06, 30.73))
     # degrees: the bbox is always the full circle's, centre ± 0.02°
-    assert at_6["bbox"] == pytest.approx([104.03, 30.63, 104.07, 30.67], abs=1e-9)
+    assert at_6["bbox"] == pytest.approx([104.02, 30.69, 104.06, 30.73], abs=1e-9)
 
 
 @pytest.mark.parametrize("zoom", ["-1", "23", "x", "6.5"])
@@ -191,7 +194,8 @@ def test_a_region_detail_is_one_query_with_its_ancestors(client: Client, tree, d
 
 
 def test_a_point_in_a_county_finds_its_province_city_and_county(client: Client, tree):
-    response = client.get("/api/geo/regions/lookup/", {"lon": "104.05", "lat": "30.55"})
+    lon, lat = INSIDE["510104"]
+    response = client.get("/api/geo/regions/lookup/", {"lon": str(lon), "lat": str(lat)})
 
     assert response.status_code == 200
     assert response.json() == {
@@ -202,8 +206,10 @@ def test_a_point_in_a_county_finds_its_province_city_and_county(client: Client, 
 
 
 def test_a_point_outside_every_county_finds_only_the_regions_that_cover_it(client: Client, tree):
-    in_city_only = client.get("/api/geo/regions/lookup/", {"lon": "104.05", "lat": "30.65"}).json()
-    outside = client.get("/api/geo/regions/lookup/", {"lon": "105.0", "lat": "31.0"}).json()
+    # 温江区 is a real district of 成都 that the tree does not create; OUTSIDE_SICHUAN is in 重庆
+    wenjiang, chongqing = INSIDE["510115"], OUTSIDE_SICHUAN
+    in_city_only = client.get("/api/geo/regions/lookup/", {"lon": str(wenjiang[0]), "lat": str(wenjiang[1])}).json()
+    outside = client.get("/api/geo/regions/lookup/", {"lon": str(chongqing[0]), "lat": str(chongqing[1])}).json()
 
     assert (in_city_only["province"]["code"], in_city_only["city"]["code"], in_city_only["county"]) == (
         "510000",
@@ -233,7 +239,8 @@ def test_a_missing_non_numeric_or_out_of_range_coordinate_is_a_400_naming_it(cli
 
 def test_a_lookup_is_one_query_answered_from_the_boundary_index(client: Client, tree, django_assert_num_queries):
     with CaptureQueriesContext(connection) as queries, django_assert_num_queries(1):
-        assert client.get("/api/geo/regions/lookup/", {"lon": "104.05", "lat": "30.55"}).json()["county"]
+        lon, lat = INSIDE["510104"]
+        assert client.get("/api/geo/regions/lookup/", {"lon": str(lon), "lat": str(lat)}).json()["county"]
 
     assert "ST_Covers" in queries[0]["sql"]
     query_plan = plan(queries[0]["sql"])

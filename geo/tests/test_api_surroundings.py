@@ -6,19 +6,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from geo.models import Amenity, Parcel
-from geo.tests.factories import GEOD, amenity_create_at, chengdu_tree, parcel_create, square
+from geo.tests.factories import GEOD, amenity_create_at, chengdu_tree, parcel_create, point_in, square_in
 
 pytestmark = pytest.mark.django_db
 
 PARCEL = "510104001001GB00001"
 # The parcel is a 0.001° square centred here, so this is its centroid, where distances start (lon, lat degrees).
-ORIGIN = (104.05, 30.55)
+ORIGIN = point_in("510104")  # (104.10, 30.60), well inside real 锦江区
 
 
 @pytest.fixture
 def parcel() -> Parcel:
     tree = chengdu_tree()
-    return parcel_create(code=PARCEL, geometry=square(*ORIGIN, 0.001), region=tree["jinjiang"], land_use="0501")
+    return parcel_create(code=PARCEL, geometry=square_in("510104", 0.001), region=tree["jinjiang"], land_use="0501")
 
 
 @pytest.fixture
@@ -35,9 +35,9 @@ def amenities(parcel) -> dict[str, Amenity]:
         "school_750_north": at("school_750_north", "school", 0, 750),
         "hospital_2000": at("hospital_2000", "hospital", 200, 2000),
         # 2995 m due north on the ellipsoid is 3004 m on a sphere of the mean radius (6 371 009 m) because the
-        # meridian's radius of curvature here is 6 351 940 m: only an ellipsoidal distance keeps it within 3000 m.
+        # meridian's radius of curvature here is 6 351 960 m: only an ellipsoidal distance keeps it within 3000 m.
         "bus_2995_north": at("bus_2995_north", "bus_stop", 0, 2995),
-        # 3005 m due east on the ellipsoid is 2999 m on that sphere (prime-vertical radius 6 383 670 m).
+        # 3005 m due east on the ellipsoid is 2999 m on that sphere (prime-vertical radius 6 383 676 m).
         "bus_3005_east": at("bus_3005_east", "bus_stop", 90, 3005),
         "metro_4000": at("metro_4000", "metro_station", 45, 4000),
     }

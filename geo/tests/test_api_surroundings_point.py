@@ -5,13 +5,13 @@ import pytest
 from django.test import Client
 
 from geo.models import Amenity
-from geo.tests.factories import GEOD, amenity_create_at, chengdu_tree, parcel_create, square
+from geo.tests.factories import GEOD, amenity_create_at, chengdu_tree, parcel_create, point_in, square_in
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/geo/surroundings/"
 # Where distances start (lon, lat degrees); no parcel needed.
-ORIGIN = (104.05, 30.55)
+ORIGIN = point_in("510104")  # (104.10, 30.60), well inside real 锦江区
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_radii_are_chosen_sorted_and_deduplicated(client: Client, amenities):
 
 
 def test_a_point_and_the_parcel_centred_on_it_have_the_same_surroundings(client: Client, amenities):
-    parcel = parcel_create(code="P1", geometry=square(*ORIGIN, 0.001), region=chengdu_tree()["jinjiang"])
+    parcel = parcel_create(code="P1", geometry=square_in("510104", 0.001), region=chengdu_tree()["jinjiang"])
 
     by_point = client.get(URL, {"lon": str(ORIGIN[0]), "lat": str(ORIGIN[1])}).json()
     by_parcel = client.get(f"/api/geo/parcels/{parcel.code}/surroundings/").json()

@@ -1,8 +1,8 @@
 """GIS staff import only into their regions: a file that would create or change anything elsewhere changes nothing.
 
 Finding: `is_staff` was the only gate on GIS imports, so a Beijing reviewer could have overwritten Sichuan's parcels.
-Boundaries are the test squares of geo.tests.factories.SICHUAN (锦江区 510104: 104.05–104.15 E, 30.55–30.65 N;
-武侯区 510107: 103.95–104.05 E; 涪城区 510703 in 绵阳市).
+Boundaries are the real outlines of geo.tests.factories.sichuan_tree() (锦江区 510104 and 武侯区 510107 in 成都市,
+涪城区 510703 in 绵阳市); things are put at the factories' INSIDE points of the counties.
 """
 
 from pathlib import Path
@@ -13,13 +13,13 @@ import shapely
 from geo.importers.loader import ImportOptions
 from geo.importers.runner import import_path
 from geo.models import Amenity, Parcel, Region
-from geo.tests.factories import amenity_create, box, parcel_create, sichuan_tree
+from geo.tests.factories import amenity_create, outline, parcel_create, point_in, sichuan_tree, square_in
 from geo.tests.gisfiles import write_geojson
 
 pytestmark = pytest.mark.django_db
 
-IN_JINJIANG = shapely.box(104.10, 30.60, 104.101, 30.601)
-IN_WUHOU = shapely.box(104.00, 30.60, 104.001, 30.601)
+IN_JINJIANG = shapely.box(*point_in("510104"), *point_in("510104", (0.001, 0.001)))
+IN_WUHOU = shapely.box(*point_in("510107"), *point_in("510107", (0.001, 0.001)))
 
 
 @pytest.fixture
@@ -54,7 +54,9 @@ def test_parcels_of_another_province_are_refused_and_nothing_is_written(regions,
 
 
 def test_one_parcel_outside_the_county_refuses_the_whole_file(regions, tmp_path):
-    parcel_create(code="510104001001GB00001", geometry=box(104.08, 30.58, 104.09, 30.59), region=regions["510104"])
+    parcel_create(
+        code="510104001001GB00001", geometry=square_in("510104", 0.002, (-0.01, -0.01)), region=regions["510104"]
+    )
     path = parcels_file(tmp_path, [IN_JINJIANG, IN_WUHOU], ["510104001001GB09001", "510107001001GB09002"])
 
     report = imported("parcels", path, "510104")
@@ -64,7 +66,7 @@ def test_one_parcel_outside_the_county_refuses_the_whole_file(regions, tmp_path)
 
 
 def test_a_stored_parcel_of_another_county_cannot_be_moved_in_by_its_code(regions, tmp_path):
-    parcel_create(code="510107001001GB00001", geometry=box(104.00, 30.60, 104.001, 30.601), region=regions["510107"])
+    parcel_create(code="510107001001GB00001", geometry=square_in("510107", 0.001), region=regions["510107"])
     path = parcels_file(tmp_path, [IN_JINJIANG], ["510107001001GB00001"])  # 武侯区's parcel, redrawn in 锦江区
 
     report = imported("parcels", path, "510104")
@@ -74,20 +76,26 @@ def test_a_stored_parcel_of_another_county_cannot_be_moved_in_by_its_code(region
 
 
 def test_regions_outside_the_scope_are_refused(regions, tmp_path):
-    path = write_geojson(tmp_path / "xzq.geojson", [shapely.box(104.6, 31.3, 105.0, 31.7)], {"XZQDM": ["510703"]})
+    fucheng = shapely.box(104.6, 31.3, 105.0, 31.7)  # a square where the file would move 涪城区
+    path = write_geojson(tmp_path / "xzq.geojson", [fucheng], {"XZQDM": ["510703"]})
 
     report = imported("regions", path, "510100")  # 成都市 staff loading 绵阳市's 涪城区
 
     assert not report["ok"]
     boundary = Region.objects.get(code="510703").boundary
     assert boundary is not None
-    assert boundary.extent == pytest.approx((104.6, 31.3, 105.0, 31.7))  # the test square, unchanged
+    assert boundary.extent == pytest.approx(outline("510703").extent)  # the real outline, unchanged
+    assert boundary.equals_exact(outline("510703"), 0)
 
 
 def test_amenities_outside_the_scopes_boundaries_are_refused(regions, tmp_path):
-    amenity_create(code="poi-1", category="school", name="锦江小学", lon=104.1, lat=30.6)
+    amenity_create(
+        code="poi-1", category="school", name="锦江小学", lon=point_in("510104")[0], lat=point_in("510104")[1]
+    )
     path = write_geojson(
-        tmp_path / "poi.geojson", [shapely.Point(104.0, 30.6)], {"id": ["poi-1"], "type": ["school"], "名称": ["某校"]}
+        tmp_path / "poi.geojson",
+        [shapely.Point(*point_in("510107"))],
+        {"id": ["poi-1"], "type": ["school"], "名称": ["某校"]},
     )
 
     report = imported("amenities", path, "510104")  # moves 锦江区's school into 武侯区
