@@ -115,6 +115,7 @@ def supply_form(request: HttpRequest, listing_id: int | None = None) -> HttpResp
             if kind not in (SupplyAttachment.Kind.PHOTO, SupplyAttachment.Kind.VIDEO)
         ],
         "land_uses": land_use_table(),
+        "map_config": _map_config(),  # the map picker of step 1 (web/static/web/supply_picker.js)
     }
     return render(request, "web/market/supply_form.html", context)
 
@@ -195,4 +196,4 @@ def review(request: HttpRequest) -> HttpResponse:
     trading-centre staff and administrators."""
     if not (is_reviewer(request.user) or can_review_verifications(request.user)):  # type: ignore[arg-type]
         raise PermissionDenied()
-    return render(request, "web/market/review.html")
+    return render(request, "web/market/review.html", {"map_config": _map_config()})

@@ -172,6 +172,7 @@
     }
 
     function closeDetail() {
+      if (placeMap) { placeMap.remove(); placeMap = null; window.reviewPlaceMap = null; }
       current = null;
       detail.hidden = true;
       detail.dataset.state = "closed";
@@ -192,6 +193,7 @@
       if (field === "location" && Array.isArray(value)) { return value.join(", "); }
       // A listing on a parcel answers the parcel's outline: drawn only when the owner drew it (no parcel).
       if (field === "outline") { return listing && listing.parcel_id && listing.outline === value ? "—" : t.drawn; }
+      if (field === "parcel_id") { return t.loading; } // the place (loadPlace) names the parcel by its code
       if (field === "remaining_years") { return `${value} ${t.years}`; }
       if (typeof value === "boolean") { return value ? t.yes : t.no; }
       if (field.endsWith("_at")) { return time(value); }
@@ -223,6 +225,97 @@
         el("td", {}, time(file.created_at)))));
       document.getElementById("detail-no-attachments").hidden = files.rows.length > 0;
       document.getElementById("detail-attachments").hidden = files.rows.length === 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------- the place
+
+    const place = document.getElementById("review-place");
+    const COMPARED = ["certificate_type", "certificate_number", "registration_authority", "unit_numbers", "area_m2", "land_use",
+      "land_nature", "use_right_type", "address", "boundary_east", "boundary_west", "boundary_south", "boundary_north"];
+    let placeMap = null;
+
+    function dropMap() {
+      if (placeMap) { placeMap.remove(); placeMap = null; }
+      window.reviewPlaceMap = null;
+      const container = document.getElementById("review-place-map");
+      container.replaceChildren();
+      delete container.dataset.state;
+    }
+
+    // The parcel's own value as text (its certificate type is free text from its source data).
+    function recorded(field, value, parcel) {
+      if (value === undefined) { return t.notShown; }
+      if (value === null || value === "" || (Array.isArray(value) && !value.length)) { return "—"; }
+      if (field === "area_m2") { return window.LandFormat.area(value, { withMu: true }); }
+      if (field === "land_use") { return parcel.land_use_name ? `${value} ${parcel.land_use_name}` : value; }
+      if (field === "certificate_type") { return String(value); }
+      return display(field, value, null);
+    }
+
+    function declared(field, value, data) {
+      if (field === "area_m2") { return value ? window.LandFormat.area(value, { withMu: true }) : "—"; }
+      if (field === "land_use") { return value && data.land_use_name ? `${value} ${data.land_use_name}` : display(field, value, null); }
+      return display(field, value, null);
+    }
+
+    function parcelLink(parcel) {
+      return el("a", { href: parcel.page, class: "parcel-link", target: "_blank", rel: "noopener" }, parcel.code);
+    }
+
+    function fillPlace(data) {
+      const parcel = data.parcel;
+      const differs = new Set(data.differences);
+      const cell = root.querySelector('#detail-fields [data-field="parcel_id"] dd');
+      cell.replaceChildren(parcel ? parcelLink(parcel) : t.noParcel);
+      document.getElementById("review-place-parcel").replaceChildren(
+        ...(parcel ? [`${t.parcelCode} `, parcelLink(parcel), parcel.region_name ? ` · ${parcel.region_name}` : ""] : [t.noParcel]));
+      const compareTable = document.getElementById("place-compare");
+      compareTable.hidden = !parcel;
+      compareTable.tBodies[0].replaceChildren(...(parcel ? COMPARED : []).map((field) => el("tr", { dataset: { field, differs: String(differs.has(field)) }, class: differs.has(field) ? "differs" : null },
+        el("th", { scope: "row" }, fieldLabel(field)),
+        el("td", {}, declared(field, data.declared[field], data.declared)),
+        el("td", {}, recorded(field, parcel[field], parcel), differs.has(field) ? el("span", { class: "tag differs-tag" }, t.differs) : null))));
+      const summary = document.getElementById("place-differences");
+      summary.hidden = !parcel;
+      summary.textContent = differs.size ? fmt(t.differences, { fields: data.differences.map(fieldLabel).join("、") }) : t.noDifferences;
+      const overlaps = document.getElementById("place-overlaps");
+      overlaps.tBodies[0].replaceChildren(...data.overlaps.map((item) => el("tr", { dataset: { id: String(item.id) } },
+        el("td", {}, el("a", { href: `/supply/${item.id}/`, target: "_blank", rel: "noopener" }, item.title || `#${item.id}`)),
+        el("td", {}, label("status", item.status)),
+        el("td", {}, item.region_name),
+        el("td", {}, item.area_m2 ? window.LandFormat.area(item.area_m2) : "—"),
+        el("td", { class: "overlap-area" }, item.overlap_m2 === null ? "—" : window.LandFormat.area(item.overlap_m2.toFixed(2), { withMu: true })))));
+      overlaps.hidden = data.overlaps.length === 0;
+      document.getElementById("place-no-overlaps").hidden = data.overlaps.length > 0;
+      const located = Boolean(data.outline || data.location);
+      document.getElementById("review-place-nowhere").hidden = located;
+      document.getElementById("review-place-map").hidden = !located;
+      const link = document.getElementById("review-place-link");
+      link.hidden = !located;
+      if (located) {
+        const config = JSON.parse(document.getElementById("map-config").textContent);
+        placeMap = window.LandPlace.mount(document.getElementById("review-place-map"), { outline: data.outline, location: data.location },
+          { basemap: config.basemap, link, properties: { listing_id: data.listing } });
+        window.reviewPlaceMap = placeMap;
+      }
+    }
+
+    async function loadPlace(id) {
+      dropMap();
+      place.dataset.state = "loading";
+      const error = document.getElementById("review-place-error");
+      say(error, "");
+      try {
+        const data = await request("GET", `/api/market/review/supply/${id}/place/`);
+        if (!current || current.id !== id) { return; }
+        fillPlace(data);
+        place.dataset.state = "loaded";
+      } catch (failure) {
+        if (!current || current.id !== id) { return; }
+        root.querySelector('#detail-fields [data-field="parcel_id"] dd').textContent = "—";
+        place.dataset.state = "error";
+        fail(error, failure);
+      }
     }
 
     function fillHistory(events) {
@@ -282,6 +375,7 @@
         if (listing.pending_change) { current.change = listing.pending_change; }
         fillFields(listing);
         fillHistory(events);
+        loadPlace(item.id);
         fillCompare(listing, current.stage === "changes" ? current.change : null);
         detail.dataset.state = "loaded";
         detail.scrollIntoView({ block: "start" });
