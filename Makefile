@@ -9,6 +9,7 @@ PY := .venv/bin/python
 run: setup
 	scripts/stack up
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_basemap
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_market_demo

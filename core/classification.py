@@ -52,6 +52,7 @@ CLASSIFICATION: dict[str, Classes] = {
         staff="certificate_number registration_authority unit_numbers",
     ),
     "geo.Amenity": _classes("id code category name location source updated_at"),
+    "geo.BasemapFeature": _classes("id layer name geometry min_zoom max_zoom"),  # the offline basemap (public data)
     "geo.ImportJob": _classes(
         "", staff="id kind file options status processed total report language created_by created_at finished_at"
     ),

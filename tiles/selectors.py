@@ -22,7 +22,7 @@ from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from geo.models import SRID, Amenity, Parcel, Region
+from geo.models import SRID, Amenity, BasemapFeature, Parcel, Region
 from geo.selectors import region_code_prefix
 from market.models import Demand, SupplyListing
 from search.engines.database import DEMAND, SUPPLY, Impossible, listing_filter
@@ -322,6 +322,36 @@ def amenities_sql(tile: TileAddress, filters: TileFilters, limit: int) -> TileSq
         ) t WHERE t.geom IS NOT NULL
     """  # noqa: S608 (no user text: values are parameters)
     return sql, [*params, limit]
+
+
+# ------------------------------------------------------------------------------ basemap
+
+# Drawn in this order: ocean, land, lakes, rivers, coastline, 境界线.
+BASEMAP_LAYERS = tuple(BasemapFeature.Layer.values)
+
+
+def basemap_sql(tile: TileAddress, filters: TileFilters, limit: int) -> TileSql:
+    """The offline basemap: one source layer per `BasemapFeature.layer` (lakes with their names), of the features
+    loaded for this zoom (Natural Earth 1:50m or 1:10m), clipped to the tile and simplified to one MVT unit."""
+    envelope = query_envelope(tile)
+    tolerance_deg = 360 / (EXTENT * 2**tile.z)
+    shape = f"ST_Simplify(ST_ClipByBox2D(s.geometry, ({envelope})::box2d), {tolerance_deg!r}, true)"
+    parts = [
+        f"""COALESCE((SELECT ST_AsMVT(t, '{layer}', {EXTENT}, 'geom', 'fid') FROM (
+                SELECT s.id AS fid, NULLIF(s.name, '') AS name, {mvt_geometry(shape, tile)} AS geom
+                  FROM shown s WHERE s.layer = '{layer}'
+            ) t WHERE t.geom IS NOT NULL), ''::bytea)"""  # noqa: S608 (our own layer names)
+        for layer in BASEMAP_LAYERS
+    ]
+    sql = f"""
+        WITH shown AS (
+            SELECT b.id, b.layer, b.name, b.geometry FROM {BasemapFeature._meta.db_table} b
+             WHERE b.geometry && {envelope} AND b.min_zoom <= %s AND b.max_zoom >= %s
+             ORDER BY b.id LIMIT %s
+        )
+        SELECT {" || ".join(parts)}
+    """  # noqa: S608 (no user text: the tile's validated integers and our own names)
+    return sql, [tile.z, tile.z, limit]
 
 
 # ------------------------------------------------------------------------------ bounds

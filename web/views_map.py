@@ -2,6 +2,7 @@
 surroundings. Its scripts ask the search API for the list and /tiles/ for the map with the same filters."""
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -35,12 +36,37 @@ def basemap_tiles(template: str) -> list[str]:
     return [template] if template else []
 
 
+# 天地图's WMTS layers (Web Mercator `_w` sets): each base layer with its annotation (注记) layer on top.
+TIANDITU_LAYERS = {"vector": ("vec", "cva"), "imagery": ("img", "cia")}
+TIANDITU_ATTRIBUTION = "© 天地图 · 国家地理信息公共服务平台"
+OFFLINE_ATTRIBUTION = "Natural Earth · 行政区划边界：天地图·国家地理信息公共服务平台"
+
+
+def tianditu_config() -> dict[str, Any] | None:
+    """天地图's tile URLs (the browser key in each) per style, or None without TIANDITU_KEY: then no page asks it."""
+    key = settings.TIANDITU_KEY
+    if not key:
+        return None
+
+    def urls(layer: str) -> list[str]:
+        return basemap_tiles(settings.TIANDITU_URL.replace("{layer}", layer).replace("{key}", quote(key, safe="")))
+
+    return {
+        "styles": {name: {"base": urls(base), "labels": urls(top)} for name, (base, top) in TIANDITU_LAYERS.items()},
+        "attribution": TIANDITU_ATTRIBUTION,
+    }
+
+
 def map_config() -> dict[str, Any]:
-    """What the map's script needs from the server: the basemap, the first view and the surroundings' radii."""
+    """What the map's script needs from the server: the basemaps, the first view and the surroundings' radii. With a
+    天地图 key, 天地图 replaces MAP_BASEMAP_TILES; the offline basemap (our `basemap` tiles) is always there."""
+    tianditu = tianditu_config()
     return {
         "basemap": {
-            "tiles": basemap_tiles(settings.MAP_BASEMAP_TILES),
+            "tiles": [] if tianditu else basemap_tiles(settings.MAP_BASEMAP_TILES),
             "attribution": settings.MAP_BASEMAP_ATTRIBUTION,
+            "offline_attribution": OFFLINE_ATTRIBUTION,
+            "tianditu": tianditu,
         },
         "initial": {
             "region": settings.MAP_INITIAL_REGION,

@@ -353,6 +353,18 @@ STATICFILES_DIRS = [("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre
 # &VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY
 MAP_BASEMAP_TILES = env("MAP_BASEMAP_TILES", default="")
 MAP_BASEMAP_ATTRIBUTION = env("MAP_BASEMAP_ATTRIBUTION", default="")
+# --- basemaps (docs/maps.md): without these the map draws the offline basemap (tile layer `basemap`, from
+# `manage.py load_basemap`). TIANDITU_KEY, a 天地图 browser key (it travels in every tile URL: restrict it to this
+# site's domain in 天地图's console), adds 天地图's vector and imagery WMTS tiles (Web Mercator, `_w`) and a switcher;
+# with a key, MAP_BASEMAP_TILES is ignored. Without a key no request ever goes to 天地图. TIANDITU_URL: the tile URL
+# template ({0-7} hosts, {layer} vec|cva|img|cia, {key}, {z}/{x}/{y}); tests point it at a local fake.
+TIANDITU_KEY = env("TIANDITU_KEY", default="")
+TIANDITU_URL = env(
+    "TIANDITU_URL",
+    default="https://t{0-7}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"
+    "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+)
+# --- end of basemaps
 # The first view of /map/ without a region or view in the address: a region code to fit (e.g. 510000), else the
 # centre (lon,lat in degrees) and zoom below.
 MAP_INITIAL_REGION = env("MAP_INITIAL_REGION", default="")
@@ -391,13 +403,14 @@ TILES_DEFAULT_BOUNDS = (73.4, 18.1, 135.1, 53.6)
 
 # ------------------------------------------------------------------------------ Content-Security-Policy (django-csp)
 # Scripts only from this site, inline ones only with the response's nonce (`nonce="{{ request.csp_nonce }}"`);
-# MapLibre's workers are blob: URLs; the raster basemap's hosts (MAP_BASEMAP_TILES) may be drawn and fetched.
-# The API docs (core/api.py) widen style-src for their own pages only.
-_hosts = re.search(r"\{(\d+)-(\d+)\}", MAP_BASEMAP_TILES)  # t{0-7}: one host per number
+# MapLibre's workers are blob: URLs; the raster basemap's hosts (TIANDITU_URL with a TIANDITU_KEY, else
+# MAP_BASEMAP_TILES) may be drawn and fetched. The API docs (core/api.py) widen style-src for their own pages only.
+_basemap_template = TIANDITU_URL if TIANDITU_KEY else MAP_BASEMAP_TILES
+_hosts = re.search(r"\{(\d+)-(\d+)\}", _basemap_template)  # t{0-7}: one host per number
 _basemap_urls = (
-    [MAP_BASEMAP_TILES.replace(_hosts[0], str(n)) for n in range(int(_hosts[1]), int(_hosts[2]) + 1)]
+    [_basemap_template.replace(_hosts[0], str(n)) for n in range(int(_hosts[1]), int(_hosts[2]) + 1)]
     if _hosts
-    else [MAP_BASEMAP_TILES]
+    else [_basemap_template]
 )
 MAP_BASEMAP_ORIGINS = sorted({f"{url.scheme}://{url.netloc}" for url in map(urlsplit, _basemap_urls) if url.netloc})
 CONTENT_SECURITY_POLICY = {

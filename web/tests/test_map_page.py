@@ -75,6 +75,7 @@ def test_an_unknown_kind_falls_back_to_supply(client: Client):
 
 
 def test_the_page_passes_categories_land_uses_modes_and_the_map_configuration(client: Client, settings):
+    settings.TIANDITU_KEY = ""
     settings.MAP_BASEMAP_TILES = "https://t{0-2}.example.test/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=K"
     settings.MAP_BASEMAP_ATTRIBUTION = "天地图"
     settings.MAP_INITIAL_REGION = "510000"
@@ -93,6 +94,8 @@ def test_the_page_passes_categories_land_uses_modes_and_the_map_configuration(cl
                 for host in range(3)
             ],
             "attribution": "天地图",
+            "offline_attribution": "Natural Earth · 行政区划边界：天地图·国家地理信息公共服务平台",
+            "tianditu": None,
         },
         "initial": {"region": "510000", "center": [104.1, 30.6], "zoom": 6.0},
         "radii": [500, 1000, 3000],
