@@ -16,7 +16,7 @@ from geo.tests.factories import sichuan_tree
 @pytest.fixture
 def regions() -> dict[str, Region]:
     """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, plus 绵阳市 510700 → 涪城区 510703, by code
-    (geo.tests.factories.SICHUAN, with their boundaries)."""
+    (geo.tests.factories.SICHUAN, with their real outlines)."""
     return sichuan_tree()
 
 

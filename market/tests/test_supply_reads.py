@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tests.factories import reviewer_create, user_create
 from geo.models import SRID
-from geo.tests.factories import parcel_create, square
+from geo.tests.factories import parcel_create, point_in, square_in
 from market.models import SupplyChange, SupplyListing
 from market.tests import factories
 from market.tests.test_supply_helpers import API, logged_in
@@ -190,8 +190,8 @@ def test_a_reviewer_out_of_scope_sees_a_public_listing_as_the_public_does(region
 
 
 def test_a_listing_on_a_parcel_answers_the_parcels_outline_and_not_the_parcel(regions, owner, seeker):
-    parcel = parcel_create(code="510104001001GB00077", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
-    listing = published(owner, regions["510104"], parcel=parcel, location=Point(104.03, 30.53, srid=SRID))
+    parcel = parcel_create(code="510104001001GB00077", geometry=square_in("510104", 0.004), region=regions["510104"])
+    listing = published(owner, regions["510104"], parcel=parcel, location=Point(*point_in("510104"), srid=SRID))
 
     for client in (Client(), logged_in(seeker)):
         body = client.get(f"{API}/supply/{listing.pk}/").json()
@@ -201,10 +201,10 @@ def test_a_listing_on_a_parcel_answers_the_parcels_outline_and_not_the_parcel(re
 
 
 def test_a_drawn_outline_comes_before_the_parcels_and_a_point_alone_has_none(regions, owner):
-    parcel = parcel_create(code="510104001001GB00078", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
-    outline = square(104.031, 30.531, 0.001)
+    parcel = parcel_create(code="510104001001GB00078", geometry=square_in("510104", 0.004), region=regions["510104"])
+    outline = square_in("510104", 0.001, offset=(0.001, 0.001))  # inside the parcel
     drawn = published(owner, regions["510104"], parcel=parcel, outline=outline)
-    point = published(owner, regions["510104"], location=Point(104.05, 30.55, srid=SRID))
+    point = published(owner, regions["510104"], location=Point(*point_in("510104", (0.01, 0.0)), srid=SRID))
 
     assert Client().get(f"{API}/supply/{drawn.pk}/").json()["outline"]["coordinates"] == as_json(outline.coords)
     assert Client().get(f"{API}/supply/{point.pk}/").json()["outline"] is None
@@ -213,7 +213,7 @@ def test_a_drawn_outline_comes_before_the_parcels_and_a_point_alone_has_none(reg
 def test_the_detail_takes_the_same_number_of_queries_with_or_without_a_parcel(
     regions, owner, django_assert_num_queries
 ):
-    parcel = parcel_create(code="510104001001GB00079", geometry=square(104.03, 30.53, 0.004), region=regions["510104"])
+    parcel = parcel_create(code="510104001001GB00079", geometry=square_in("510104", 0.004), region=regions["510104"])
     on_parcel = published(owner, regions["510104"], parcel=parcel, status=S.IN_REVIEW)
     bare = published(owner, regions["510104"], status=S.IN_REVIEW)
     client = logged_in(owner)
