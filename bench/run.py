@@ -68,7 +68,7 @@ def write_parcels_file(count: int, seed: int) -> Path:
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
-    regions = demo.regions(seed=seed)
+    regions = demo.regions()
     parcels = demo.parcels(counties=regions, count=count, seed=seed)
     names = list(parcels.fields)
     pyogrio.raw.write(

@@ -1,62 +1,14 @@
-"""Deterministic demo geography for Sichuan: a region tree with boundaries, parcels and amenities, as arrays."""
+"""Deterministic demo geography for Sichuan on its real outlines (geo.china): the region tree, and parcels and
+amenities inside the counties, as arrays."""
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import shapely
 
-from geo import reference
+from geo import china, reference
 
-# A coarse outline of Sichuan (lon, lat); the real boundary is not needed for a demo, a plausible one is.
-PROVINCE_OUTLINE = [
-    (97.4, 32.0),
-    (98.6, 33.9),
-    (100.9, 34.2),
-    (102.6, 33.4),
-    (104.4, 33.1),
-    (105.6, 32.7),
-    (107.6, 32.4),
-    (108.5, 31.7),
-    (108.2, 30.9),
-    (106.9, 30.0),
-    (106.2, 28.9),
-    (105.8, 27.9),
-    (104.9, 27.5),
-    (103.6, 26.5),
-    (102.2, 26.0),
-    (101.1, 26.3),
-    (100.4, 27.6),
-    (99.1, 28.3),
-    (98.4, 29.7),
-    (97.4, 31.0),
-    (97.4, 32.0),
-]
-# Approximate seats of the 21 prefecture-level units: the seeds of their (Voronoi) demo boundaries.
-CITY_SEATS = {
-    "510100": (104.07, 30.67),
-    "510300": (104.78, 29.34),
-    "510400": (101.72, 26.58),
-    "510500": (105.44, 28.87),
-    "510600": (104.40, 31.13),
-    "510700": (104.68, 31.47),
-    "510800": (105.84, 32.44),
-    "510900": (105.59, 30.53),
-    "511000": (105.06, 29.58),
-    "511100": (103.77, 29.55),
-    "511300": (106.08, 30.80),
-    "511400": (103.85, 30.08),
-    "511500": (104.64, 28.75),
-    "511600": (106.63, 30.46),
-    "511700": (107.47, 31.21),
-    "511800": (103.00, 29.98),
-    "511900": (106.75, 31.87),
-    "512000": (104.63, 30.13),
-    "513200": (102.22, 31.90),
-    "513300": (100.5, 30.6),
-    "513400": (102.27, 27.89),
-}
 PROVINCE = "510000"
 # Second-level land uses with demo weights (GB/T 21010-2017): mostly industrial, commercial and residential.
 LAND_USES = {
@@ -88,6 +40,10 @@ AMENITY_NAMES = {
     "industrial_park": "产业园{n}",
 }
 CELL_DEG = 0.004  # one parcel per cell of about 400 m × 440 m, so parcels never overlap
+# Generated features keep this far inside their county: the outlines are generalised to about 500 m. A buffer in
+# degrees, not metres: 0.006° is 666 m of latitude and, at Sichuan's northernmost 34.3° N, 0.006 × 111.3 km ×
+# cos 34.3° = 552 m of longitude, so at least 500 m in every direction (26°–34.3° N).
+MARGIN_DEG = 0.006
 
 
 @dataclass
@@ -101,71 +57,52 @@ class RegionArrays:
 class ParcelArrays:
     geometries: np.ndarray
     fields: dict[str, np.ndarray]
+    interiors: np.ndarray  # each parcel's county shrunk by MARGIN_DEG, where its amenities stay
 
 
-def _table() -> dict[str, str]:
-    with (reference.DATA_DIR / "gbt2260_regions.csv").open(encoding="utf-8") as handle:
-        return {row["code"]: row["name"] for row in csv.DictReader(handle) if row["code"].startswith(PROVINCE[:2])}
+def regions() -> RegionArrays:
+    """The province, its 21 cities and 183 counties: real codes, names and outlines (天地图 2024-12), parents first."""
+    found = china.outlines(PROVINCE[:2])
+    levels = ["province", "city", "county"]
+    codes = sorted(found, key=lambda code: (levels.index(reference.region_level(code)), code))
+    return RegionArrays(
+        codes=codes,
+        names=[found[code][0] for code in codes],
+        boundaries=np.array([found[code][1] for code in codes], dtype=object),
+    )
 
 
-def _voronoi_cells(seeds: np.ndarray, within: shapely.Geometry) -> list[shapely.Geometry]:
-    """The Voronoi cell of each seed, clipped to `within`, in the seeds' order."""
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=within))
-    points = shapely.points(seeds)
-    ordered = [next(cell for cell in cells if cell.contains(point)) for point in points]
-    return [shapely.make_valid(cell.intersection(within)) for cell in ordered]
-
-
-def regions(*, seed: int = 2026) -> RegionArrays:
-    """The province, its 21 cities and their counties (real codes and names), with demo boundaries."""
-    rng = np.random.default_rng(seed)
-    table = _table()
-    province = shapely.Polygon(PROVINCE_OUTLINE)
-    city_codes = list(CITY_SEATS)
-    city_cells = _voronoi_cells(np.array([CITY_SEATS[c] for c in city_codes]), province)
-    codes, names, boundaries = [PROVINCE], [table[PROVINCE]], [province]
-    for city, cell in zip(city_codes, city_cells, strict=True):
-        codes.append(city)
-        names.append(table[city])
-        boundaries.append(cell)
-        counties = sorted(code for code in table if reference.parent_code(code) == city)
-        seeds = _points_inside(cell, len(counties), rng, around=np.array(CITY_SEATS[city]))
-        for county, county_cell in zip(counties, _voronoi_cells(seeds, cell), strict=True):
-            codes.append(county)
-            names.append(table[county])
-            boundaries.append(county_cell)
-    return RegionArrays(codes=codes, names=names, boundaries=np.array(boundaries, dtype=object))
-
-
-def _points_inside(polygon: shapely.Geometry, n: int, rng: np.random.Generator, *, around: np.ndarray) -> np.ndarray:
-    """n distinct points inside the polygon, denser near `around` (the city seat) like real county seats."""
-    west, south, east, north = polygon.bounds
-    found: list[tuple[float, float]] = []
-    while len(found) < n:
-        spread = rng.normal(0, 0.35, size=(400, 2)) * [(east - west) / 2, (north - south) / 2] + around
-        inside = shapely.contains_xy(polygon, spread[:, 0], spread[:, 1])
-        found.extend(tuple(p) for p in spread[inside])
-    return np.array(found[:n])
+def interiors(counties: RegionArrays) -> dict[str, shapely.Geometry]:
+    """Each county's outline shrunk by MARGIN_DEG (prepared): where generated parcels and amenities may lie."""
+    found = {}
+    for code, boundary in zip(counties.codes, counties.boundaries, strict=True):
+        if reference.region_level(code) == "county":
+            found[code] = shapely.buffer(boundary, -MARGIN_DEG)
+            shapely.prepare(found[code])
+    return found
 
 
 def parcels(*, counties: RegionArrays, count: int, seed: int = 2026) -> ParcelArrays:
-    """`count` rectangular parcels on a grid of cells inside the counties, nearest the county's core first."""
+    """`count` rectangular parcels on a grid of cells inside the counties shrunk by MARGIN_DEG, three times denser
+    in 成都 (5101), nearest the county's core first."""
     rng = np.random.default_rng(seed + 1)
-    county_indices = [i for i, code in enumerate(counties.codes) if reference.region_level(code) == "county"]
-    weights = np.array([3.0 if counties.codes[i].startswith("5101") else 1.0 for i in county_indices])
+    inside = interiors(counties)
+    county_codes = list(inside)
+    weights = np.array([3.0 if code.startswith("5101") else 1.0 for code in county_codes])
     per_county = rng.multinomial(count, weights / weights.sum())
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     sizes: list[np.ndarray] = []
     codes: list[str] = []
-    for i, n in zip(county_indices, per_county, strict=True):
+    where: list[shapely.Geometry] = []
+    for code, n in zip(county_codes, per_county, strict=True):
         if n == 0:
             continue
-        cell_x, cell_y, size = _cells(counties.boundaries[i], int(n))
+        cell_x, cell_y, size = _cells(inside[code], int(n))
         xs.append(cell_x)
         ys.append(cell_y)
         sizes.append(np.full(len(cell_x), size))
-        code = counties.codes[i]
+        where.extend([inside[code]] * len(cell_x))
         # 宗地代码: county (6) + township (3) + village (3) + GB + serial (5), unique per k
         codes.extend(
             f"{code}{1 + k // 100_000:03d}{1 + (k // 1000) % 100:03d}GB{k % 1000 + 1:05d}" for k in range(len(cell_x))
@@ -209,39 +146,62 @@ def parcels(*, counties: RegionArrays, count: int, seed: int = 2026) -> ParcelAr
         "green_ratio": np.round(rng.uniform(10, 35, n), 0).astype(int).astype(str).astype(object),
         "height_limit_m": rng.choice(["24", "36", "50", "60", "80", "100"], size=n).astype(object),
     }
-    return ParcelArrays(geometries=geometries, fields=fields)
+    return ParcelArrays(geometries=geometries, fields=fields, interiors=np.array(where, dtype=object))
 
 
-def _cells(county: shapely.Geometry, n: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """South-west corners of the n grid cells inside the county nearest its core, and the cell size: cells halve
-    until n fit (a dense county gets smaller parcels, as cities do)."""
-    west, south, east, north = county.bounds
+def _cells(interior: shapely.Geometry, n: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """South-west corners of the n grid cells inside the (prepared) county interior nearest its core (representative
+    point), and the cell size: cells halve until n fit (a dense county gets smaller parcels, as cities do). Only a
+    square around the core is searched, grown until it holds the n nearest cells."""
+    west, south, east, north = interior.bounds
+    core = interior.representative_point()
+    whole = max(core.x - west, east - core.x, core.y - south, north - core.y)
     size = CELL_DEG
     while True:
-        gx = np.arange(np.floor(west / size), np.ceil(east / size)) * size
-        gy = np.arange(np.floor(south / size), np.ceil(north / size)) * size
-        x, y = (a.ravel() for a in np.meshgrid(gx, gy))
-        inside = (
-            shapely.contains_xy(county, x, y)
-            & shapely.contains_xy(county, x + size, y + size)
-            & shapely.contains_xy(county, x + size, y)
-            & shapely.contains_xy(county, x, y + size)
-        )
-        if inside.sum() >= n or size < CELL_DEG / 16:
+        reach = size * (np.sqrt(n) + 2)
+        while True:
+            x, y = _cells_within(interior, size, core.x - reach, core.y - reach, core.x + reach, core.y + reach)
+            distance = np.hypot(x - core.x, y - core.y)
+            if reach >= whole or (len(x) >= n and np.partition(distance, n - 1)[n - 1] <= reach):
+                break
+            reach *= 2
+        if len(x) >= n or size < CELL_DEG / 16:
             break
         size /= 2
-    x, y = x[inside], y[inside]
-    core = county.representative_point()
-    order = np.argsort((x - core.x) ** 2 + (y - core.y) ** 2, kind="stable")[:n]
+    order = np.argsort(distance, kind="stable")[:n]
     return x[order], y[order], size
 
 
+def _cells_within(
+    interior: shapely.Geometry, size: float, west: float, south: float, east: float, north: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """South-west corners of the grid cells (multiples of `size`) with their corner in the box and their whole
+    square inside the interior."""
+    gx = np.arange(np.floor(west / size), np.ceil(east / size) + 1) * size
+    gy = np.arange(np.floor(south / size), np.ceil(north / size) + 1) * size
+    lattice_x, lattice_y = np.meshgrid(gx, gy)
+    inside = shapely.contains_xy(interior, lattice_x, lattice_y)
+    corners = inside[:-1, :-1] & inside[1:, :-1] & inside[:-1, 1:] & inside[1:, 1:]
+    x, y = lattice_x[:-1, :-1][corners], lattice_y[:-1, :-1][corners]
+    whole = shapely.contains(interior, shapely.box(x, y, x + size, y + size))  # a bend of the outline may cut a side
+    return x[whole], y[whole]
+
+
 def amenities(*, near: ParcelArrays, count: int, seed: int = 2026) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Points of interest scattered around parcels (within ~2 km), with categories and names."""
+    """Points of interest scattered around parcels (within ~2 km), each inside its parcel's county interior: a point
+    that falls outside is drawn again closer in, and after a few tries put at the parcel's centroid."""
     rng = np.random.default_rng(seed + 2)
-    centres = shapely.centroid(near.geometries[rng.integers(0, len(near.geometries), size=count)])
-    x = shapely.get_x(centres) + rng.normal(0, 0.01, count)
-    y = shapely.get_y(centres) + rng.normal(0, 0.01, count)
+    chosen = rng.integers(0, len(near.geometries), size=count)
+    centres = shapely.centroid(near.geometries[chosen])
+    where = near.interiors[chosen]
+    x, y = shapely.get_x(centres), shapely.get_y(centres)
+    px, py = x + rng.normal(0, 0.01, count), y + rng.normal(0, 0.01, count)
+    for spread in (0.005, 0.0025, 0.001):
+        outside = ~shapely.contains_xy(where, px, py)
+        px[outside] = x[outside] + rng.normal(0, spread, int(outside.sum()))
+        py[outside] = y[outside] + rng.normal(0, spread, int(outside.sum()))
+    outside = ~shapely.contains_xy(where, px, py)
+    px[outside], py[outside] = x[outside], y[outside]
     categories = rng.choice(list(AMENITY_NAMES), size=count)
     names = [AMENITY_NAMES[c].format(n=i + 1) for i, c in enumerate(categories)]
     fields = {
@@ -249,7 +209,7 @@ def amenities(*, near: ParcelArrays, count: int, seed: int = 2026) -> tuple[np.n
         "category": categories.astype(object),
         "name": np.array(names, dtype=object),
     }
-    return shapely.points(x, y), fields
+    return shapely.points(px, py), fields
 
 
 def source_path(name: str) -> Path:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.db import transaction
 from django.utils import timezone
 
@@ -124,7 +125,12 @@ def market_demo_load(*, password: str, seed: int = 2026) -> DemoReport:
         ComparisonItem.objects.create(user=seeker, listing=listing)
         SupplyListing.objects.filter(pk=listing.pk).update(favourite_count=1)
 
-    counties = list(Region.objects.filter(level=Region.Level.COUNTY).order_by("code")[:6])
+    # A demand's preferred location is a point inside its county's outline (none where the county has no outline).
+    counties = list(
+        Region.objects.filter(level=Region.Level.COUNTY)
+        .annotate(inside=PointOnSurface("boundary"))
+        .order_by("code")[:6]
+    )
     for index, county in enumerate(counties):
         Demand.objects.create(
             owner=seeker,
@@ -133,6 +139,7 @@ def market_demo_load(*, password: str, seed: int = 2026) -> DemoReport:
             status=Demand.Status.REGISTERED if index < 4 else Demand.Status.DRAFT,
             title=f"求{'购' if index % 2 == 0 else '租'}{county.name}工业用地",
             region=county,
+            location=county.inside,
             land_use="0601",
             land_nature="state_owned",
             area_min_m2=Decimal(5000 + index * 1000),

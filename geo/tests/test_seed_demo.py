@@ -1,10 +1,12 @@
-"""seed_demo: a deterministic Sichuan with counties, valid non-overlapping parcels inside them, and amenities."""
+"""seed_demo: Sichuan's real counties, valid non-overlapping parcels 500 m inside them that name them, amenities,
+deterministic."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
 from geo.models import Amenity, Parcel, Region
+from geo.reference import region_name
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,33 @@ def test_seed_demo_is_deterministic_and_rerunning_changes_nothing():
 
     assert dict(Parcel.objects.values_list("code", "area_m2")) == first
     assert Amenity.objects.count() == 20
+
+
+def test_seed_demo_keeps_parcels_and_amenities_500_m_inside_the_county_their_codes_and_addresses_name():
+    call_command("seed_demo", "--parcels", "400", "--amenities", "400")
+
+    # 锦江区's real outline (天地图 2024-12): its bounding box is 104.0573–104.1683 E, 30.5494–30.6727 N.
+    jinjiang = Region.objects.get(code="510104").boundary
+    assert jinjiang is not None
+    west, south, east, north = jinjiang.extent
+    assert (round(west, 3), round(south, 3), round(east, 3), round(north, 3)) == (104.057, 30.549, 104.168, 30.673)
+    with connection.cursor() as cursor:
+        # Geodesic metres to the county's outline: the outlines are generalised to about 500 m.
+        cursor.execute(
+            "SELECT count(*) FROM geo_parcel p JOIN geo_region r ON r.code = p.region_id"
+            " WHERE ST_DWithin(ST_Boundary(r.boundary)::geography, p.geometry::geography, 500)"
+        )
+        assert cursor.fetchone() == (0,)
+        cursor.execute(
+            "SELECT count(*) FROM geo_amenity a WHERE NOT EXISTS (SELECT 1 FROM geo_region r"
+            " WHERE r.level = 'county' AND ST_Covers(r.boundary, a.location)"
+            " AND NOT ST_DWithin(ST_Boundary(r.boundary)::geography, a.location::geography, 500))"
+        )
+        assert cursor.fetchone() == (0,)
+    for code, region, address, authority in Parcel.objects.values_list(
+        "code", "region_id", "address", "registration_authority"
+    ):
+        county = region_name(region)
+        assert code[:6] == region
+        assert address.startswith(f"{region_name(region[:4] + '00')}{county}")
+        assert authority == f"{county}不动产登记中心"

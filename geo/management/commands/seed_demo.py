@@ -1,14 +1,15 @@
-"""manage.py seed_demo: deterministic demo regions, parcels and amenities for Sichuan, through the importers."""
+"""manage.py seed_demo: Sichuan's real region outlines, and deterministic demo parcels and amenities inside the
+counties, through the importers."""
 
 import time
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from geo import demo
+from geo import china, demo
 from geo.importers.amenities import import_amenities_source
 from geo.importers.loader import FileReport, ImportOptions
 from geo.importers.parcels import import_parcels_source
@@ -29,7 +30,10 @@ def _source(name: str, geometries: np.ndarray, fields: dict[str, Any]) -> Source
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data (Sichuan): regions, parcels and amenities; re-running gives the same data."
+    help = (
+        "Load demo data for Sichuan: its real province, city and county outlines (天地图 2024-12, var/geodata/), and "
+        "deterministic parcels and amenities inside the counties; re-running gives the same data."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--parcels", type=int, default=5000, help="number of parcels (default 5 000)")
@@ -38,7 +42,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, parcels: int, amenities: int | None, seed: int, **options: Any) -> None:
         started = time.monotonic()
-        regions = demo.regions(seed=seed)
+        try:
+            regions = demo.regions()
+        except china.BoundariesMissing as exc:
+            raise CommandError(str(exc)) from exc
         steps = [
             (
                 "regions",
