@@ -85,6 +85,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "review/": {"get": frozenset({"reviewer_in", "reviewer_out", "centre_staff", "admin"})},
     "search/": {"get": ANYONE},
     "map/": {"get": ANYONE},
+    "parcels/<str:code>/": {"get": ANYONE},
     # accounts
     "api/auth/captcha/": {"post": ANYONE},
     "api/auth/captcha/<slug:key>.png": {"get": ANYONE},
@@ -127,6 +128,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/market/supply/<int:listing_id>/attachments/": {"post": OWNER},
     "api/market/supply/<int:listing_id>/uploads/": {"post": OWNER},
     "api/market/supply/attachments/<int:attachment_id>/": {"get": SEES_ALL_OF_A_LISTING, "delete": OWNER},
+    "api/market/supply/institutions/": {"get": ANYONE},  # the reviewing authorities of a county: public
+    "api/market/supply/identity/": {"get": SIGNED_IN},  # the caller's own verified identity
     "api/market/uploads/<uuid:upload_id>/": {"put": OWNER},
     "api/market/my/supply/": {"get": SIGNED_IN},
     "api/market/review/supply/": {"get": REVIEW_READERS},

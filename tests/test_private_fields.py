@@ -315,6 +315,7 @@ def test_no_private_value_reaches_anonymous_visitors_or_signed_in_non_owners_on_
         "/api/search/demand",
         "/tiles/parcels/{}/{}/{}.mvt".format(*world.tiles[-1]),
         f"/supply/{world.listing.pk}/",
+        f"/parcels/{world.parcel.code}/",
     ]
     assert {path: statuses[f"anonymous {path}"] for path in public} == dict.fromkeys(public, 200)
     assert checked >= 240  # 124 paths × 2 callers when written

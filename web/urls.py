@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import views, views_map, views_market, views_search
+from web import views, views_map, views_market, views_parcels, views_search
 
 app_name = "web"
 urlpatterns = [
@@ -40,4 +40,5 @@ urlpatterns = [
     path("review/", views_market.review, name="review"),
     path("search/", views_search.search, name="search"),
     path("map/", views_map.map_page, name="map"),
+    path("parcels/<str:code>/", views_parcels.parcel_detail, name="parcel-detail"),
 ]

@@ -25,6 +25,7 @@ from market.models import (
 )
 from market.selectors.demand import demand_own_get, demand_public_get
 from market.selectors.interactions import supply_get_visible
+from market.selectors.parcels import parcel_under_listing
 from market.selectors.policies import policy_public_get
 from market.selectors.pre_announcements import pre_announcement_own_get, pre_announcement_public_get
 
@@ -88,10 +89,12 @@ def supply_list(request: HttpRequest) -> HttpResponse:
 
 def supply_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
     try:
-        supply_get_visible(listing_id=listing_id, user=request.user)
+        listing = supply_get_visible(listing_id=listing_id, user=request.user)
     except NotFound as error:
         return _missing(request, error)
-    return render(request, "web/market/supply_detail.html", {"listing_id": listing_id, "map_config": _map_config()})
+    parcel = parcel_under_listing(listing=listing)  # from the public place only, so anyone may see it
+    context = {"listing_id": listing_id, "map_config": _map_config(), "parcel_code": parcel.code if parcel else None}
+    return render(request, "web/market/supply_detail.html", context)
 
 
 @login_required

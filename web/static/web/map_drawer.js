@@ -250,7 +250,7 @@
         [t.landUse, p.land_use ? `${p.land_use_name || ""} (${p.land_use})` : "", "land_use"],
         [t.region, p.region_name, "region"],
         [t.address, p.address, "address"],
-      ]));
+      ]), el("p", {}, el("a", { href: `/parcels/${encodeURIComponent(code)}/`, class: "drawer-link", dataset: { action: "parcel-page" } }, t.parcelPage)));
       root.dataset.state = "facts";
       await surroundings(mine, `/api/geo/parcels/${encodeURIComponent(code)}/surroundings/?radii=${radii.join(",")}`, p.centroid);
     }
