@@ -115,6 +115,8 @@ CLASSIFICATION: dict[str, Classes] = {
         "id title category issuer document_number body attachment published_at updated_at",
         staff="created_by created_at",
     ),
+    # The authorities that review each region's supply listings (审核机构), named by the deployer: public.
+    "market.ReviewingAuthority": _classes("id region name"),
     "accounts.User": _classes(
         "",
         owner="id phone email kind role regions parent real_name verified_at contact_address email_verified_at"

@@ -527,3 +527,19 @@ class PolicyDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewingAuthority(models.Model):
+    """The authority (审核机构) that reviews the supply listings of a region, named by the deployer in the admin site;
+    a listing offers those of its county, city and province (market.services.institutions)."""
+
+    region = models.OneToOneField("geo.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    name = models.CharField(_("name"), max_length=128)
+
+    class Meta:
+        ordering = ["region"]
+        verbose_name = _("reviewing authority")
+        verbose_name_plural = _("reviewing authorities")
+
+    def __str__(self) -> str:
+        return self.name

@@ -23,6 +23,7 @@ from core.pagination import PageNumberPagination
 from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
 from geo.reference import is_valid_land_use
+from market.api import supply_form
 from market.api.schema import SupplyDetailOutput
 from market.models import ChunkedUpload, SupplyAttachment, SupplyListing
 from market.selectors.supply import (
@@ -94,8 +95,12 @@ class ReasonInput(serializers.Serializer):
         ref_name = "SupplyReasonInput"
 
 
+STEP_HELP = "the form's step being completed (1 land, 2 applicant): nothing is saved unless its fields are valid"
+
+
 class SupplyCreateInput(SupplyFieldsInput):
     mode = serializers.ChoiceField(choices=SupplyListing.Mode.choices, help_text="transfer (转让) or lease (出租)")
+    step = serializers.ChoiceField(choices=[1, 2], required=False, help_text=STEP_HELP)
 
     class Meta:
         ref_name = "SupplyCreateInput"
@@ -106,6 +111,13 @@ class SupplyUpdateInput(SupplyFieldsInput):
 
     class Meta:
         ref_name = "SupplyUpdateInput"
+
+
+class SupplyDraftUpdateInput(SupplyUpdateInput):
+    step = serializers.ChoiceField(choices=[1, 2], required=False, help_text=STEP_HELP)
+
+    class Meta:
+        ref_name = "SupplyDraftUpdateInput"
 
 
 class SupplyListApi(APIView):
@@ -174,11 +186,11 @@ class SupplyDetailApi(APIView):
         tags=TAGS,
         operation_id="supply_update",
         parameters=[LISTING_ID],
-        request=SupplyUpdateInput,
+        request=SupplyDraftUpdateInput,
         responses={200: SupplyFullOutput, **ERRORS},
     )
     def patch(self, request: Request, listing_id: int) -> Response:
-        data = SupplyUpdateInput(data=request.data, partial=True)
+        data = SupplyDraftUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         supply_update(listing_id=listing_id, user=request.user, **data.validated_data)  # type: ignore[arg-type]
         return _detail(request, listing_id)
@@ -585,4 +597,5 @@ urlpatterns: list[URLPattern] = [
     path("review/supply/<int:listing_id>/delist/", ReviewDelistApi.as_view(), name="supply-review-delist"),
     path("review/changes/<int:change_id>/approve/", ReviewChangeApproveApi.as_view(), name="supply-change-approve"),
     path("review/changes/<int:change_id>/reject/", ReviewChangeRejectApi.as_view(), name="supply-change-reject"),
+    *supply_form.urlpatterns,
 ]

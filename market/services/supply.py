@@ -34,6 +34,9 @@ from geo.services_listing import (
 )
 from market.models import ChunkedUpload, ReviewEvent, SupplyAttachment, SupplyChange, SupplyListing
 from market.services.audit import TransitionNotAllowed, check_transition, move, record_transition
+from market.services.institutions import institution_error
+from market.services.supply_identity import IDENTITY_FIELDS, owner_identity
+from market.services.supply_outline import outline_area_m2
 from market.transitions import SUPPLY, SUPPLY_DELETABLE, SUPPLY_EDITABLE
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,11 @@ PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")  # a mob
 UNIT_NUMBER = re.compile(r"^[0-9A-Z]{28}$")  # 不动产单元号: 28 characters
 UNIT_NUMBERS_MAX = 50
 LEASE_TERM_YEARS = (1, 70)
+# What "下一步" checks before a step is saved (step 3, the attachments, is checked on submission).
+STEP_REQUIRED: dict[int, tuple[str, ...]] = {
+    1: tuple(name for name in REQUIRED_FIELDS if not name.startswith(("owner_", "agent_"))),
+    2: tuple(name for name in REQUIRED_FIELDS if name.startswith(("owner_", "agent_"))),
+}
 
 
 class NotEditable(Conflict):
@@ -224,10 +232,9 @@ def _clean_place(listing: SupplyListing, fields: dict[str, Any], values: dict[st
             parcel = parcel_for_listing(parcel_id=fields["parcel_id"])
             values |= {"parcel": parcel, "outline": None, "location": point or parcel.centroid}
         elif fields.get("outline") is not None:
-            outline, area = outline_clean(value=fields["outline"])
-            values |= {"outline": outline, "parcel": None, "location": point or outline_point(outline)}
-            if "area_m2" not in fields:
-                values["area_m2"] = area if area < Decimal(10) ** 12 else None
+            outline, _albers = outline_clean(value=fields["outline"])
+            area = outline_area_m2(outline)  # on the GRS80 ellipsoid; the stored area, whatever was typed
+            values |= {"outline": outline, "parcel": None, "location": outline_point(outline), "area_m2": area}
         else:
             if "parcel_id" in fields:
                 values["parcel"] = None
@@ -324,9 +331,45 @@ def _clean(listing: SupplyListing, fields: dict[str, Any]) -> dict[str, Any]:
         _clean_place(listing, fields, values, errors)
     if fields.keys() & {"region", *PLACE_FIELDS} and not errors.keys() & {"region", *PLACE_FIELDS}:
         _region_from_place(listing, fields, values, errors)
+    if not errors.keys() & {"region", "institution", *PLACE_FIELDS}:
+        _check_institution(listing, fields, values, errors)
     if errors:
         raise InvalidInput(fields=errors)
     return values
+
+
+def _check_institution(
+    listing: SupplyListing, fields: dict[str, Any], values: dict[str, Any], errors: FieldErrors
+) -> None:
+    """A named institution must be one of the place's authorities; one left behind by a move of the place is cleared."""
+    county = values.get("region", listing.region if listing.region_id else None)
+    if "institution" in fields:
+        error = institution_error(institution=values["institution"], county=county)
+        if error:
+            errors["institution"] = error
+    elif "region" in values and institution_error(institution=listing.institution, county=county):
+        values["institution"] = ""
+
+
+def _step_missing(listing: SupplyListing, step: int) -> FieldErrors:
+    """What the step (1 land, 2 applicant) still lacks on the listing as it would be saved."""
+    errors: FieldErrors = {}
+    for name in STEP_REQUIRED[step]:
+        attribute = "region_id" if name == "region" else name
+        if getattr(listing, attribute) in (None, ""):
+            errors[name] = _error("required", _("This field is required."))
+    if step == 1 and listing.location is None:
+        errors["location"] = _error(
+            "required", _("Place the land on the map (a parcel, an outline or a point): its county reviews it.")
+        )
+    return errors
+
+
+def _with_identity(user: User, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with the applicant's identity taken from the principal's real-name verification, whatever was sent
+    (a crafted request cannot claim another identity); unchanged for a principal without one."""
+    identity = owner_identity(user=user)
+    return fields if identity is None else {**fields, **identity.fields}
 
 
 def _apply(listing: SupplyListing, values: dict[str, Any]) -> list[str]:
@@ -339,25 +382,38 @@ def _apply(listing: SupplyListing, values: dict[str, Any]) -> list[str]:
 # ------------------------------------------------------------------------------------------------ drafts
 
 
+def _check_step(listing: SupplyListing, step: int | None) -> None:
+    if step is None:
+        return
+    missing = _step_missing(listing, step)
+    if missing:
+        raise InvalidInput(_("Fill in every required field of this step."), fields=missing)
+
+
 @transaction.atomic
-def supply_create(*, user: User, mode: str, **fields: Any) -> SupplyListing:
-    """A draft in the name of the user's principal (the enterprise for a sub-account); partial fields allowed."""
+def supply_create(*, user: User, mode: str, step: int | None = None, **fields: Any) -> SupplyListing:
+    """A draft in the name of the user's principal (the enterprise for a sub-account); partial fields allowed, but
+    with `step` (the form's "下一步") nothing is saved unless that step's required fields are all valid."""
     _require_verified(user)
     listing = SupplyListing(owner=user.principal, created_by=user, mode=mode)
-    _apply(listing, _clean(listing, {"mode": mode, **fields}))
+    _apply(listing, _clean(listing, _with_identity(user, {"mode": mode, **fields})))
+    _check_step(listing, step)
     listing.save()
     return listing
 
 
 @transaction.atomic
-def supply_update(*, listing_id: int, user: User, **fields: Any) -> SupplyListing:
-    """Save some fields of a draft or rejected listing (409 in any other state)."""
+def supply_update(*, listing_id: int, user: User, step: int | None = None, **fields: Any) -> SupplyListing:
+    """Save some fields of a draft or rejected listing (409 in any other state); with `step`, only when that step's
+    required fields are all valid."""
     listing = _owned(listing_id, user)
     if listing.status not in SUPPLY_EDITABLE:
         raise NotEditable(_("Only a draft or a rejected listing can be edited; request a change instead."))
     if listing.region_id:
         listing.region = county_get(code=listing.region_id)
-    listing.save(update_fields=_apply(listing, _clean(listing, fields)))
+    update_fields = _apply(listing, _clean(listing, _with_identity(user, fields)))
+    _check_step(listing, step)
+    listing.save(update_fields=update_fields)
     return listing
 
 
@@ -374,6 +430,11 @@ def supply_missing(listing: SupplyListing) -> FieldErrors:
         )
     if listing.right_end_date is not None and listing.right_end_date <= timezone.localdate():
         errors["right_end_date"] = _error("not_in_future", _("The use right must end after today."))
+    if listing.institution and listing.region_id and "institution" not in errors:
+        county = county_get(code=listing.region_id)
+        error = institution_error(institution=listing.institution, county=county)
+        if error:
+            errors["institution"] = error
     present = set(listing.attachments.values_list("kind", flat=True))
     for kind in SupplyAttachment.REQUIRED_KINDS:
         if kind not in present:
@@ -413,6 +474,10 @@ def supply_submit(*, listing_id: int, user: User) -> SupplyListing:
     _require_verified(user)
     listing = _owned(listing_id, user)
     check_transition(SUPPLY, current=listing.status, target=S.IN_REVIEW, label=LABEL)
+    identity = owner_identity(user=user)
+    if identity is not None:  # as verified now, whatever the draft held
+        for name, value in identity.fields.items():
+            setattr(listing, name, value)
     missing = supply_missing(listing)
     if missing:
         raise InvalidInput(_("Fill in every required field and upload every required document."), fields=missing)
@@ -426,6 +491,9 @@ def supply_submit(*, listing_id: int, user: User) -> SupplyListing:
                 )
             }
         )
+    error = institution_error(institution=listing.institution, county=county)
+    if error:
+        raise InvalidInput(fields={"institution": error})
     listing.region = county
     listing.title = supply_title(listing)
     listing.submitted_at = timezone.now()
@@ -436,7 +504,7 @@ def supply_submit(*, listing_id: int, user: User) -> SupplyListing:
         action="submit",
         actor=user,
         title=_("Supply listing submitted for review: {title}").format(title=listing.title),
-        also=("region", "title", "submitted_at", "reason"),
+        also=("region", "title", "submitted_at", "reason", *(identity.fields if identity else ())),
     )
 
 
@@ -633,6 +701,7 @@ def supply_change_request(*, listing_id: int, user: User, **fields: Any) -> Supp
         raise InvalidInput(_("Give at least one field to change."), code="no_changes")
     if SupplyChange.objects.filter(listing=listing, status=SupplyChange.Status.PENDING).exists():
         raise Conflict(_("A change of this listing is already waiting for review."), code="change_pending")
+    fields = _with_identity(user, fields) if fields.keys() & IDENTITY_FIELDS else fields
     _clean(listing, fields)
     change = SupplyChange.objects.create(listing=listing, changes=_to_json(fields), requested_by=user)
     _change_event(

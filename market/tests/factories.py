@@ -36,7 +36,7 @@ def supply_create(
         "registration_authority": f"{region.name}不动产登记中心",
         "with_buildings": False,
         "investment_over_25": True,
-        "institution": f"{region.name}自然资源局",
+        "institution": f"{region.name}自然资源主管部门",  # the computed authority (market.services.institutions)
         "owner_nature": "enterprise",
         "owner_name": "测试企业有限公司",
         "owner_id_type": "营业执照",

@@ -172,7 +172,6 @@ def test_every_bad_field_is_named_in_one_400_and_nothing_is_saved(regions, owner
             "building_density": "-1",
             "price_wan": "-0.01",
             "right_end_date": timezone.localdate().isoformat(),
-            "owner_phone": "12345",
             "agent_phone": "1380013800a",
             "agent_id_number": "110105194912310021",  # wrong check character
             "unit_numbers": ["51010400100GB00001F00010001"],  # 27 characters
@@ -191,7 +190,6 @@ def test_every_bad_field_is_named_in_one_400_and_nothing_is_saved(regions, owner
         "building_density": "out_of_range",
         "price_wan": "out_of_range",
         "right_end_date": "not_in_future",
-        "owner_phone": "invalid_phone",
         "agent_phone": "invalid_phone",
         "agent_id_number": "invalid_id_number",
         "unit_numbers": "invalid_unit_number",
@@ -255,9 +253,9 @@ def test_html_and_script_in_text_fields_are_stored_and_returned_verbatim(regions
 
 
 def test_a_landline_with_its_area_code_is_a_valid_phone(regions, owner):
-    body = create_draft(logged_in(owner), owner_phone="028-86001234", agent_phone="13800138000")
+    body = create_draft(logged_in(owner), agent_phone="028-86001234")
 
-    assert body["owner_phone"] == "028-86001234"
+    assert body["agent_phone"] == "028-86001234"
 
 
 def test_unit_numbers_of_28_characters_are_kept(regions, owner):

@@ -13,6 +13,7 @@ from PIL import Image
 
 from accounts.models import User
 from core.tests import samples
+from geo.models import Region
 from geo.tests.factories import SICHUAN
 from market.models import SupplyAttachment
 
@@ -68,14 +69,22 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def inside(region_code: str) -> tuple[float, float]:
+    """A point surely inside the region's boundary as the test database holds it (lon, lat degrees)."""
+    boundary = Region.objects.only("boundary").get(code=region_code).boundary
+    assert boundary is not None  # the fixtures give every county a boundary
+    lon, lat = boundary.point_on_surface.coords
+    return lon, lat
+
+
 def complete_fields(region_code: str = "510104") -> dict[str, Any]:
-    """Every starred field of the seed's form, valid (as JSON for the API), placed by a point in the middle of the
-    region's test boundary (geo.tests.factories.SICHUAN)."""
-    west, south, east, north = SICHUAN[region_code][2]
+    """Every starred field of the seed's form, valid (as JSON for the API), placed by a point inside the region's
+    boundary (`inside`)."""
+    lon, lat = inside(region_code)
     return {
         "land_nature": "state_owned",
         "region": region_code,
-        "location": [(west + east) / 2, (south + north) / 2],
+        "location": [lon, lat],
         "use_right_type": "granted",
         "land_type": "enterprise",
         "land_use": "0501",
@@ -87,7 +96,7 @@ def complete_fields(region_code: str = "510104") -> dict[str, Any]:
         "certificate_number": "川(2020)成都市不动产权第0012345号",
         "registration_authority": "成都市不动产登记中心",
         "with_buildings": False,
-        "institution": "成都市规划和自然资源局",
+        "institution": f"{SICHUAN[region_code][0]}自然资源主管部门",  # the computed one: no authority configured
         "owner_nature": "individual",
         "owner_name": "王五",
         "owner_id_type": "居民身份证",

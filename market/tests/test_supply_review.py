@@ -133,8 +133,7 @@ def test_submission_names_every_missing_field_and_document_at_once(regions, owne
     assert set(fields) == {
         "land_nature", "location", "use_right_type", "land_type", "land_use", "right_end_date", "address",
         "certificate_type", "certificate_number", "registration_authority", "with_buildings", "institution",
-        "owner_nature", "owner_name",
-        "owner_id_number", "owner_address", "owner_phone", "agent_name", "agent_phone",
+        "owner_id_number", "owner_address", "agent_name", "agent_phone",  # nature, name, phone: as verified
         "attachments.identity_proof", "attachments.contract", "attachments.title_certificate",
         "attachments.investment_statement",
     }  # fmt: skip
