@@ -128,8 +128,6 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/market/supply/<int:listing_id>/attachments/": {"post": OWNER},
     "api/market/supply/<int:listing_id>/uploads/": {"post": OWNER},
     "api/market/supply/attachments/<int:attachment_id>/": {"get": SEES_ALL_OF_A_LISTING, "delete": OWNER},
-    "api/market/supply/institutions/": {"get": ANYONE},  # the reviewing authorities of a county: public
-    "api/market/supply/identity/": {"get": SIGNED_IN},  # the caller's own verified identity
     "api/market/uploads/<uuid:upload_id>/": {"put": OWNER},
     "api/market/my/supply/": {"get": SIGNED_IN},
     "api/market/review/supply/": {"get": REVIEW_READERS},
