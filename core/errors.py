@@ -112,3 +112,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             response.data = error_body(exc.default_code, exc.default_detail, _flatten(details))
     return response
+
+
+def invalid_input_from(error: DjangoValidationError) -> InvalidInput:
+    """A model's full_clean() refusal as the one error body: each field's messages with their codes."""
+    fields: FieldErrors = {}
+    by_field = error.error_dict if hasattr(error, "error_dict") else {"non_field_errors": error.error_list}
+    for name, errors in by_field.items():
+        key = "non_field_errors" if name == "__all__" else name
+        for item in errors:
+            for message in item.messages:
+                fields.setdefault(key, []).append({"code": item.code or "invalid", "message": str(message)})
+    return InvalidInput(fields=fields)

@@ -1,0 +1,488 @@
+"""Trading centres and their rule profiles, entrustments (委托交易), lots from either door, and announcements (公告).
+
+A published announcement is immutable in the database itself (triggers in migration 0002), not only in services;
+so are the rule profile and the documents of a lot whose announcement is published.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from geo.models import SRID
+from market.models import AREA, MONEY, CertificateType, LandNature, OwnerNature, SupplyListing, UseRightType
+
+YUAN: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}  # 元 to the fen
+
+
+def seconds(low: int, high: int) -> list[Any]:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+class Bank(models.Model):
+    """A bank a trading centre takes deposits through (its adapter's settings come with the deposit work)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)  # e.g. ICBC
+    name = models.CharField(_("name"), max_length=64)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bank")
+        verbose_name_plural = _("banks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleProfile(models.Model):
+    """The numbers and choices a province's trading rules fix, as data: the engine reads these, never constants.
+
+    A preset (is_preset) is a named template (Hainan, Suzhou, Fujian …); a centre points at one, and each lot gets
+    its own copy at registration, which it may change until its announcement is published and never after.
+    """
+
+    class TimedEntry(models.TextChoices):  # who enters timed bidding (限时竞价) after the listing deadline
+        ALL_QUALIFIED = "all_qualified", _("every qualified bidder")
+        QUOTED = "quoted", _("only bidders who quoted")
+        CONFIRMED = "confirmed", _("bidders who confirm within the confirmation window")
+
+    class ReserveEntry(models.TextChoices):  # when the reserve price (底价) is entered
+        BEFORE_DEADLINE = "before_deadline", _("sealed, before the lead time ahead of the deadline")
+        FINAL_WINDOW = "final_window", _("in the final window before the deadline, under supervision")
+
+    name = models.CharField(_("name"), max_length=64)
+    source = models.CharField(_("source of the rules"), max_length=255, blank=True)
+    is_preset = models.BooleanField(_("preset"), default=False)
+    countdown_seconds = models.PositiveIntegerField(
+        _("countdown of timed bidding (s)"), default=300, validators=seconds(60, 3600)
+    )
+    increment_multiples = models.BooleanField(_("raises must be integer multiples of the increment"), default=False)
+    raise_cap_increments = models.PositiveSmallIntegerField(
+        _("cap on one raise (increments; empty: none)"), null=True, blank=True, validators=seconds(1, 1000)
+    )
+    quoting_stop_seconds = models.PositiveIntegerField(
+        _("quoting stops this long before the listing deadline (s)"), default=0, validators=seconds(0, 86400)
+    )
+    quoting_stop_min_bidders = models.PositiveSmallIntegerField(
+        _("… when at least this many bidders quoted"), default=2, validators=seconds(2, 100)
+    )
+    timed_entry = models.CharField(
+        _("who enters timed bidding"), max_length=16, choices=TimedEntry.choices, default=TimedEntry.CONFIRMED
+    )
+    timed_entry_confirm_seconds = models.PositiveIntegerField(
+        _("confirmation window after the deadline (s)"), default=300, validators=seconds(60, 3600)
+    )
+    auction_conversion = models.BooleanField(_("listing converts to an online auction"), default=False)
+    conversion_min_bidders = models.PositiveSmallIntegerField(
+        _("conversion: bidders quoting in the window"), default=2, validators=seconds(2, 100)
+    )
+    conversion_window_seconds = models.PositiveIntegerField(
+        _("conversion: window before the deadline (s)"), default=3600, validators=seconds(60, 86400)
+    )
+    conversion_preparation_seconds = models.PositiveIntegerField(
+        _("conversion: preparation before the auction (s)"), default=900, validators=seconds(0, 86400)
+    )
+    reserve_entry = models.CharField(
+        _("reserve price entry"), max_length=16, choices=ReserveEntry.choices, default=ReserveEntry.BEFORE_DEADLINE
+    )
+    reserve_lead_seconds = models.PositiveIntegerField(
+        _("reserve entered at least this long before the deadline (s)"), default=0, validators=seconds(0, 7 * 86400)
+    )
+    reserve_final_window_seconds = models.PositiveIntegerField(
+        _("final window for the reserve (s)"), default=1800, validators=seconds(60, 86400)
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # The parameters (everything a copy carries over); the rest is bookkeeping.
+    PARAMETERS = (
+        "countdown_seconds",
+        "increment_multiples",
+        "raise_cap_increments",
+        "quoting_stop_seconds",
+        "quoting_stop_min_bidders",
+        "timed_entry",
+        "timed_entry_confirm_seconds",
+        "auction_conversion",
+        "conversion_min_bidders",
+        "conversion_window_seconds",
+        "conversion_preparation_seconds",
+        "reserve_entry",
+        "reserve_lead_seconds",
+        "reserve_final_window_seconds",
+    )
+
+    class Meta:
+        ordering = ["-is_preset", "name", "id"]
+        verbose_name = _("rule profile")
+        verbose_name_plural = _("rule profiles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TradingCentre(models.Model):
+    """A trading centre (交易中心): the region it serves, its address, the banks it accepts, its rules, its staff."""
+
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(_("phone"), max_length=32)
+    contact = models.CharField(_("contact person"), max_length=64, blank=True)
+    banks = models.ManyToManyField(Bank, related_name="centres", blank=True, verbose_name=_("banks"))
+    rule_profile = models.ForeignKey(
+        RuleProfile, on_delete=models.PROTECT, related_name="centres", verbose_name=_("rule profile")
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="trading_centres", blank=True, verbose_name=_("staff")
+    )
+    # Where an accepted entrustment's performance bond (履约保证金) is paid.
+    bond_payee = models.CharField(_("performance bond: payee"), max_length=128, blank=True)
+    bond_bank = models.CharField(_("performance bond: bank"), max_length=128, blank=True)
+    bond_account = models.CharField(_("performance bond: account number"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["region_id", "name"]
+        verbose_name = _("trading centre")
+        verbose_name_plural = _("trading centres")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entrustment(models.Model):
+    """An owner's entrustment (委托交易) of land to a trading centre: the seed's three steps, then the centre's
+    acceptance (with the performance bond it sets) or rejection; withdrawable before acceptance."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="entrustments", verbose_name=_("owner")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    listing = models.ForeignKey(
+        SupplyListing, on_delete=models.PROTECT, null=True, blank=True, related_name="entrustments"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Step 1: 委托机构及土地基本信息
+    mode = models.CharField(_("mode"), max_length=16, choices=SupplyListing.Mode.choices)
+    centre = models.ForeignKey(
+        TradingCentre, on_delete=models.PROTECT, null=True, blank=True, related_name="entrustments"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    hide_result = models.BooleanField(_("do not publish the bidding result"), default=False)  # 不公示竞价结果
+    land_nature = models.CharField(_("land nature"), max_length=16, choices=LandNature.choices, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    use_right_type = models.CharField(_("use-right type"), max_length=16, choices=UseRightType.choices, blank=True)
+    land_type = models.CharField(
+        _("land type"), max_length=32, choices=SupplyListing._meta.get_field("land_type").choices, blank=True
+    )
+    land_use = models.CharField(_("land use"), max_length=4, blank=True)
+    area_m2 = models.DecimalField(_("area (m²)"), **AREA, null=True, blank=True)
+    right_end_date = models.DateField(_("use right ends"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
+    address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
+    location = models.PointField(_("coordinates"), srid=SRID, null=True, blank=True)
+    parcel = models.ForeignKey("geo.Parcel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    boundary_east = models.CharField(_("east boundary"), max_length=255, blank=True)
+    boundary_west = models.CharField(_("west boundary"), max_length=255, blank=True)
+    boundary_south = models.CharField(_("south boundary"), max_length=255, blank=True)
+    boundary_north = models.CharField(_("north boundary"), max_length=255, blank=True)
+    price_wan = models.DecimalField(_("proposed total price (10,000 yuan)"), **MONEY, null=True, blank=True)
+    certificate_type = models.CharField(
+        _("certificate type"), max_length=16, choices=CertificateType.choices, blank=True
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=128, blank=True)
+    registration_authority = models.CharField(_("registration authority"), max_length=128, blank=True)
+    unit_numbers = ArrayField(models.CharField(max_length=28), default=list, blank=True)
+    with_buildings = models.BooleanField(_("with buildings and fixtures"), null=True, blank=True)
+    # xgettext:no-python-format
+    investment_over_25 = models.BooleanField(_("25% of the investment completed"), null=True, blank=True)
+    floor_area_ratio = models.DecimalField(_("floor area ratio"), max_digits=6, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(_("other notes"), max_length=1000, blank=True)
+    # Step 2: 申请人基本信息
+    owner_nature = models.CharField(_("owner nature"), max_length=16, choices=OwnerNature.choices, blank=True)
+    owner_name = models.CharField(_("owner name"), max_length=128, blank=True)
+    owner_id_type = models.CharField(_("owner ID type"), max_length=32, blank=True)
+    owner_id_number = models.CharField(_("owner ID number"), max_length=32, blank=True)
+    owner_address = models.CharField(_("owner address"), max_length=255, blank=True)
+    owner_phone = models.CharField(_("owner phone"), max_length=20, blank=True)
+    agent_name = models.CharField(_("contact or agent"), max_length=64, blank=True)
+    agent_id_number = models.CharField(_("contact's ID number"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("contact's phone"), max_length=20, blank=True)
+    agent_address = models.CharField(_("contact's address"), max_length=255, blank=True)
+    # The centre's answer
+    reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    bond_yuan = models.DecimalField(_("performance bond (yuan)"), **YUAN, null=True, blank=True)  # 履约保证金
+    bond_payment_details = models.CharField(_("performance bond: how to pay"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("entrustment")
+        verbose_name_plural = _("entrustments")
+        indexes = [models.Index(fields=["centre", "status"]), models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+
+class EntrustmentAttachment(models.Model):
+    """A file of an entrustment: the land list (as a supply listing's) and the entrustment list (委托附件清单)."""
+
+    class Kind(models.TextChoices):
+        IDENTITY_PROOF = "identity_proof", _("transferor's identity documents")
+        CONTRACT = "contract", _("grant or transfer contract")
+        TITLE_CERTIFICATE = "title_certificate", _("real-estate title certificate")
+        # xgettext:no-python-format
+        INVESTMENT_STATEMENT = "investment_statement", _("statement on 25% of the investment")
+        POWER_OF_ATTORNEY = "power_of_attorney", _("power of attorney")
+        AGENT_IDENTITY = "agent_identity", _("agent's identity documents")
+        FINANCE_APPROVAL = "finance_approval", _("approval of the finance department (state institutions' assets)")
+        RIGHT_HOLDERS_CONSENT = "right_holders_consent", _("written consent of other right holders")
+        SUPERVISION_AGREEMENT = "supervision_agreement", _("original supervision or preferential-policy agreement")
+        OTHER = "other", _("other documents")
+        ENTRUSTMENT_LETTER = "entrustment_letter", _("entrustment application letter")  # 委托申请书
+        ENTRUSTMENT_OTHER = "entrustment_other", _("other entrustment documents")
+
+    REQUIRED_KINDS = (
+        Kind.IDENTITY_PROOF,
+        Kind.CONTRACT,
+        Kind.TITLE_CERTIFICATE,
+        Kind.INVESTMENT_STATEMENT,
+        Kind.ENTRUSTMENT_LETTER,
+    )
+
+    entrustment = models.ForeignKey(Entrustment, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="entrustments/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "created_at", "id"]
+        verbose_name = _("entrustment attachment")
+        verbose_name_plural = _("entrustment attachments")
+
+
+class Lot(models.Model):
+    """A lot (标的) to be traded: from an accepted entrustment (secondary market) or a grantor's registration
+    (primary market), numbered by its centre at registration (e.g. 川DZR[2026]0001)."""
+
+    class Door(models.TextChoices):
+        SECONDARY = "secondary", _("secondary market (entrustment)")
+        PRIMARY = "primary", _("primary market (grantor)")
+
+    class Kind(models.TextChoices):
+        LAND_USE_RIGHT = "land_use_right", _("construction land use right")
+        MINING_RIGHT = "mining_right", _("mining right")
+
+    class Transfer(models.TextChoices):  # how the right changes hands: the letters in the lot number
+        TRANSFER = "transfer", pgettext_lazy("lot", "transfer (转让)")
+        LEASE = "lease", pgettext_lazy("lot", "lease (出租)")
+        GRANT = "grant", pgettext_lazy("lot", "grant (出让)")
+        LEASE_THEN_TRANSFER = "lease_then_transfer", pgettext_lazy("lot", "lease then transfer (先租后让)")
+        EXPLORATION = "exploration", pgettext_lazy("lot", "exploration right (探矿权)")
+        EXTRACTION = "extraction", pgettext_lazy("lot", "extraction right (采矿权)")
+
+    NUMBER_LETTERS = {
+        Transfer.TRANSFER: "DZR",
+        Transfer.LEASE: "DCZ",
+        Transfer.GRANT: "DCR",
+        Transfer.LEASE_THEN_TRANSFER: "DXZ",
+        Transfer.EXPLORATION: "KTK",
+        Transfer.EXTRACTION: "KCK",
+    }
+
+    class TradingMode(models.TextChoices):
+        LISTING = "listing", _("online listing (挂牌)")
+        AUCTION = "auction", _("online auction (拍卖)")
+
+    class Process(models.TextChoices):
+        FULL = "full", _("full-process online")
+        SEMI = "semi", _("semi-process (online and on site)")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted by the grantor")  # primary market, awaiting the centre's check
+        RETURNED = "returned", _("returned to the grantor")
+        REGISTERED = "registered", _("registered")
+        ANNOUNCED = "announced", _("announced")
+        TERMINATED = "terminated", _("terminated")
+
+    number = models.CharField(_("lot number"), max_length=32, blank=True)  # set at registration
+    centre = models.ForeignKey(TradingCentre, on_delete=models.PROTECT, related_name="lots")
+    door = models.CharField(_("door"), max_length=16, choices=Door.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LAND_USE_RIGHT)
+    transfer = models.CharField(_("transfer"), max_length=20, choices=Transfer.choices)
+    trading_mode = models.CharField(_("trading mode"), max_length=16, choices=TradingMode.choices)
+    process = models.CharField(_("process"), max_length=8, choices=Process.choices, default=Process.FULL)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    title = models.CharField(_("title"), max_length=200)
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
+    entrustment = models.OneToOneField(Entrustment, on_delete=models.PROTECT, null=True, blank=True, related_name="lot")
+    listing = models.ForeignKey(SupplyListing, on_delete=models.PROTECT, null=True, blank=True, related_name="lots")
+    parcel = models.ForeignKey("geo.Parcel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    area = models.MultiPolygonField(_("area"), srid=SRID, null=True, blank=True)  # a mining right's polygon
+    location = models.PointField(_("location"), srid=SRID, null=True, blank=True)
+    area_m2 = models.DecimalField(_("area (m²)"), **AREA, null=True, blank=True)
+    land_use = models.CharField(_("land use"), max_length=4, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
+    transferor = models.CharField(_("transferor or grantor"), max_length=128)
+    conditions = models.TextField(_("conditions"), max_length=5000, blank=True)
+    start_price_wan = models.DecimalField(_("start price (10,000 yuan)"), **MONEY)
+    increment_wan = models.DecimalField(_("increment (10,000 yuan)"), **MONEY)
+    deposit_wan = models.DecimalField(_("deposit (10,000 yuan)"), **MONEY)
+    publish_result = models.BooleanField(_("publish the result"), default=True)
+    # The schedule: announcement, applications, deposit, then the listing period or the auction's start.
+    announcement_starts_at = models.DateTimeField(_("announcement starts"))
+    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_close_at = models.DateTimeField(_("applications close"))
+    deposit_deadline = models.DateTimeField(_("deposit deadline"))
+    listing_starts_at = models.DateTimeField(_("listing starts"), null=True, blank=True)
+    listing_ends_at = models.DateTimeField(_("listing ends"), null=True, blank=True)
+    auction_starts_at = models.DateTimeField(_("auction starts"), null=True, blank=True)
+    rules = models.OneToOneField(RuleProfile, on_delete=models.PROTECT, related_name="lot")  # the lot's own copy
+    grantor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason for return"), max_length=500, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "number"], condition=~models.Q(number=""), name="auctions_lot_number_unique"
+            ),
+            # One active lot per supply listing: a terminated one may be followed by a new lot.
+            models.UniqueConstraint(
+                fields=["listing"],
+                condition=models.Q(listing__isnull=False) & ~models.Q(status="terminated"),
+                name="auctions_one_active_lot_per_listing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.title
+
+
+class LotDocument(models.Model):
+    """A document a lot is registered with (出让公告, 出让须知, 宗地图 …), kept with its SHA-256."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=128)
+    file = models.FileField(_("file"), upload_to="lots/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Serial(models.Model):
+    """The last number given in a series (lot numbers per centre, year and letters; announcement numbers per centre
+    and year): taken under a row lock in the registering transaction, so numbers are unique and without gaps."""
+
+    centre = models.ForeignKey(TradingCentre, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=16)  # "lot:DZR", "announcement"
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["centre", "series", "year"], name="auctions_serial_unique")]
+
+
+class Announcement(models.Model):
+    """A public announcement (公告) of a lot: immutable once published (database triggers); a change announcement
+    (变更公告) supersedes it, a termination announcement (终止公告) ends the lot."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("normal announcement")  # 普通公告
+        CHANGE = "change", _("change announcement")  # 变更公告
+        TERMINATION = "termination", _("termination announcement")  # 终止公告
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        SUPERSEDED = "superseded", _("superseded")
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="announcements")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NORMAL)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    number = models.CharField(_("announcement number"), max_length=40, blank=True)  # set at publication
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=50_000)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot"], condition=models.Q(status="published"), name="auctions_one_current_announcement"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.number or self.title
+
+
+class AnnouncementDocument(models.Model):
+    """A document attached to an announcement, kept with its SHA-256; fixed once the announcement is published."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("title"), max_length=128)
+    file = models.FileField(_("file"), upload_to="announcements/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
