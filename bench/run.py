@@ -64,7 +64,8 @@ def write_parcels_file(count: int, seed: int) -> Path:
 
     from geo import demo
 
-    path = WORK / f"parcels-{count}-{seed}.gpkg"
+    # "real": on the real county outlines (older files, on made-up boundaries, would not match the loaded regions)
+    path = WORK / f"parcels-{count}-{seed}-real.gpkg"
     if path.exists():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
