@@ -41,8 +41,8 @@ AMENITY_NAMES = {
 }
 CELL_DEG = 0.004  # one parcel per cell of about 400 m × 440 m, so parcels never overlap
 # Generated features keep this far inside their county: the outlines are generalised to about 500 m. A buffer in
-# degrees, not metres: 0.006° is 666 m of latitude and, at Sichuan's northernmost 34.3° N, 0.006 × 111.3 km ×
-# cos 34.3° = 552 m of longitude, so at least 500 m in every direction (26°–34.3° N).
+# degrees, not metres: 0.006° is 666 m of latitude and, at Sichuan's northernmost 34.32° N, 0.006 × 111.32 km ×
+# cos 34.32° = 552 m of longitude, so at least 500 m in every direction (Sichuan spans 26.05°–34.32° N).
 MARGIN_DEG = 0.006
 
 
@@ -155,14 +155,14 @@ def _cells(interior: shapely.Geometry, n: int) -> tuple[np.ndarray, np.ndarray, 
     square around the core is searched, grown until it holds the n nearest cells."""
     west, south, east, north = interior.bounds
     core = interior.representative_point()
-    whole = max(core.x - west, east - core.x, core.y - south, north - core.y)
+    farthest = max(core.x - west, east - core.x, core.y - south, north - core.y)
     size = CELL_DEG
     while True:
         reach = size * (np.sqrt(n) + 2)
         while True:
             x, y = _cells_within(interior, size, core.x - reach, core.y - reach, core.x + reach, core.y + reach)
             distance = np.hypot(x - core.x, y - core.y)
-            if reach >= whole or (len(x) >= n and np.partition(distance, n - 1)[n - 1] <= reach):
+            if reach >= farthest or (len(x) >= n and np.partition(distance, n - 1)[n - 1] <= reach):
                 break
             reach *= 2
         if len(x) >= n or size < CELL_DEG / 16:
