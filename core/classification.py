@@ -131,6 +131,46 @@ CLASSIFICATION: dict[str, Classes] = {
     # The audit of who viewed a verification's document: administrators and supervisors read it.
     "accounts.VerificationDocumentView": _classes("", staff="id verification document viewer client_address viewed_at"),
     "accounts.Message": _classes("", owner="id user category title body link read_at created_at"),
+    # Trading (auctions): rules, centres, published lots and announcements are public; an entrustment is its owner's
+    # and its centre's; who registered or published what is staff data.
+    "auctions.Bank": _classes("id code name"),
+    "auctions.RuleProfile": _classes(
+        "id name source is_preset countdown_seconds increment_multiples raise_cap_increments quoting_stop_seconds"
+        " quoting_stop_min_bidders timed_entry timed_entry_confirm_seconds auction_conversion conversion_min_bidders"
+        " conversion_window_seconds conversion_preparation_seconds reserve_entry reserve_lead_seconds"
+        " reserve_final_window_seconds created_at updated_at"
+    ),
+    "auctions.TradingCentre": _classes(
+        # (its banks and staff are many-to-many relations, not fields: banks are public, staff lists are not shown)
+        "id name region address phone contact rule_profile bond_payee bond_bank bond_account is_active created_at",
+    ),
+    "auctions.Entrustment": _classes(
+        "",
+        owner=f"id owner created_by listing status mode centre title hide_result land_nature region use_right_type"
+        f" land_type land_use area_m2 right_end_date term_years address location parcel {_BOUNDARIES} price_wan"
+        " certificate_type certificate_number registration_authority unit_numbers with_buildings investment_over_25"
+        " floor_area_ratio notes owner_nature owner_name owner_id_type owner_id_number owner_address owner_phone"
+        " agent_name agent_id_number agent_phone agent_address reason bond_yuan bond_payment_details decided_by"
+        " submitted_at decided_at created_at updated_at",
+    ),
+    "auctions.EntrustmentAttachment": _classes(
+        "", owner="id entrustment kind file original_name content_type size sha256 uploaded_by created_at"
+    ),
+    "auctions.Lot": _classes(
+        "id number centre door kind transfer trading_mode process status title region address listing parcel area"
+        " location area_m2 land_use term_years transferor conditions start_price_wan increment_wan deposit_wan"
+        " publish_result announcement_starts_at applications_open_at applications_close_at deposit_deadline"
+        " listing_starts_at listing_ends_at auction_starts_at rules registered_at created_at updated_at",
+        staff="entrustment grantor reason registered_by",
+    ),
+    "auctions.LotDocument": _classes("id lot title file original_name content_type size sha256 created_at"),
+    "auctions.Serial": _classes("", staff="id centre series year last"),
+    "auctions.Announcement": _classes(
+        "id lot kind status number title body supersedes published_at created_at", staff="published_by"
+    ),
+    "auctions.AnnouncementDocument": _classes(
+        "id announcement title file original_name content_type size sha256 created_at"
+    ),
 }
 
 

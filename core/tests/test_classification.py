@@ -19,7 +19,7 @@ from search import selectors as search_selectors
 from search.serializers import DemandResultOutput, SupplyResultOutput
 from tiles.layers import COMPUTED, LAYERS
 
-CLASSIFIED_APPS = ("geo", "market", "accounts")
+CLASSIFIED_APPS = ("geo", "market", "accounts", "auctions")
 
 # Each public output and the model whose record it shows.
 PUBLIC_OUTPUTS: list[tuple[type[serializers.Serializer], str]] = [
