@@ -17,7 +17,7 @@ from django.test import override_settings
 from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.models import SRID, Region
-from geo.tests.factories import GEOD, box, parcel_create, region_create, sichuan_tree, square
+from geo.tests.factories import GEOD, outline, parcel_create, point_in, region_create, sichuan_tree, square, square_in
 from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 from search.engines import Engine
@@ -34,7 +34,7 @@ def search_indexing(settings: Any) -> None:
 @pytest.fixture
 def regions() -> dict[str, Region]:
     """四川省 510000 → 成都市 510100 → 锦江区 510104 and 武侯区 510107, plus 绵阳市 510700 → 涪城区 510703, by code
-    (geo.tests.factories.SICHUAN, with their boundaries)."""
+    (geo.tests.factories.SICHUAN, with their real outlines)."""
     return sichuan_tree()
 
 
@@ -88,11 +88,14 @@ class Market:
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CENTRE = (104.10, 30.60)  # lon, lat of `gaoxin`: the point distances are measured from in the search tests
-# A point whose coordinates Elasticsearch's geo_point stores exactly (multiples of 45/2**29 degrees of longitude and
-# of 45/2**30 of latitude: 104.0625 = 74 × 2**24 × 360/2**32, 30.5859375 = 174 × 2**22 × 180/2**32), so a bounding
-# box with this corner holds it in both engines.
-EXACT_POINT = (104.0625, 30.5859375)
+# lon, lat of `gaoxin`: the point distances are measured from in the search tests; the factories' INSIDE point of
+# real 锦江区 (1.7 km from its edge), so the points 1500 m and 2600 m from it below are in 锦江区 too.
+CENTRE = point_in("510104")
+# A point in real 锦江区 (1.4 km from its edge, 4.1 km from CENTRE, south-east of every other 锦江 listing's point)
+# whose coordinates Elasticsearch's geo_point stores exactly (multiples of 45/2**29 degrees of longitude and of
+# 45/2**30 of latitude: 104.139404296875 = 9479 × 2**17 × 360/2**32, 30.5859375 = 174 × 2**22 × 180/2**32), so a
+# bounding box with this corner holds it in both engines.
+EXACT_POINT = (104.139404296875, 30.5859375)
 # The GRS80 ellipsoid is CGCS2000's (geo.tests.factories.GEOD): points at known geodesic distances from CENTRE.
 LOT12_CENTRE = GEOD.fwd(*CENTRE, 200, 1500)[:2]  # 1500 m towards 200°
 NEGOTIABLE2_POINT = GEOD.fwd(*CENTRE, 45, 2600)[:2]  # 2600 m towards 45°
@@ -109,14 +112,16 @@ def at(lon: float, lat: float) -> Point:
 @pytest.fixture
 def listings(regions: dict[str, Region], owner: User) -> Market:
     """Ten public supply listings and four public demands in 四川 (锦江, 武侯, 涪城) and 云南 (五华), every hidden
-    state next to them, both modes, with and without a price (面议), a point, a parcel's centroid or no point.
+    state next to them, both modes, with and without a price (面议), a point, a parcel's centroid or no point. The
+    regions have their real outlines and each point lies in its listing's real county (in 成都 and in 四川 for
+    want_chengdu and want_sichuan), except negotiable2's parcel, in 涪城 far from its 锦江 point.
 
     Public supply (region, land use, area m², price 万元, mode, status, point, published Asia/Shanghai):
       gaoxin      锦江 0501 5000  1200     transfer certified CENTRE                    2026-11-01 10:00
       xindu       武侯 0601 12000 面议      lease    published (104.00, 30.60)          2026-11-05 09:00
       lot12       锦江 0505 3000  800      transfer published parcel centroid LOT12     2026-11-10 23:30
-      wuhou_home  武侯 0701 6500  5000     transfer certified (103.99, 30.57)         2026-11-11 00:10
-      mianyang    涪城 0604 15000 50       lease    published (104.80, 31.50)          2026-10-20 10:00
+      wuhou_home  武侯 0701 6500  5000     transfer certified (104.04, 30.60)         2026-11-11 00:10
+      mianyang    涪城 0604 15000 50       lease    published (104.70, 31.45)          2026-10-20 10:00
       cheap       涪城 0501 800   100      transfer certified none                    2026-09-15 10:00
       decimal     锦江 0503 3000  499.9999 lease    published EXACT_POINT               2026-11-15 10:00
       kunming     五华 0507 2026  1200     transfer certified (102.70, 25.04)         2026-11-20 08:00
@@ -129,7 +134,7 @@ def listings(regions: dict[str, Region], owner: User) -> Market:
       want_kunming  lease    五华 0604 1000–2000 10–50      (102.70, 25.05) 2026-11-19
     Every hidden one has text, region and point that would match the broadest searches.
     """
-    yunnan = region_create(code="530000", name="云南省", abbreviation="滇", boundary=box(97.5, 21.1, 106.2, 29.3))
+    yunnan = region_create(code="530000", name="云南省", abbreviation="滇", boundary=outline("530000"))
     kunming_city = region_create(code="530100", name="昆明市", parent=yunnan, abbreviation="滇")
     wuhua = region_create(code="530102", name="五华区", parent=kunming_city, abbreviation="滇")
     jinjiang, wuhou, fucheng = regions["510104"], regions["510107"], regions["510703"]
@@ -140,7 +145,7 @@ def listings(regions: dict[str, Region], owner: User) -> Market:
         return supply_create(owner=owner, region=region, **fields)
 
     lot12_parcel = parcel_create(code="510104-LOT12", geometry=square(*LOT12_CENTRE, 0.002), region=jinjiang)
-    far_parcel = parcel_create(code="510703-FAR", geometry=square(104.7, 31.4, 0.002), region=fucheng)
+    far_parcel = parcel_create(code="510703-FAR", geometry=square_in("510703", 0.002), region=fucheng)  # (104.7, 31.4)
     public = {
         "gaoxin": supply(
             jinjiang,
@@ -186,7 +191,7 @@ def listings(regions: dict[str, Region], owner: User) -> Market:
             land_use="0701",
             area_m2=Decimal(6500),
             price_wan=Decimal(5000),
-            location=at(103.99, 30.57),
+            location=at(104.04, 30.60),
             published_at=shanghai("2026-11-11", "00:10"),
         ),
         "mianyang": supply(
@@ -198,7 +203,7 @@ def listings(regions: dict[str, Region], owner: User) -> Market:
             land_use="0604",
             area_m2=Decimal(15000),
             price_wan=Decimal(50),
-            location=at(104.80, 31.50),
+            location=at(104.70, 31.45),
             published_at=shanghai("2026-10-20"),
         ),
         "cheap": supply(

@@ -182,7 +182,7 @@ def test_relevance_puts_the_text_with_the_term_most_often_first_and_is_newest_wi
 
 def test_a_polygon_filters_the_point_through_a_geo_shape_query_on_the_geo_point(es, listings: Market):
     # An L over 锦江: its bounding box holds all four 锦江 listings, the L only lot12 (104.0946, 30.5873: 1500 m
-    # towards 200° from CENTRE) and decimal (104.0625, 30.5859); gaoxin and negotiable2 are in the notch.
+    # towards 200° from CENTRE) and decimal (104.1394, 30.5859); gaoxin and negotiable2 are in the notch.
     ell = ((104.05, 30.55), (104.15, 30.55), (104.15, 30.59), (104.09, 30.59), (104.09, 30.65), (104.05, 30.65))
     clockwise = tuple(reversed(ell))
 

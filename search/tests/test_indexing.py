@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from geo.models import Region
-from geo.tests.factories import parcel_create, square
+from geo.tests.factories import parcel_create, square_in
 from market.models import Demand, SupplyAttachment, SupplyListing
 from market.services.demand import demand_delist
 from market.services.favourites import favourite_add, favourite_remove
@@ -233,12 +233,16 @@ def test_the_heat_sweep_also_queues_public_listings_the_index_lacks(regions, own
 @pytest.mark.django_db
 def test_a_parcel_moved_through_the_orm_moves_the_listings_placed_at_its_centroid(regions, owner, search_prefix):
     ensure_indices()
-    parcel = parcel_create(code="510104-MOVE", geometry=square(104.10, 30.60, 0.002), region=regions["510104"])
+    parcel = parcel_create(
+        code="510104-MOVE", geometry=square_in("510104", 0.002), region=regions["510104"]
+    )  # (104.10, 30.60)
     placed = supply_create(owner=owner, region=regions["510104"], parcel=parcel)
-    own_point = supply_create(owner=owner, region=regions["510104"], parcel=parcel, location=Point(104.0, 30.6))
+    own_point = supply_create(
+        owner=owner, region=regions["510104"], parcel=parcel, location=Point(104.11, 30.63)
+    )  # also in 锦江区
     index_pending_changes()
 
-    parcel.geometry = square(104.12, 30.62, 0.002)
+    parcel.geometry = square_in("510104", 0.002, offset=(0.02, 0.02))  # (104.12, 30.62), in 锦江区
     parcel.centroid = parcel.geometry.centroid
     parcel.save()
 
@@ -246,4 +250,4 @@ def test_a_parcel_moved_through_the_orm_moves_the_listings_placed_at_its_centroi
     index_pending_changes()
     location = indexed("supply", placed.pk)["location"]
     assert (location["lon"], location["lat"]) == pytest.approx((104.12, 30.62))
-    assert indexed("supply", own_point.pk)["location"] == {"lon": 104.0, "lat": 30.6}
+    assert indexed("supply", own_point.pk)["location"] == {"lon": 104.11, "lat": 30.63}

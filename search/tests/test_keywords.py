@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from geo.models import SRID, Region
 from geo.reference import is_valid_land_use
-from geo.tests.factories import parcel_create
+from geo.tests.factories import outline, parcel_create
 from market.tests.factories import supply_create
 from search.engines import Engine
 from search.engines.elasticsearch import ElasticsearchEngine
@@ -98,21 +98,22 @@ def test_demand_land_use_words(engine: Engine, listings: Market):
 
 @pytest.fixture
 def on_parcel(listings: Market, owner: User, regions: dict[str, Region], request: pytest.FixtureRequest) -> Any:
-    """An L-shaped parcel 510104001001GB00006 in 锦江 (its centroid outside it) with two listings on it: `placed`
-    at its centroid (linked, no point of its own) and `inside` with a point in its long arm (not linked); `linked`
-    is linked to it but has its own point elsewhere, where the public sees it."""
+    """An L-shaped parcel 510104001001GB00006 in real 锦江 (0.9 km from its edges; its centroid outside it) with two
+    listings on it: `placed` at its centroid (linked, no point of its own) and `inside` with a point in its long arm
+    (not linked); `linked` is linked to it but has its own point elsewhere in 锦江, where the public sees it."""
     ell = Polygon(
-        ((104.20, 30.70), (104.23, 30.70), (104.23, 30.702), (104.202, 30.702), (104.202, 30.73), (104.20, 30.73),
-         (104.20, 30.70)),
+        ((104.11, 30.60), (104.14, 30.60), (104.14, 30.602), (104.112, 30.602), (104.112, 30.63), (104.11, 30.63),
+         (104.11, 30.60)),
         srid=SRID,
     )  # fmt: skip
     parcel = parcel_create(code=PARCEL_CODE, geometry=MultiPolygon(ell, srid=SRID), region=regions["510104"])
     assert not parcel.geometry.covers(parcel.centroid)
+    assert outline("510104").contains(parcel.geometry)
     made = {
         "placed": supply_create(owner=owner, region=regions["510104"], title="锦江宗地转让", parcel=parcel),
-        "inside": supply_create(owner=owner, region=regions["510104"], title="锦江地块", location=at(104.201, 30.72)),
+        "inside": supply_create(owner=owner, region=regions["510104"], title="锦江地块", location=at(104.111, 30.62)),
         "linked": supply_create(
-            owner=owner, region=regions["510104"], title="锦江转让", parcel=parcel, location=at(104.30, 30.80)
+            owner=owner, region=regions["510104"], title="锦江转让", parcel=parcel, location=at(104.15, 30.58)
         ),
     }
     engine = request.getfixturevalue("engine")
