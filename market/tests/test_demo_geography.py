@@ -4,10 +4,11 @@ lookup finds it, and a demo parcel of 锦江区 lies in real 锦江区."""
 from io import StringIO
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from geo.models import Parcel, Region
+from geo.models import SRID, Parcel, Region
 from market.models import Demand, SupplyListing
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,20 @@ def test_a_demo_parcel_of_jinjiang_lies_in_real_jinjiang_not_in_wenjiang(demo: N
     listed = SupplyListing.objects.filter(region_id="510104")
     assert listed.exists()  # the demo's first listings are on 锦江区's parcels
     assert all(listing.location and _within(JINJIANG_BBOX, listing.location.extent) for listing in listed)
+
+
+def test_a_second_seed_market_demo_puts_a_demo_listing_outside_its_county_back_on_its_parcel(demo: None) -> None:
+    listing = SupplyListing.objects.filter(region_id="510104").select_related("parcel").first()
+    assert listing is not None
+    assert listing.parcel is not None
+    # Where the made-up demo geography had put 锦江区's parcels: in real 温江区.
+    SupplyListing.objects.filter(pk=listing.pk).update(location=Point(103.862, 30.710, srid=SRID))
+    counts = (SupplyListing.objects.count(), Demand.objects.count())
+    out = StringIO()
+
+    call_command("seed_market_demo", password="other", stdout=out)
+
+    listing.refresh_from_db()
+    assert listing.location == listing.parcel.centroid
+    assert "already loaded; 1 listings moved onto their parcels" in out.getvalue()
+    assert (SupplyListing.objects.count(), Demand.objects.count()) == counts

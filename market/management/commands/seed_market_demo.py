@@ -12,7 +12,8 @@ from market import demo
 class Command(BaseCommand):
     help = (
         "Load demo users (every role) and market data: listings in every state, quotes, viewings, demand, grants, "
-        "a pre-announcement, policies. Runs once; a second run changes nothing."
+        "a pre-announcement, policies. Runs once; a second run changes nothing but moves demo listings that are no "
+        "longer in their county (after seed_demo moved the parcels) onto their parcel."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +29,10 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         report = demo.market_demo_load(password=password, seed=seed)
         if report.skipped:
-            self.stdout.write("market demo: already loaded, nothing changed")
+            if report.moved:
+                self.stdout.write(f"market demo: already loaded; {report.moved} listings moved onto their parcels")
+            else:
+                self.stdout.write("market demo: already loaded, nothing changed")
             return
         self.stdout.write(
             f"market demo: {report.users} users, {report.supply} supply listings, {report.demand} demands, "
