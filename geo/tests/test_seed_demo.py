@@ -2,9 +2,10 @@
 deterministic."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from geo import china
 from geo.models import Amenity, Parcel, Region
 from geo.reference import region_name
 
@@ -75,3 +76,13 @@ def test_seed_demo_keeps_parcels_and_amenities_500_m_inside_the_county_their_cod
         assert code[:6] == region
         assert address.startswith(f"{region_name(region[:4] + '00')}{county}")
         assert authority == f"{county}不动产登记中心"
+
+
+def test_seed_demo_without_the_boundary_files_stops_and_asks_for_scripts_setup(settings, tmp_path):
+    settings.BASE_DIR = tmp_path  # no var/geodata/ here
+    china.outlines.cache_clear()
+
+    with pytest.raises(CommandError, match="run scripts/setup"):
+        call_command("seed_demo", "--parcels", "10")
+
+    assert not Region.objects.exists()
