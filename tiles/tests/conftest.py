@@ -29,8 +29,8 @@ def tile_cache() -> Iterator[None]:
 
 @pytest.fixture
 def tree() -> dict[str, Region]:
-    """四川 103.9–104.3 × 30.4–30.8 → 成都 104.0–104.2 × 30.5–30.7 → 锦江 104.0–104.1 × 30.5–30.6 and 青羊
-    104.1–104.2 × 30.5–30.6; 绵阳 → 涪城 104.2–104.3 × 30.7–30.8 (lon/lat degrees, see geo.tests.factories)."""
+    """四川 → 成都 → 锦江 and 青羊; 绵阳 → 涪城, with their real outlines (geo.tests.factories.chengdu_tree): 锦江
+    104.0573–104.1683 × 30.5494–30.6727, 青羊 103.8943–104.0871 × 30.6493–30.7266 (lon/lat degrees)."""
     return chengdu_tree()
 
 

@@ -9,14 +9,15 @@ from django.db import connection
 from django.test import Client
 
 from geo.models import SRID
-from geo.tests.factories import parcel_create, square
+from geo.tests.factories import outline, parcel_create, square_in
 from market.tests.factories import supply_create
 from tiles.grid import TileAddress, tile_of
 from tiles.tests.conftest import decode
 
 pytestmark = pytest.mark.django_db
 
-TILE = TileAddress(14, *tile_of(14, 104.05, 30.55))
+# A z14 tile inside real 锦江区 (104.1065–104.1284 × 30.5812–30.6001, about 800 m from the county's edge).
+TILE = TileAddress(14, *tile_of(14, 104.12, 30.59))
 CHINA = [73.4, 18.1, 135.1, 53.6]  # TILES_DEFAULT_BOUNDS: a layer without data
 TILE_URL = f"/tiles/supply/{TILE.z}/{TILE.x}/{TILE.y}.mvt"
 
@@ -197,14 +198,15 @@ def test_tilejson_bounds_are_the_datas_and_regions_have_two_source_layers(client
     assert supply["tiles"] == ["http://testserver/tiles/supply/{z}/{x}/{y}.mvt"]
     assert supply["bounds"] == pytest.approx([listing.location.x, listing.location.y] * 2, abs=1e-6)
     assert [layer["id"] for layer in regions["vector_layers"]] == ["regions", "region_labels"]
-    assert regions["bounds"] == pytest.approx([103.9, 30.4, 104.3, 30.8])  # 四川's box in the test tree
+    assert regions["bounds"] == pytest.approx(list(outline("510000").extent))  # 四川's real outline in the test tree
+    assert regions["bounds"] == pytest.approx([97.3574, 26.0499, 108.5338, 34.3166], abs=1e-4)
 
 
 def test_parcel_bounds_come_from_the_statistics_but_not_once_every_parcel_is_gone(
     client: Client, tree, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        parcel = parcel_create(code="P-BOUNDS", geometry=square(104.05, 30.55, 0.001), region=tree["jinjiang"])
+        parcel = parcel_create(code="P-BOUNDS", geometry=square_in("510104", 0.001), region=tree["jinjiang"])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE geo_parcel")
     assert client.get("/tiles/parcels.json").json()["bounds"] != CHINA

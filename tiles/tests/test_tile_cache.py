@@ -21,7 +21,8 @@ from tiles.tests.conftest import features
 
 pytestmark = pytest.mark.django_db
 
-TILE = TileAddress(14, *tile_of(14, 104.05, 30.55))
+# A z14 tile inside real 锦江区 (104.1065–104.1284 × 30.5812–30.6001, about 800 m from the county's edge).
+TILE = TileAddress(14, *tile_of(14, 104.12, 30.59))
 
 
 def url(layer: str, tile: TileAddress = TILE) -> str:
@@ -142,9 +143,8 @@ def test_warm_tiles_fills_the_cache_for_later_requests(client: Client, tree):
     assert "tiles at z12–14" in summary
     assert client.get(url("parcels"))["X-Tile-Cache"] == "hit"
     again = StringIO()
-    call_command(
-        "warm_tiles", layer="parcels", zooms="14", bbox="104.0,30.5,104.1,30.6", no_progress=True, stdout=again
-    )
+    inner = f"{lon - 0.005},{lat - 0.005},{lon + 0.005},{lat + 0.005}"  # degrees, within the tile, inside 锦江区
+    call_command("warm_tiles", layer="parcels", zooms="14", bbox=inner, no_progress=True, stdout=again)
     assert " 0 rendered" in again.getvalue()
 
 

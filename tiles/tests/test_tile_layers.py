@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pyproj
 import pytest
+import shapely
 from django.contrib.gis.geos import Point
 from django.test import Client
 
 from accounts.models import User
 from geo.models import SRID, Region
-from geo.tests.factories import amenity_create, box, parcel_create
+from geo.tests.factories import INSIDE, amenity_create, box, parcel_create
 from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 from tiles.grid import WORLD_M, TileAddress, tile_of
@@ -25,8 +26,9 @@ EXTENT = 4096
 # The decoded position of a vertex may differ from the exact one by the rounding of ST_AsMVTGeom to the tile's
 # integer grid: at most half a unit per axis. The tolerance is one unit (1/4096 of the tile) per axis.
 TOLERANCE = 1.0
-# A z14 tile inside 锦江区 (104.0–104.1 × 30.5–30.6): about 0.022° wide.
-TILE = TileAddress(14, *tile_of(14, 104.05, 30.55))
+# A z14 tile inside real 锦江区 (104.1065–104.1284 × 30.5812–30.6001, about 800 m from the county's edge): about
+# 0.022° wide.
+TILE = TileAddress(14, *tile_of(14, 104.12, 30.59))
 
 
 def inside(tile: TileAddress, fx: float, fy: float) -> tuple[float, float]:
@@ -150,13 +152,18 @@ def tile_count(client: Client, tile: TileAddress) -> int:
 
 
 def test_low_zooms_aggregate_listings_into_clusters_whose_counts_add_up(client: Client, tree, owner):
-    tile = TileAddress(8, *tile_of(8, 104.15, 30.6))  # 104.06–105.47 × 29.54–30.76, 16 × 16 cells of about 0.09°
+    tile = TileAddress(8, *tile_of(8, *INSIDE["510105"]))  # 102.66–104.06 × 29.54–30.75, 16 × 16 cells of 0.088°
     west, _south, east, _north = tile.bounds()
-    cell_centre = west + 1.5 * (east - west) / 16  # clusters are cells of a fixed grid: these six share one
-    lons = [cell_centre + n * 1e-4 for n in range(6)]
-    crowded = [listing_at(owner, tree["qingyang"], lon, 30.55) for lon in lons]
-    apart = [listing_at(owner, tree["qingyang"], 104.5 + n * 0.3, 29.8 + n * 0.3) for n in range(3)]
-    listing_at(owner, tree["qingyang"], 104.16, 30.56, status="draft")
+    cell_centre = west + 14.5 * (east - west) / 16  # clusters are cells of a fixed grid: these six share one
+    lons = [cell_centre + n * 1e-4 for n in range(6)]  # 103.9307–103.9312 E at 30.69 N: in real 青羊区, 1.7 km in
+    crowded = [listing_at(owner, tree["qingyang"], lon, 30.69) for lon in lons]
+    # In real 成都市 (温江区, cell 13; cell 7) and 四川省 (cell 2), as regions 成都 and 四川: one listing per cell.
+    apart = [
+        listing_at(owner, tree["chengdu"], *INSIDE["510115"]),
+        listing_at(owner, tree["chengdu"], 103.3, 30.3),
+        listing_at(owner, tree["sichuan"], 102.9, 29.9),
+    ]
+    listing_at(owner, tree["qingyang"], *INSIDE["510105"], status="draft")
 
     found = features(client.get(url("supply", tile)), "supply")
 
@@ -166,7 +173,7 @@ def test_low_zooms_aggregate_listings_into_clusters_whose_counts_add_up(client: 
     assert clusters[0]["id"] >= CLUSTER_ID_BASE
     assert set(clusters[0]["properties"]) == {"cluster", "count"}
     # A cluster sits at the mean position of its members (Mercator x is linear in longitude).
-    ex, ey = expected_pixel(tile, sum(lons) / len(lons), 30.55)
+    ex, ey = expected_pixel(tile, sum(lons) / len(lons), 30.69)
     assert abs(clusters[0]["geometry"]["coordinates"][0] - ex) <= TOLERANCE
     assert abs(clusters[0]["geometry"]["coordinates"][1] - ey) <= TOLERANCE
     singles = {feature["id"] for feature in found if "cluster" not in feature["properties"]}
@@ -174,10 +181,11 @@ def test_low_zooms_aggregate_listings_into_clusters_whose_counts_add_up(client: 
 
 
 def test_clusters_of_neighbouring_tiles_share_no_listing(client: Client, tree, owner):
-    tile = TileAddress(9, *tile_of(9, 104.05, 30.55))
+    tile = TileAddress(9, *tile_of(9, 104.05, 30.67))  # 103.36–104.0625 × 30.15–30.75
     _west, south, east, north = tile.bounds()
-    for n in range(5):  # on the tile's east edge and a hair either side of it
-        listing_at(owner, tree["jinjiang"], east + (n - 2) * 1e-9, (south + north) / 2)
+    assert south < 30.67 < north
+    for n in range(5):  # on the tile's east edge and a hair either side of it, in real 青羊区 (1 km from its edge)
+        listing_at(owner, tree["qingyang"], east + (n - 2) * 1e-9, 30.67)
 
     neighbour = TileAddress(9, tile.x + 1, tile.y)
 
@@ -263,7 +271,7 @@ def test_parcel_filters_and_the_minimum_zoom(client: Client, tree):
     found = features(client.get(url("parcels", TILE), {"land_use": "06,0702", "region": "510104"}), "parcels")
     assert [feature["id"] for feature in found] == [industrial.pk]
     assert client.get(url("parcels", TILE), {"region": "510105"}).status_code == 204
-    below = TileAddress(11, *tile_of(11, 104.05, 30.55))
+    below = TileAddress(11, *tile_of(11, 104.12, 30.59))
     assert client.get(url("parcels", below)).status_code == 204  # TILES_PARCELS_MIN_ZOOM is 12
 
 
@@ -298,18 +306,22 @@ def test_no_tile_is_ever_above_the_size_cap(client: Client, tree, settings):
 
 
 def test_region_tiles_draw_outlines_and_labels_by_level_and_zoom(client: Client, tree):
-    tile = TileAddress(8, *tile_of(8, 104.15, 30.6))  # 104.06–105.47 × 29.54–30.76
+    tile = TileAddress(8, *tile_of(8, *INSIDE["510105"]))  # 102.66–104.0625 × 29.54–30.75
 
     response = client.get(url("regions", tile))
     outlines = by_id(features(response, "regions"))
     labels = by_id(features(response, "region_labels"))
 
-    # At z8: provinces (z0–8), cities (z5–8) and counties (z7+); 北京 has no boundary.
-    assert set(outlines) == {510000, 510100, 510700, 510104, 510105, 510703}
-    assert outlines[510104]["properties"] == {"code": "510104", "name": "锦江区", "level": "county"}
-    assert outlines[510104]["geometry"]["type"] == "Polygon"
+    # At z8: provinces (z0–8), cities (z5–8) and counties (z7+) of the real outlines that reach into the tile:
+    # 四川, 成都, 青羊 and the west tip of 锦江 (from 104.0573°E); 绵阳 and 涪城 are 0.7° and 0.8° north; 北京 has
+    # no boundary.
+    assert set(outlines) == {510000, 510100, 510104, 510105}
+    assert outlines[510105]["properties"] == {"code": "510105", "name": "青羊区", "level": "county"}
+    assert outlines[510105]["geometry"]["type"] == "Polygon"
     assert labels[510105]["properties"] == {"code": "510105", "name": "青羊区", "level": "county"}
-    ex, ey = expected_pixel(tile, 104.15, 30.55)  # 青羊's square: its point on the surface is its centre
+    # 青羊's point on the surface (GEOS, as PostGIS's ST_PointOnSurface), from its real outline: 103.951 30.689
+    label = shapely.point_on_surface(shapely.from_wkb(bytes(tree["qingyang"].boundary.wkb)))
+    ex, ey = expected_pixel(tile, label.x, label.y)
     assert abs(labels[510105]["geometry"]["coordinates"][0] - ex) <= TOLERANCE
     assert abs(labels[510105]["geometry"]["coordinates"][1] - ey) <= TOLERANCE
 
