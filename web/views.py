@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import has_role
+from auctions.selectors_home import home_broadcast
 from core.api import may_see_health_details
 from core.errors import error_body
 from geo.models import ImportJob
@@ -21,7 +22,7 @@ from web.views_search import home_search_context
 def home(request: HttpRequest) -> HttpResponse:
     """What a visitor came for: the search box, the newest listings and demands, the market's figures, notices."""
     listings, demands = home_newest()
-    context = {"listings": listings, "demands": demands, "figures": home_figures()}
+    context = {"listings": listings, "demands": demands, "figures": home_figures(), "broadcast": home_broadcast()}
     return render(request, "web/home.html", home_search_context() | context)
 
 
