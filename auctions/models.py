@@ -199,6 +199,7 @@ class Entrustment(models.Model):
     address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
     location = models.PointField(_("coordinates"), srid=SRID, null=True, blank=True)
     parcel = models.ForeignKey("geo.Parcel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    outline = models.MultiPolygonField(_("outline"), srid=SRID, null=True, blank=True)  # drawn when no parcel
     boundary_east = models.CharField(_("east boundary"), max_length=255, blank=True)
     boundary_west = models.CharField(_("west boundary"), max_length=255, blank=True)
     boundary_south = models.CharField(_("south boundary"), max_length=255, blank=True)

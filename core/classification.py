@@ -147,7 +147,7 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.Entrustment": _classes(
         "",
         owner=f"id owner created_by listing status mode centre title hide_result land_nature region use_right_type"
-        f" land_type land_use area_m2 right_end_date term_years address location parcel {_BOUNDARIES} price_wan"
+        f" outline land_type land_use area_m2 right_end_date term_years address location parcel {_BOUNDARIES} price_wan"
         " certificate_type certificate_number registration_authority unit_numbers with_buildings investment_over_25"
         " floor_area_ratio notes owner_nature owner_name owner_id_type owner_id_number owner_address owner_phone"
         " agent_name agent_id_number agent_phone agent_address reason bond_yuan bond_payment_details decided_by"

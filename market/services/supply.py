@@ -779,3 +779,10 @@ def supply_view_record(*, listing: SupplyListing, viewer: str) -> bool:
         SupplyListing.objects.filter(pk=listing.pk).update(view_count=F("view_count") + 1)
         listing.view_count += 1
     return bool(first)
+
+
+def land_fields_clean(*, user: User, mode: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The land and applicant fields of the seed's form checked exactly as a supply listing's are (the place, its
+    county, land use, certificate, applicant), for other forms that carry them (an entrustment, 委托交易); {attribute:
+    value} or one 400 naming every bad field."""
+    return _clean(SupplyListing(owner=user.principal, created_by=user, mode=mode), fields)
