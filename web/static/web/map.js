@@ -120,7 +120,20 @@
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+  const basemaps = Style.basemapChoices(CONFIG.basemap);
+  if (basemaps.length > 1) { map.addControl(basemapSwitcher(basemaps), "top-right"); }
   window.landMap = map;
+
+  // With a 天地图 key: a radio group choosing the basemap (arrow keys move within it), the first checked.
+  function basemapSwitcher(choices) {
+    const labels = { offline: t.basemapOffline, vector: t.basemapVector, imagery: t.basemapImagery };
+    const box = el("fieldset", { class: "maplibregl-ctrl maplibregl-ctrl-group map-basemaps", id: "map-basemaps", style: "padding: .3rem .5rem; margin-top: .5rem; border: 0; font-size: .8rem; background: #fff;" },
+      el("legend", { class: "visually-hidden" }, t.basemap),
+      choices.map((choice, index) => el("label", { style: "display: flex; gap: .3rem; align-items: center; white-space: nowrap;" },
+        el("input", { type: "radio", name: "basemap", value: choice, checked: index === 0 }), labels[choice] || choice)));
+    box.addEventListener("change", (event) => { Style.setBasemap(map, event.target.value); });
+    return { onAdd: () => box, onRemove: () => { box.remove(); } };
+  }
   const styled = new Promise((resolve) => map.once("load", resolve));
 
   const drawer = window.LandMapDrawer.create({

@@ -1,6 +1,8 @@
 // The map page's own style (no external basemap needed): region fills, outlines by level and labels, parcels coloured
 // by GB/T 21010 first-level use, supply by mode and certification, demand, clusters sized by count, amenities by
-// category icons (drawn here on a canvas), the drawer's radius rings; an optional raster basemap underneath.
+// category icons (drawn here on a canvas), the drawer's radius rings. Underneath, a basemap: the offline one (our
+// `basemap` tiles: sea, land, lakes, rivers, coastline, 境界线), or with a key 天地图's vector or imagery tiles (a
+// switcher chooses: setBasemap), or an external raster basemap (MAP_BASEMAP_TILES).
 // Labels need no glyph server: the style has no `glyphs`, so MapLibre draws every character with the browser's own
 // fonts (local glyph rendering, MapLibre GL JS ≥ 5.11), which works offline.
 (function () {
@@ -24,6 +26,13 @@
     utility: "#64748b",
   };
   const RING_COLOUR = "#0b6e4f";
+  // The offline basemap: pale and cool, so that parcels, points and region tints stay the strongest colours.
+  const BASEMAP_COLOURS = {
+    background: "#eef2ef", land: "#f3f0e8", water: "#c6dcea", river: "#8fb8d6", coastline: "#9db7c8",
+    boundary: "#9c5b7e", lakeLabel: "#3f6e8c",
+  };
+  const OFFLINE_ATTRIBUTION = "Natural Earth · 行政区划边界：天地图·国家地理信息公共服务平台";
+  const BASEMAP = "land:basemap"; // metadata key on every basemap layer: its choice (offline, vector, imagery, custom)
 
   const match = (property, table, fallback) => ["match", ["get", property], ...Object.entries(table).flat(), fallback];
   const IS_CLUSTER = ["==", ["get", "cluster"], true];
@@ -32,9 +41,19 @@
 
   function emptyCollection() { return { type: "FeatureCollection", features: [] }; }
 
+  // The basemaps a configuration offers, the first being the one shown at first: with a 天地图 key its vector and
+  // imagery tiles and the offline one; else an external raster basemap (MAP_BASEMAP_TILES) if set; else offline.
+  function basemapChoices(basemap) {
+    if (basemap && basemap.tianditu) { return ["vector", "imagery", "offline"]; }
+    if (basemap && basemap.tiles && basemap.tiles.length) { return ["custom"]; }
+    return ["offline"];
+  }
+
   function sources(tileUrl, basemap) {
     const vector = (layer, minzoom, maxzoom) => ({ type: "vector", tiles: [tileUrl(layer, "")], minzoom, maxzoom });
+    const raster = (tiles, attribution) => ({ type: "raster", tiles, tileSize: 256, maxzoom: 18, attribution });
     const out = {
+      offline: { ...vector("basemap", 0, 10), attribution: (basemap && basemap.offline_attribution) || OFFLINE_ATTRIBUTION },
       regions: vector("regions", 0, 14),
       parcels: vector("parcels", 12, 16),
       supply: vector("supply", 0, 16),
@@ -45,6 +64,13 @@
     };
     if (basemap && basemap.tiles && basemap.tiles.length) {
       out.basemap = { type: "raster", tiles: basemap.tiles, tileSize: 256, attribution: basemap.attribution || "" };
+    }
+    const tianditu = basemap && basemap.tianditu;
+    if (tianditu) {
+      for (const [name, { base, labels }] of Object.entries(tianditu.styles)) {
+        out[`tianditu-${name}`] = raster(base, tianditu.attribution);
+        out[`tianditu-${name}-labels`] = raster(labels, tianditu.attribution);
+      }
     }
     return out;
   }
@@ -66,15 +92,58 @@
     ];
   }
 
-  function layers(hasBasemap) {
+  // The offline basemap's layers (source `offline`, our `basemap` tiles), bottom to top.
+  function offlineLayers() {
+    const offline = (id, type, sourceLayer, paint, layout) => ({
+      id, type, source: "offline", "source-layer": sourceLayer, paint, ...(layout ? { layout } : {}), metadata: { [BASEMAP]: "offline" },
+    });
+    const byZoom = (...stops) => ["interpolate", ["linear"], ["zoom"], ...stops];
     return [
-      { id: "background", type: "background", paint: { "background-color": "#eef2ef" } },
-      ...(hasBasemap ? [{ id: "basemap", type: "raster", source: "basemap" }] : []),
+      offline("basemap-ocean", "fill", "ocean", { "fill-color": BASEMAP_COLOURS.water }),
+      offline("basemap-land", "fill", "land", { "fill-color": BASEMAP_COLOURS.land }),
+      offline("basemap-lakes", "fill", "lakes", { "fill-color": BASEMAP_COLOURS.water }),
+      offline("basemap-rivers", "line", "rivers", { "line-color": BASEMAP_COLOURS.river, "line-width": byZoom(3, 0.6, 8, 1.6, 12, 2.5) }, { "line-join": "round", "line-cap": "round" }),
+      offline("basemap-coastline", "line", "coastline", { "line-color": BASEMAP_COLOURS.coastline, "line-width": byZoom(3, 0.5, 10, 1.2) }),
+      offline("basemap-boundary-lines", "line", "boundary_lines", {
+        "line-color": BASEMAP_COLOURS.boundary, "line-width": byZoom(3, 1, 10, 2), "line-dasharray": [4, 2],
+      }),
+      offline("basemap-lake-labels", "symbol", "lakes", { "text-color": BASEMAP_COLOURS.lakeLabel, "text-halo-color": "#fff", "text-halo-width": 1 }, {
+        "text-field": ["get", "name"], "text-font": FONT, "text-size": 11, "symbol-placement": "point",
+      }),
+    ];
+  }
+
+  // A raster basemap's layer (MAP_BASEMAP_TILES, or one of 天地图's), shown when `choice` is its own.
+  function rasterLayer(id, choice) { return { id, type: "raster", source: id, metadata: { [BASEMAP]: choice } }; }
+
+  function basemapLayers(basemap, choice) {
+    const tianditu = basemap && basemap.tianditu;
+    const all = [
+      ...offlineLayers(),
+      ...(basemap && basemap.tiles && basemap.tiles.length ? [rasterLayer("basemap", "custom")] : []),
+      ...(tianditu ? Object.keys(tianditu.styles).flatMap((name) => [rasterLayer(`tianditu-${name}`, name), rasterLayer(`tianditu-${name}-labels`, name)]) : []),
+    ];
+    return all.map((layer) => ({ ...layer, layout: { ...(layer.layout || {}), visibility: layer.metadata[BASEMAP] === choice ? "visible" : "none" } }));
+  }
+
+  // Shows one basemap (a choice of basemapChoices) and hides the others; hidden sources load no tiles.
+  function setBasemap(map, choice) {
+    for (const layer of map.getStyle().layers) {
+      const own = layer.metadata && layer.metadata[BASEMAP];
+      if (own) { map.setLayoutProperty(layer.id, "visibility", own === choice ? "visible" : "none"); }
+    }
+  }
+
+  function layers(basemap, choice) {
+    return [
+      { id: "background", type: "background", paint: { "background-color": BASEMAP_COLOURS.background } },
+      ...basemapLayers(basemap, choice),
       {
+        // Region tints by count, translucent: the basemap shows through (a region with nothing found is not tinted).
         id: "region-fill", type: "fill", source: "regions", "source-layer": "regions",
         paint: {
           "fill-color": hovered("#b7e4c7", ["interpolate", ["linear"], ["coalesce", ["feature-state", "count"], 0], 0, "#f8faf9", 1, "#d8f3dc", 20, "#95d5b2", 200, "#52b788"]),
-          "fill-opacity": ["match", ["get", "level"], "province", 0.9, "city", 0.8, 0.7],
+          "fill-opacity": hovered(0.6, ["interpolate", ["linear"], ["coalesce", ["feature-state", "count"], 0], 0, 0, 1, 0.45, 200, 0.6]),
         },
       },
       {
@@ -144,9 +213,11 @@
     ];
   }
 
-  function build(tileUrl, basemap) {
-    const hasBasemap = Boolean(basemap && basemap.tiles && basemap.tiles.length);
-    return { version: 8, sources: sources(tileUrl, basemap), layers: layers(hasBasemap) };
+  // The style: tileUrl(layer, query) gives a layer's tile URL template; basemap is the page's map-config basemap
+  // (optional); choice one of basemapChoices(basemap), the first by default.
+  function build(tileUrl, basemap, choice) {
+    const shown = choice || basemapChoices(basemap)[0];
+    return { version: 8, sources: sources(tileUrl, basemap), layers: layers(basemap, shown) };
   }
 
   // Each category's icon: a coloured disc with the first character of its name, drawn on a canvas.
@@ -211,5 +282,8 @@
     ];
   }
 
-  window.LandMapStyle = { build, addAmenityIcons, rings, circle, legend, LAND_USE_COLOURS, LOCAL_FONTS, emptyCollection };
+  window.LandMapStyle = {
+    build, addAmenityIcons, rings, circle, legend, basemapChoices, setBasemap, BASEMAP, BASEMAP_COLOURS,
+    LAND_USE_COLOURS, LOCAL_FONTS, emptyCollection,
+  };
 })();

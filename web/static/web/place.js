@@ -4,8 +4,9 @@
 (function () {
   "use strict";
   const { request, ApiError, el, number } = window.LandApi;
-  // The map page's layers the small map keeps: regions and parcels under the place (and the basemap, if any).
-  const KEPT_LAYERS = new Set(["background", "basemap", "region-fill", "parcels-fill", "parcels-line", "region-line", "region-label"]);
+  // The map page's layers the small map keeps: its basemap (the page's first choice), regions and parcels under the place.
+  const KEPT_LAYERS = new Set(["background", "region-fill", "parcels-fill", "parcels-line", "region-line", "region-label"]);
+  const kept = (layer) => KEPT_LAYERS.has(layer.id) || Boolean(layer.metadata && layer.metadata[window.LandMapStyle.BASEMAP]);
   const PLACE_COLOUR = "#c2410c";
   const POINT_ZOOM = 15;
   const MAX_ZOOM = 17;
@@ -76,7 +77,7 @@
   function style(basemap, feature) {
     const tileUrl = (layer) => `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
     const built = window.LandMapStyle.build(tileUrl, basemap);
-    const layers = built.layers.filter((layer) => KEPT_LAYERS.has(layer.id));
+    const layers = built.layers.filter(kept);
     const used = new Set(layers.map((layer) => layer.source).filter(Boolean));
     const sources = Object.fromEntries(Object.entries(built.sources).filter(([name]) => used.has(name)));
     sources.place = { type: "geojson", data: { type: "FeatureCollection", features: [feature] } };
