@@ -76,6 +76,7 @@ def test_public_pages_and_the_map_with_its_tiles_keep_to_the_policy(browser: Bro
         *refusals_on(page, f"{base}/search/"),
         *refusals_on(page, f"{base}/supply/"),
         *refusals_on(page, f"{base}/supply/{listing_id}/"),
+        *refusals_on(page, f"{base}/parcels/510104001001GB00001/", "() => window.landDetailMap !== undefined"),
         *refusals_on(page, f"{base}/demand/"),
         *refusals_on(page, f"{base}/pre-announcements/"),
         *refusals_on(page, f"{base}/statistics/"),
