@@ -283,6 +283,7 @@ def test_clicking_a_parcel_without_a_listing_opens_its_facts_and_surroundings(pa
     drawer = page.locator("#map-drawer")
     expect(drawer).to_have_attribute("data-kind", "parcel")
     expect(drawer.locator("[data-field=code]")).to_have_text(bare.code)
+    expect(drawer.locator("a[data-action=parcel-page]")).to_have_attribute("href", f"/parcels/{bare.code}/")
     expect(drawer).to_have_attribute("data-state", "ready", timeout=WAIT_MS)
     school = drawer.locator("#surroundings-table tbody tr[data-category=school]")
     expect(school.locator("td[data-radius='3000']")).to_have_text("1")  # the school lies about 1.14 km away
