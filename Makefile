@@ -13,6 +13,7 @@ run: setup
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_market_demo
+	$(PY) manage.py seed_auctions_demo
 	$(PY) manage.py search_reindex --no-progress
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 # DEBUG off (friendly 404/500 pages, no URL list); whitenoise serves the collected static files. DJANGO_DEBUG=True overrides.
