@@ -3,6 +3,7 @@ listings standing on it. Only public fields (core.classification) reach the page
 
 from typing import Any
 
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,7 +37,8 @@ SHOWN = (
 
 def _region_path(parcel: Parcel) -> list[dict[str, str]]:
     """The parcel's region and its ancestors, province first."""
-    path, region = [], parcel.region
+    path: list[dict[str, str]] = []
+    region = parcel.region
     while region is not None:
         path.insert(0, {"code": region.code, "name": region.name})
         region = region.parent
@@ -48,9 +50,10 @@ def _attributes(parcel: Parcel) -> list[dict[str, Any]]:
     public = public_fields(Parcel)
     for name in (name for name in SHOWN if name in public):
         field = Parcel._meta.get_field(name)
+        label = field.verbose_name if isinstance(field, models.Field) else name  # the listed names are columns
         display = getattr(parcel, f"get_{name}_display", None)
         value = display() if display and getattr(parcel, name) else getattr(parcel, name)
-        rows.append({"name": name, "label": field.verbose_name, "value": value})
+        rows.append({"name": name, "label": label, "value": value})
     return rows
 
 

@@ -53,8 +53,8 @@ def supply_public_on_parcel(*, parcel: Parcel) -> QuerySet[SupplyListing]:
 def parcel_under_listing(*, listing: SupplyListing) -> Parcel | None:
     """The parcel under a listing's public place: under its point, else under a point inside its public outline
     (drawn, else its parcel's); the first by code where parcels meet there; None when none is on record."""
-    place = with_place_outline(SupplyListing.objects.filter(pk=listing.pk)).values_list("location", "place_outline")
-    location, outline = place.first() or (None, None)
+    placed: QuerySet[Any] = with_place_outline(SupplyListing.objects.filter(pk=listing.pk))
+    location, outline = placed.values_list("location", "place_outline").first() or (None, None)
     point = location if location is not None else (outline.point_on_surface if outline is not None else None)
     if point is None:
         return None

@@ -38,7 +38,7 @@ def test_the_parcel_page_draws_the_outline_lists_the_land_on_offer_and_opens_the
     assert set(features) <= {"Polygon", "MultiPolygon"}
     assert features
     link = page.locator("#place-map-link")
-    view = parse_qs(urlsplit(link.get_attribute("href")).query)["view"][0].split(",")
+    view = parse_qs(urlsplit(link.get_attribute("href") or "").query)["view"][0].split(",")
     assert float(view[0]) == pytest.approx(parcel.centroid.x, abs=1e-4)
     assert float(view[1]) == pytest.approx(parcel.centroid.y, abs=1e-4)
     expect(page.locator('#place-surroundings-table tr[data-category="school"]')).to_contain_text("东大街小学")

@@ -67,7 +67,9 @@ def test_the_page_shows_the_parcels_public_attributes_region_path_and_area_in_sq
     assert "零售商业用地 (0501)" in text
     assert "锦江区东大街 8 号" in text
     assert "东临 红星路" in text
-    place = json.loads(re.search(r'<script id="parcel-place" type="application/json">(.*?)</script>', text).group(1))
+    script = re.search(r'<script id="parcel-place" type="application/json">(.*?)</script>', text)
+    assert script is not None
+    place = json.loads(script.group(1))
     assert place["outline"]["type"] == "MultiPolygon"
     assert place["location"] == [pytest.approx(parcel.centroid.x), pytest.approx(parcel.centroid.y)]
 
