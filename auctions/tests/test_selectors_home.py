@@ -90,7 +90,7 @@ def test_only_lots_with_a_published_announcement_appear_and_a_terminated_one_onl
 
     assert all(row.title != "未公告" for tab in tabs.values() for row in tab.lots)
     assert tabs["today"].lots == []
-    assert [(row.title, row.notice_kind) for row in tabs["announced"].lots] == [("已终止", "termination")]
+    assert [(row.title, row.notice_kind) for row in tabs["announced"].lots] == [("已终止", "termination")]  # type: ignore[attr-defined]
 
 
 def test_todays_notices_are_those_published_since_midnight_shanghai(world):
