@@ -1,8 +1,15 @@
 """Reads of trading centres, lots and announcements, and who may act on them."""
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
 from accounts.models import User
-from accounts.selectors import is_administrator
-from auctions.models import TradingCentre
+from accounts.selectors import is_administrator, scope_covers, scope_filter
+from auctions.models import Entrustment, Lot, TradingCentre
+from core.errors import NotFound
 from geo.selectors import region_code_prefix
 
 
@@ -16,3 +23,102 @@ def centre_staff_covers(user: User, centre: TradingCentre) -> bool:
 def serves(centre: TradingCentre, region_code: str) -> bool:
     """Whether the region lies in the region the centre serves."""
     return region_code.startswith(region_code_prefix(centre.region_id))
+
+
+def centres_of(user: User) -> QuerySet[TradingCentre]:
+    """The centres the user acts for: all for an administrator, a centre staff member's own."""
+    if is_administrator(user):
+        return TradingCentre.objects.all()
+    if not (user.is_active and user.role == User.Role.CENTRE_STAFF):
+        return TradingCentre.objects.none()
+    return TradingCentre.objects.filter(staff=user)
+
+
+def centres_serving(region_code: str) -> QuerySet[TradingCentre]:
+    """Active centres whose region contains the region (the county's, its city's and its province's)."""
+    codes = {region_code, f"{region_code[:4]}00", f"{region_code[:2]}0000"}
+    return TradingCentre.objects.filter(is_active=True, region_id__in=codes).prefetch_related("banks")
+
+
+@dataclass(frozen=True)
+class EntrustmentFilters:
+    """我的委托交易's search (the seed's 3.6.5): title words, submission date range, mode, region, status."""
+
+    q: str = ""
+    mode: str = ""
+    region: str = ""
+    status: str = ""
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+def _filtered(entrustments: QuerySet[Entrustment], filters: EntrustmentFilters) -> QuerySet[Entrustment]:
+    if filters.q:
+        entrustments = entrustments.filter(title__icontains=filters.q)
+    if filters.mode:
+        entrustments = entrustments.filter(mode=filters.mode)
+    if filters.region:
+        entrustments = entrustments.filter(region_id__startswith=region_code_prefix(filters.region))
+    if filters.status:
+        entrustments = entrustments.filter(status=filters.status)
+    if filters.submitted_from:
+        entrustments = entrustments.filter(submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        entrustments = entrustments.filter(submitted_at__date__lte=filters.submitted_to)
+    return entrustments.select_related("centre", "region", "lot").order_by("-created_at", "-id")
+
+
+def entrustment_own_list(*, user: User, filters: EntrustmentFilters) -> QuerySet[Entrustment]:
+    return _filtered(Entrustment.objects.filter(owner=user.principal), filters)
+
+
+def entrustment_centre_list(*, user: User, filters: EntrustmentFilters) -> QuerySet[Entrustment]:
+    """Entrustments submitted to (or decided by) the user's centres; drafts stay their owners'."""
+    return _filtered(
+        Entrustment.objects.filter(centre__in=centres_of(user)).exclude(status=Entrustment.Status.DRAFT), filters
+    )
+
+
+def entrustment_get(*, user: User, entrustment_id: int) -> Entrustment:
+    """One entrustment for its owner (any state) or its centre's staff (once submitted); else 404."""
+    entrustment = (
+        Entrustment.objects.select_related("centre", "region", "lot")
+        .prefetch_related("attachments")
+        .filter(pk=entrustment_id)
+        .first()
+    )
+    if entrustment is None or not user.is_authenticated:
+        raise NotFound(_("No entrustment has this id."))
+    if entrustment.owner_id == user.principal.pk:
+        return entrustment
+    staff = entrustment.centre is not None and centre_staff_covers(user, entrustment.centre)
+    if staff and entrustment.status != Entrustment.Status.DRAFT:
+        return entrustment
+    raise NotFound(_("No entrustment has this id."))
+
+
+def lot_staff_list(*, user: User, status: str = "") -> QuerySet[Lot]:
+    """Every lot of the user's centres (any state), newest first."""
+    lots = Lot.objects.filter(centre__in=centres_of(user)).select_related("centre", "region", "rules")
+    return (lots.filter(status=status) if status else lots).order_by("-created_at", "-id")
+
+
+def lot_grantor_list(*, user: User) -> QuerySet[Lot]:
+    """The primary-market lots of the grantor's regions."""
+    return (
+        Lot.objects.filter(scope_filter(user, User.Role.GRANTOR), door=Lot.Door.PRIMARY)
+        .select_related("centre", "region", "rules")
+        .order_by("-created_at", "-id")
+    )
+
+
+def lot_for_writer(*, user: User, lot_id: int) -> Lot:
+    """A lot its centre's staff, or (before registration) its grantor, may read in full; else 404."""
+    lot = Lot.objects.select_related("centre", "region", "rules").filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFound(_("No lot has this id."))
+    if centre_staff_covers(user, lot.centre):
+        return lot
+    if lot.door == Lot.Door.PRIMARY and scope_covers(user, lot.region_id, User.Role.GRANTOR):
+        return lot
+    raise NotFound(_("No lot has this id."))

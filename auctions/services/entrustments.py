@@ -34,25 +34,69 @@ DOCUMENT_MAX_BYTES = 50 * 1024 * 1024
 DOCUMENTS_PER_KIND = 10
 # The land of the seed's step 1, as a supply listing has it (copied from a listing, or checked like one).
 LAND_FIELDS = (
-    "land_nature", "region", "use_right_type", "land_type", "land_use", "area_m2", "right_end_date", "address",
-    "location", "parcel", "outline", "boundary_east", "boundary_west", "boundary_south", "boundary_north",
-    "certificate_type", "certificate_number", "registration_authority", "unit_numbers", "with_buildings",
-    "investment_over_25", "floor_area_ratio", "notes",
-)  # fmt: skip
+    "land_nature",
+    "region",
+    "use_right_type",
+    "land_type",
+    "land_use",
+    "area_m2",
+    "right_end_date",
+    "address",
+    "location",
+    "parcel",
+    "outline",
+    "boundary_east",
+    "boundary_west",
+    "boundary_south",
+    "boundary_north",
+    "certificate_type",
+    "certificate_number",
+    "registration_authority",
+    "unit_numbers",
+    "with_buildings",
+    "investment_over_25",
+    "floor_area_ratio",
+    "notes",
+)
 LAND_INPUTS = frozenset(LAND_FIELDS) - {"region", "parcel", "location", "outline"} | {
-    "region", "parcel_id", "location", "outline",
-}  # fmt: skip
+    "region",
+    "parcel_id",
+    "location",
+    "outline",
+}
 APPLICANT_FIELDS = (
-    "owner_nature", "owner_name", "owner_id_type", "owner_id_number", "owner_address", "owner_phone",
-    "agent_name", "agent_id_number", "agent_phone", "agent_address",
-)  # fmt: skip
+    "owner_nature",
+    "owner_name",
+    "owner_id_type",
+    "owner_id_number",
+    "owner_address",
+    "owner_phone",
+    "agent_name",
+    "agent_id_number",
+    "agent_phone",
+    "agent_address",
+)
 REQUIRED = {
-    1: ("centre", "title", "land_nature", "region", "use_right_type", "land_type", "land_use", "area_m2", "address",
-        "term_years", "price_wan", "certificate_type", "certificate_number", "registration_authority",
-        "with_buildings", "investment_over_25"),
-    2: ("owner_nature", "owner_name", "owner_id_number", "owner_address", "owner_phone", "agent_name",
-        "agent_phone"),
-}  # fmt: skip
+    1: (
+        "centre",
+        "title",
+        "land_nature",
+        "region",
+        "use_right_type",
+        "land_type",
+        "land_use",
+        "area_m2",
+        "address",
+        "term_years",
+        "price_wan",
+        "certificate_type",
+        "certificate_number",
+        "registration_authority",
+        "with_buildings",
+        "investment_over_25",
+    ),
+    2: ("owner_nature", "owner_name", "owner_id_number", "owner_address", "owner_phone", "agent_name", "agent_phone"),
+}
 TERM_YEARS = (1, 70)
 
 
@@ -115,8 +159,12 @@ def _clean_own(entrustment: Entrustment, fields: dict[str, Any], errors: FieldEr
         low, high = TERM_YEARS
         term = fields["term_years"]
         if term is not None and (not isinstance(term, int) or isinstance(term, bool) or not low <= term <= high):
-            _error(errors, "term_years", "out_of_range", _("Between %(low)d and %(high)d years.") % {
-                "low": low, "high": high})  # fmt: skip
+            _error(
+                errors,
+                "term_years",
+                "out_of_range",
+                _("Between %(low)d and %(high)d years.") % {"low": low, "high": high},
+            )
         values["term_years"] = term
     if "price_wan" in fields:
         values["price_wan"] = _price(fields["price_wan"], errors)
@@ -235,11 +283,14 @@ def attachment_add(*, user: User, entrustment_id: int, kind: str, file: Uploaded
         with transaction.atomic():
             entrustment = _owned(user, entrustment_id)
             if entrustment.status not in EDITABLE:
-                raise EntrustmentConflict(_("Only a draft or a rejected entrustment can be changed."),
-                                          code="not_editable")  # fmt: skip
+                raise EntrustmentConflict(
+                    _("Only a draft or a rejected entrustment can be changed."), code="not_editable"
+                )
             if entrustment.attachments.filter(kind=kind).count() >= DOCUMENTS_PER_KIND:
-                raise EntrustmentConflict(_("This entrustment already has {n} files of this kind.").format(
-                    n=DOCUMENTS_PER_KIND), code="too_many_files")  # fmt: skip
+                raise EntrustmentConflict(
+                    _("This entrustment already has {n} files of this kind.").format(n=DOCUMENTS_PER_KIND),
+                    code="too_many_files",
+                )
             stored = store_checked(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="entrustments")
             return EntrustmentAttachment.objects.create(
                 entrustment=entrustment,

@@ -75,13 +75,21 @@ def complete(world: dict) -> Entrustment:
     owner = world["owner"]
     entrustment = entrustment_create(user=owner, listing_id=world["listing"].pk)
     entrustment_update(
-        user=owner, entrustment_id=entrustment.pk, step=1,
-        centre=world["centre"].pk, term_years=40, price_wan="1200.5",
-    )  # fmt: skip
+        user=owner,
+        entrustment_id=entrustment.pk,
+        step=1,
+        centre=world["centre"].pk,
+        term_years=40,
+        price_wan="1200.5",
+    )
     entrustment_update(
-        user=owner, entrustment_id=entrustment.pk, step=2, owner_address="成都市锦江区红星路1号", agent_name="李四",
+        user=owner,
+        entrustment_id=entrustment.pk,
+        step=2,
+        owner_address="成都市锦江区红星路1号",
+        agent_name="李四",
         agent_phone="13800138000",
-    )  # fmt: skip
+    )
     for kind in EntrustmentAttachment.REQUIRED_KINDS:
         attachment_add(user=owner, entrustment_id=entrustment.pk, kind=kind, file=pdf())
     return Entrustment.objects.get(pk=entrustment.pk)
@@ -91,7 +99,10 @@ def test_an_entrustment_of_a_published_listing_takes_its_land_and_the_verified_i
     entrustment = complete(world)
     listing = world["listing"]
     assert (entrustment.region_id, entrustment.land_use, entrustment.area_m2) == (
-        listing.region_id, listing.land_use, listing.area_m2)  # fmt: skip
+        listing.region_id,
+        listing.land_use,
+        listing.area_m2,
+    )
     assert entrustment.location == listing.location
     assert entrustment.owner_name == "锦江置业有限公司"  # from the verification, not typed
     assert entrustment.price_wan == Decimal("1200.5")
@@ -142,7 +153,11 @@ def test_accepted_with_the_bond_then_registered_as_a_lot_of_the_listing(world):
         entrustment_withdraw(user=world["owner"], entrustment_id=entrustment.pk)
     lot = lot_register_from_entrustment(user=world["staff"], entrustment_id=entrustment.pk, terms=listing_terms())
     assert (lot.door, lot.transfer, lot.listing_id, lot.transferor) == (
-        Lot.Door.SECONDARY, Lot.Transfer.TRANSFER, world["listing"].pk, "锦江置业有限公司")  # fmt: skip
+        Lot.Door.SECONDARY,
+        Lot.Transfer.TRANSFER,
+        world["listing"].pk,
+        "锦江置业有限公司",
+    )
     assert lot.number.startswith("川DZR[")
     with pytest.raises(LotConflict):
         lot_register_from_entrustment(user=world["staff"], entrustment_id=entrustment.pk, terms=listing_terms())
@@ -158,9 +173,15 @@ def test_a_second_active_lot_for_the_same_listing_is_refused(world):
     assert refused.value.code == "already_entrusted"
     # Even a second accepted entrustment (made by hand) cannot give the listing a second active lot.
     second = Entrustment.objects.create(
-        owner=world["owner"], created_by=world["owner"], listing=world["listing"], mode="transfer",
-        centre=world["centre"], status=Entrustment.Status.ACCEPTED, region=first.region, title="第二次",
-    )  # fmt: skip
+        owner=world["owner"],
+        created_by=world["owner"],
+        listing=world["listing"],
+        mode="transfer",
+        centre=world["centre"],
+        status=Entrustment.Status.ACCEPTED,
+        region=first.region,
+        title="第二次",
+    )
     with pytest.raises(LotConflict):
         lot_register_from_entrustment(user=world["staff"], entrustment_id=second.pk, terms=listing_terms())
     assert Lot.objects.filter(listing=world["listing"]).count() == 1
@@ -189,8 +210,9 @@ def test_staff_of_another_centre_and_other_users_see_no_entrustment(world):
     entrustment = complete(world)
     entrustment_submit(user=world["owner"], entrustment_id=entrustment.pk)
     with pytest.raises(NotFound):
-        entrustment_accept(user=centre_staff_create(world["mianyang_centre"]), entrustment_id=entrustment.pk,
-                           bond_yuan="1")  # fmt: skip
+        entrustment_accept(
+            user=centre_staff_create(world["mianyang_centre"]), entrustment_id=entrustment.pk, bond_yuan="1"
+        )
     with pytest.raises(NotFound):
         entrustment_withdraw(user=user_create(), entrustment_id=entrustment.pk)
 
@@ -205,8 +227,11 @@ def test_from_scratch_the_land_is_checked_like_a_listing_and_the_county_follows_
     owner = world["owner"]
     point = china.outlines("51")["510104"][1].representative_point()
     entrustment = entrustment_create(
-        user=owner, mode="lease", location=[point.x, point.y], land_use="0501",
-    )  # fmt: skip
+        user=owner,
+        mode="lease",
+        location=[point.x, point.y],
+        land_use="0501",
+    )
     assert entrustment.region_id == "510104"
     with pytest.raises(InvalidInput) as refused:
         entrustment_update(user=owner, entrustment_id=entrustment.pk, land_use="9999", bond_yuan="1")
@@ -216,7 +241,11 @@ def test_from_scratch_the_land_is_checked_like_a_listing_and_the_county_follows_
 def test_a_document_that_is_not_what_its_name_says_is_refused(world):
     entrustment = entrustment_create(user=world["owner"], listing_id=world["listing"].pk)
     with pytest.raises(InvalidInput) as refused:
-        attachment_add(user=world["owner"], entrustment_id=entrustment.pk, kind="contract",
-                       file=SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf"))  # fmt: skip
+        attachment_add(
+            user=world["owner"],
+            entrustment_id=entrustment.pk,
+            kind="contract",
+            file=SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf"),
+        )
     assert refused.value.fields["file"][0]["code"] == "file_type"
     assert not EntrustmentAttachment.objects.exists()

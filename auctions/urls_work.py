@@ -1,0 +1,58 @@
+"""Trading API routes under /api/auctions/ for owners, grantors and centre staff (auctions/api/work.py)."""
+
+from django.urls import URLPattern, path
+
+from auctions.api import work
+
+urlpatterns: list[URLPattern] = [
+    path("centres/", work.CentreListApi.as_view(), name="centre-list"),
+    path("entrustments/", work.EntrustmentListApi.as_view(), name="entrustment-list"),
+    path("entrustments/<int:entrustment_id>/", work.EntrustmentDetailApi.as_view(), name="entrustment-detail"),
+    path("entrustments/<int:entrustment_id>/submit/", work.EntrustmentSubmitApi.as_view(), name="entrustment-submit"),
+    path(
+        "entrustments/<int:entrustment_id>/withdraw/",
+        work.EntrustmentWithdrawApi.as_view(),
+        name="entrustment-withdraw",
+    ),
+    path(
+        "entrustments/<int:entrustment_id>/attachments/",
+        work.EntrustmentAttachmentAddApi.as_view(),
+        name="entrustment-attachment-add",
+    ),
+    path(
+        "entrustment-attachments/<int:attachment_id>/",
+        work.EntrustmentAttachmentApi.as_view(),
+        name="entrustment-attachment",
+    ),
+    path("entrustments/<int:entrustment_id>/accept/", work.EntrustmentAcceptApi.as_view(), name="entrustment-accept"),
+    path("entrustments/<int:entrustment_id>/reject/", work.EntrustmentRejectApi.as_view(), name="entrustment-reject"),
+    path("entrustments/<int:entrustment_id>/lot/", work.EntrustmentLotApi.as_view(), name="entrustment-lot"),
+    path("centre/entrustments/", work.CentreEntrustmentListApi.as_view(), name="centre-entrustments"),
+    path("centre/lots/", work.CentreLotListApi.as_view(), name="centre-lots"),
+    path("grantor/lots/", work.GrantorLotListApi.as_view(), name="grantor-lots"),
+    path("work/lots/<int:lot_id>/", work.LotWorkApi.as_view(), name="lot-work"),
+    path("work/lots/<int:lot_id>/documents/", work.LotDocumentAddApi.as_view(), name="lot-document-add"),
+    path("work/lots/<int:lot_id>/register/", work.LotRegisterApi.as_view(), name="lot-register"),
+    path("work/lots/<int:lot_id>/return/", work.LotReturnApi.as_view(), name="lot-return"),
+    path("work/lots/<int:lot_id>/rules/", work.LotRulesApi.as_view(), name="lot-rules"),
+    path(
+        "work/lots/<int:lot_id>/announcements/",
+        work.LotAnnouncementCreateApi.as_view(),
+        name="lot-announcement-create",
+    ),
+    path(
+        "work/announcements/<int:announcement_id>/",
+        work.AnnouncementDraftApi.as_view(),
+        name="announcement-draft",
+    ),
+    path(
+        "work/announcements/<int:announcement_id>/documents/",
+        work.AnnouncementDocumentAddApi.as_view(),
+        name="announcement-document-add",
+    ),
+    path(
+        "work/announcements/<int:announcement_id>/publish/",
+        work.AnnouncementPublishApi.as_view(),
+        name="announcement-publish",
+    ),
+]
