@@ -13,10 +13,10 @@ from django.db import transaction
 from pypdf import PdfWriter
 
 from accounts.models import User
-from auctions.models import Announcement, Bank, EntrustmentAttachment, Lot, LotDocument, RuleProfile, TradingCentre
+from auctions.models import Announcement, Bank, EntrustmentAttachment, Lot, RuleProfile, TradingCentre
 from auctions.presets import ensure_presets
 from auctions.selectors import serves
-from auctions.services.announcements import DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, announcement_draft, announcement_publish
+from auctions.services.announcements import announcement_draft, announcement_publish
 from auctions.services.entrustments import (
     attachment_add,
     entrustment_accept,
@@ -27,6 +27,7 @@ from auctions.services.entrustments import (
 from auctions.services.lots import (
     Grant,
     Terms,
+    lot_document_add,
     lot_register_from_entrustment,
     lot_register_submitted,
     lot_return,
@@ -34,7 +35,6 @@ from auctions.services.lots import (
 )
 from core.clock import db_now
 from core.formatting import SHANGHAI
-from core.uploads import store_checked
 from geo.models import Parcel, Region
 from geo.reference import land_use_name
 from geo.selectors import region_code_prefix
@@ -194,19 +194,8 @@ def _document(name: str = "出让须知.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
 
 
-def _attach_document(lot: Lot) -> None:
-    # DEMO ONLY, ORM: the services have no 'add a lot document' operation yet (the grantor's upload comes with the
-    # lot pages); the file is checked and stored as an upload would be.
-    stored = store_checked(_document(), types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="lots")
-    LotDocument.objects.create(
-        lot=lot,
-        title="出让须知",
-        file=stored.name,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-    )
+def _attach_document(grantor: User, lot: Lot) -> None:
+    lot_document_add(user=grantor, lot_id=lot.pk, title="出让须知", file=_document())
 
 
 def _publish(staff: User, lot: Lot, title: str, body: str, kind: str = Announcement.Kind.NORMAL) -> Announcement:
@@ -296,12 +285,12 @@ def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User
             # DEMO ONLY, ORM: Grant has no location; the lot stands at its parcel's centroid.
             Lot.objects.filter(pk=lot.pk).update(location=parcel.centroid)
         if spec.state == "submitted":
-            _attach_document(lot)
+            _attach_document(grantor, lot)
             continue
         if spec.state == "returned":
             lot_return(user=staff, lot_id=lot.pk, reason="缺少宗地图和规划条件，请补正后重新提交。")
             continue
-        _attach_document(lot)
+        _attach_document(grantor, lot)
         lot = lot_register_submitted(user=staff, lot_id=lot.pk)
         if spec.state == "registered":
             continue
