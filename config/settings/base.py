@@ -348,6 +348,12 @@ LOGGING = {
 # MapLibre GL JS comes from npm (package.json; scripts/setup runs `npm ci`), served as static files under
 # /static/vendor/maplibre-gl/: no CDN, the machines may have no internet.
 STATICFILES_DIRS = [("vendor/maplibre-gl", BASE_DIR / "node_modules" / "maplibre-gl" / "dist")]
+# --- the supply form's map picker (docs/publishing.md): Terra Draw and its MapLibre adapter (UMD builds), GeographicLib
+STATICFILES_DIRS += [
+    ("vendor/terra-draw", BASE_DIR / "node_modules" / "terra-draw" / "dist"),
+    ("vendor/terra-draw-maplibre-gl-adapter", BASE_DIR / "node_modules" / "terra-draw-maplibre-gl-adapter" / "dist"),
+    ("vendor/geographiclib-geodesic", BASE_DIR / "node_modules" / "geographiclib-geodesic"),
+]
 # An external raster basemap under our own layers, off when empty: an XYZ URL template in Web Mercator, where
 # {0-7} picks one of several hosts, e.g. 天地图 https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile
 # &VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY

@@ -138,7 +138,11 @@ def test_a_missing_attachment_is_listed_under_its_label_not_the_api_key(
     signed_in: SignedIn, live_server, regions, locale: str, label: str
 ):
     seller = user_create(real_name="王五")
-    draft = supply_create(owner=seller, region=regions["510104"], status=SupplyListing.Status.DRAFT)
+    county = regions["510104"]
+    assert county.boundary is not None
+    draft = supply_create(  # placed (step 1 is saved only when complete)
+        owner=seller, region=county, status=SupplyListing.Status.DRAFT, location=county.boundary.point_on_surface
+    )
     page = signed_in(seller, locale=locale)
     page.goto(f"{live_server.url}/supply/{draft.pk}/edit/")
     form = page.locator("#supply-form")

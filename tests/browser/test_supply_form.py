@@ -71,27 +71,29 @@ def publish_through_the_form(page: Page, live_server) -> None:
     form.locator("input[name=area_m2]").fill("5000")
     form.locator("input[name=right_end_date]").fill(f"{timezone.localdate().year + 30}-06-30")
     form.locator("input[name=address]").fill("成都市锦江区东大街100号")
+    form.locator(".picker-advanced summary").click()  # the typed coordinates, the map picker's fallback
     form.locator("input[name=lon]").fill("104.1")
     form.locator("input[name=lat]").fill("30.6")
+    form.locator("input[name=lat]").press("Tab")
     form.locator("input[name=price_wan]").fill("1200")
     form.locator("input[name=certificate_type][value=real_estate]").check()
     form.locator("input[name=certificate_number]").fill("川(2020)成都市不动产权第0012345号")
     form.locator("input[name=registration_authority]").fill("成都市不动产登记中心")
     form.locator("input[name=with_buildings][value=false]").check()
     form.locator("input[name=investment_over_25][value=true]").check()
-    form.locator("input[name=institution]").fill("成都市锦江区自然资源局")
+    expect(form.locator("select[name=institution]")).to_have_value("锦江区自然资源主管部门")  # the county's, chosen
     expect(page.locator("#title-preview")).to_have_text("四川省成都市锦江区5000平方米商服用地转让")
     form.locator("[data-action=next]").click()
 
     # Step 2: applicant (申请人基本信息)
     expect(form.locator("section[data-step='2']")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/supply/\d+/edit/$"))  # the draft is saved on the way
-    form.locator("input[name=owner_nature][value=individual]").check()
-    form.locator("input[name=owner_name]").fill("王五")
+    # Nature, name and phone are the verified identity's, read-only; the ID comes from an approved application.
+    expect(form.locator("input[name=owner_name]")).to_have_value("王五")
+    expect(form.locator("input[name=owner_nature][value=individual]")).to_be_checked()
     form.locator("input[name=owner_id_type]").fill("居民身份证")
     form.locator("input[name=owner_id_number]").fill("11010519491231002X")
     form.locator("input[name=owner_address]").fill("成都市锦江区东大街1号")
-    form.locator("input[name=owner_phone]").fill("13912345678")
     form.locator("input[name=agent_name]").fill("李四")
     form.locator("input[name=agent_phone]").fill("13800138000")
     form.locator("[data-action=next]").click()
@@ -124,22 +126,24 @@ def test_a_verified_owner_publishes_supply_through_the_three_steps(owner_page: P
     assert sorted(listing.attachments.values_list("kind", flat=True)) == sorted(SupplyAttachment.REQUIRED_KINDS)
 
 
-def test_submitting_without_the_required_fields_shows_each_missing_field(owner_page: Page, live_server):
+def test_next_on_an_incomplete_step_shows_each_missing_field_and_saves_nothing(owner_page: Page, live_server):
     page = owner_page
     page.goto(f"{live_server.url}/supply/new/?mode=lease")
     form = page.locator("#supply-form")
     form.locator("input[name=address]").fill("<script>alert(1)</script>")
     form.locator("[data-action=next]").click()
-    expect(form.locator("section[data-step='2']")).to_be_visible()
-    form.locator("[data-action=next]").click()
-    expect(form.locator("section[data-step='3']")).to_be_visible()
-    form.locator("[data-action=submit]").click()
 
     expect(form.locator(".form-error")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "supply_form_missing.png"), full_page=True)
-    # The error sends the owner back to the first step holding a field in error, marked at the field.
+    # The owner stays on the step, each missing field marked; no titleless draft was saved.
     expect(form.locator("section[data-step='1']")).to_be_visible()
     expect(form.locator("input[name=area_m2][aria-invalid]")).to_be_attached()
+    expect(form.locator("input[name=location] + .field-error")).to_be_attached()
+    expect(form.locator("section[data-step='2']")).to_be_hidden()
+    assert not SupplyListing.objects.exists()
+
+    form.locator("[data-action=save]").click()  # "Save" still keeps a partial draft, as typed
+    expect(form.locator(".notice")).to_be_visible()
     listing = SupplyListing.objects.get()
     assert listing.status == SupplyListing.Status.DRAFT
     assert listing.mode == SupplyListing.Mode.LEASE

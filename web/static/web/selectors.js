@@ -5,6 +5,14 @@
   const { request, el } = window.LandApi;
   const LEVELS = ["province", "city", "county"];
 
+  // An option's label, "0501 零售商业用地": the code once, even when the name given already starts with it (a table
+  // or a preset from elsewhere, such as "0501 零售商业用地" as a name, must not read "0501 0501 零售商业用地").
+  function landUseLabel(code, name) {
+    let bare = String(name || "").trim();
+    while (bare.startsWith(code)) { bare = bare.slice(code.length).trim(); }
+    return bare ? `${code} ${bare}` : code;
+  }
+
   function prefixOf(code) {
     return code.endsWith("0000") ? code.slice(0, 2) : code.endsWith("00") ? code.slice(0, 4) : code;
   }
@@ -72,7 +80,7 @@
       this.minor = root.querySelector("select[data-level=minor]");
       this.table = table;
       this.onChange = onChange || (() => {});
-      for (const row of table.filter((r) => !r.parent)) { this.major.append(el("option", { value: row.code }, `${row.code} ${row.name}`)); }
+      for (const row of table.filter((r) => !r.parent)) { this.major.append(el("option", { value: row.code }, landUseLabel(row.code, row.name))); }
       this.major.addEventListener("change", () => { this.fillMinor(); this.changed(); });
       this.minor.addEventListener("change", () => this.changed());
     }
@@ -80,7 +88,7 @@
     fillMinor() {
       this.minor.replaceChildren(this.minor.options[0]);
       for (const row of this.table.filter((r) => r.parent && r.parent === this.major.value)) {
-        this.minor.append(el("option", { value: row.code }, `${row.code} ${row.name}`));
+        this.minor.append(el("option", { value: row.code }, landUseLabel(row.code, row.name)));
       }
     }
 
@@ -99,5 +107,5 @@
     }
   }
 
-  window.LandSelectors = { RegionSelect, LandUseSelect, prefixOf };
+  window.LandSelectors = { RegionSelect, LandUseSelect, prefixOf, landUseLabel };
 })();

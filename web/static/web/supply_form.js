@@ -1,5 +1,7 @@
-// The three-step supply form (发布地源): land, applicant, attachments. Saves drafts through the API, uploads
-// attachments (videos in chunks), and submits for review; the API's errors are shown at their fields.
+// The three-step supply form (发布地源): land, applicant, attachments. Saves drafts through the API ("Next" saves a
+// step only when the server finds it complete), uploads attachments (videos in chunks), and submits for review; the
+// API's errors are shown at their fields. The place comes from the map picker (supply_picker.js), the institution and
+// the applicant from supply_applicant.js.
 (function () {
   "use strict";
   const t = window.LAND_FORM_I18N;
@@ -17,8 +19,23 @@
   const lastStep = changeMode ? 2 : 3;
   let loaded = null;
 
-  const region = new RegionSelect(form.querySelector(".region-select"), preview);
+  const { InstitutionSelect, showIdentity, apply } = window.LandSupplyApplicant;
+  const institutions = new InstitutionSelect(form.elements.institution);
+  const region = new RegionSelect(form.querySelector(".region-select"), (code) => { preview(); institutions.load(code); });
   const landUse = new LandUseSelect(form.querySelector(".land-use-select"), landUses, preview);
+  let identity = null;
+  const PARCEL_FIELDS = ["address", "boundary_east", "boundary_west", "boundary_south", "boundary_north", "floor_area_ratio",
+    "building_density", "green_ratio", "height_limit_m", "area_m2", "land_nature", "use_right_type"];
+  const picker = window.LandSupplyPicker.mount(document.getElementById("supply-picker"), {
+    config: JSON.parse(document.getElementById("map-config").textContent),
+    onRegion: (code) => region.set(code),
+    onArea: (m2) => { form.elements.area_m2.value = m2.toFixed(2); preview(); },
+    onParcel: (parcel) => {
+      fill(Object.fromEntries(PARCEL_FIELDS.filter((name) => parcel[name] !== null && parcel[name] !== "").map((name) => [name, parcel[name]])), { place: false });
+      if (parcel.land_use) { landUse.set(parcel.land_use); }
+      if (parcel.region_code) { region.set(parcel.region_code); }
+    },
+  });
 
   function mode() { return (form.querySelector("[name=mode]:checked") || {}).value || "transfer"; }
 
@@ -57,13 +74,13 @@
     const data = values(form, true);
     delete data.lon; delete data.lat;
     if (listingId) { delete data.mode; }
-    const lon = form.elements.lon.value.trim(), lat = form.elements.lat.value.trim();
-    data.location = lon && lat ? [Number(lon), Number(lat)] : null;
+    Object.assign(data, picker.place());
     if (data.unit_numbers === null) { data.unit_numbers = []; }
     return data;
   }
 
-  function fill(listing) {
+  // Puts a listing's (or a parcel's) fields into the form; with place (a listing), its place and files too.
+  function fill(listing, { place = true } = {}) {
     for (const [name, value] of Object.entries(listing)) {
       const inputs = form.querySelectorAll(`[name="${name}"]`);
       if (!inputs.length || value === null || typeof value === "object" && !Array.isArray(value)) { continue; }
@@ -71,20 +88,26 @@
         if (input.type === "radio") { input.checked = String(value) === input.value; } else if (input.type !== "hidden") { input.value = Array.isArray(value) ? value.join(",") : value; }
       }
     }
+    if (!place) { preview(); return; }
     if (Array.isArray(listing.location)) { [form.elements.lon.value, form.elements.lat.value] = listing.location; }
+    institutions.preset(listing.institution || "");
     const regionCode = typeof listing.region === "object" && listing.region ? listing.region.code : listing.region;
     region.set(regionCode || "");
     landUse.set(listing.land_use || "");
+    picker.load(listing);
+    if (identity) { apply(form, identity); }
     showFiles(listing.attachments || []);
     preview();
   }
 
-  async function save() {
+  // Saves the draft; with `step` ("Next"), the server saves nothing unless that step is complete.
+  async function save(step) {
     clearErrors(form);
+    const body = step ? { ...payload(), step } : payload();
     if (listingId) {
-      fill(await request("PATCH", `/api/market/supply/${listingId}/`, payload()));
+      fill(await request("PATCH", `/api/market/supply/${listingId}/`, body));
     } else {
-      const created = await request("POST", "/api/market/supply/", { ...payload(), mode: mode() });
+      const created = await request("POST", "/api/market/supply/", { ...body, mode: mode() });
       listingId = String(created.id);
       form.dataset.listingId = listingId;
       history.replaceState(null, "", `/supply/${listingId}/edit/`);
@@ -176,7 +199,7 @@
     try { await save(); notice.hidden = false; notice.textContent = t.saved; } catch (error) { fail(error); }
   }));
   form.querySelector("[data-action=next]").addEventListener("click", () => busy(async () => {
-    try { if (!changeMode) { await save(); } show(step + 1); } catch (error) { fail(error); }
+    try { if (!changeMode) { await save(step); } show(step + 1); } catch (error) { fail(error); }
   }));
   form.querySelector("[data-action=back]").addEventListener("click", () => show(step - 1));
   form.querySelector("[data-action=submit]").addEventListener("click", () => busy(async () => {
@@ -191,6 +214,7 @@
   }));
 
   if (changeMode) { title.dataset.transfer = title.dataset.lease = title.dataset.change; }
+  showIdentity(form).then((verified) => { identity = verified || null; }).catch(fail);
   if (listingId) { refresh().catch(fail); }
   show(1);
   preview();
