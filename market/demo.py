@@ -107,6 +107,7 @@ def market_demo_load(*, password: str, seed: int = 2026) -> DemoReport:
         for parcel, status in zip(parcels, states, strict=False)
     ]
     report.supply = len(listings)
+    _reviewing_authorities_seed(listings)  # 审核机构 (docs/publishing.md)
 
     public = [listing for listing in listings if listing.status in SupplyListing.PUBLIC_STATUSES]
     for listing in public[:10]:
@@ -281,3 +282,24 @@ def _supply(*, parcel: Parcel, status: str, owner: User, rng: random.Random) -> 
             to_status="in_review", actor=owner,
         )  # fmt: skip
     return listing
+
+
+# --- reviewing authorities (审核机构): named for the demo's province and cities (docs/publishing.md) -----------------
+def _reviewing_authorities_seed(listings: list[SupplyListing]) -> None:
+    """四川省自然资源厅 and each demo city's 自然资源和规划局 (成都: 规划和自然资源局), as a deployer would name them in
+    the admin site; each demo listing names the first authority its county is offered (the city's, nearest)."""
+    from geo.services_listing import county_get
+    from market.models import ReviewingAuthority
+    from market.services.institutions import institution_options
+
+    named = {"510000": "四川省自然资源厅", "510100": "成都市规划和自然资源局"}
+    levels = [Region.Level.PROVINCE, Region.Level.CITY]
+    regions = Region.objects.filter(level__in=levels, code__startswith="51").values_list("code", "name")
+    for code, city in regions:
+        name = named.get(code, f"{city}自然资源和规划局")
+        ReviewingAuthority.objects.get_or_create(region_id=code, defaults={"name": name})
+    for listing in listings:
+        county = county_get(code=listing.region_id) if listing.region_id else None
+        if county is not None:
+            listing.institution = institution_options(county=county)[0]
+            listing.save(update_fields=["institution"])

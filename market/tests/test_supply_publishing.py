@@ -2,13 +2,16 @@
 identity, a form step is saved only when it validates, and a drawn outline is measured by the server on GRS80."""
 
 import math
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import RealNameVerification
 from accounts.tests.factories import user_create
+from geo.services_listing import county_get
 from market.models import ReviewingAuthority, SupplyListing
 from market.services.institutions import institution_options
 from market.tests.test_supply_helpers import (
@@ -273,3 +276,18 @@ def test_a_self_intersecting_outline_is_refused(regions, owner):
     assert response.status_code == 400
     assert fields_of(response)["outline"][0]["code"] == "invalid_geometry"
     assert not SupplyListing.objects.exists()
+
+
+# ------------------------------------------------------------------------------------------------ the demo
+
+
+def test_the_demo_names_authorities_and_every_demo_listing_names_one_of_its_places():
+    call_command("seed_demo", parcels=300, amenities=0, stdout=StringIO())
+    call_command("seed_market_demo", password="demo password 2026", stdout=StringIO())
+
+    assert ReviewingAuthority.objects.get(region_id="510000").name == "四川省自然资源厅"
+    assert ReviewingAuthority.objects.get(region_id="510100").name == "成都市规划和自然资源局"
+    for listing in SupplyListing.objects.all():
+        county = county_get(code=listing.region_id)
+        assert county is not None
+        assert listing.institution == institution_options(county=county)[0], listing.pk
