@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import User
 from accounts.tests.factories import user_create
-from geo.tests.factories import parcel_create, sichuan_tree, square
+from geo.tests.factories import parcel_create, sichuan_tree, square_in
 from market.models import SupplyListing
 from market.tests.factories import supply_create
 
@@ -47,8 +47,8 @@ def market_data() -> dict[str, Any]:
     """A few regions, parcels and published listings for the operations to find."""
     regions = sichuan_tree()
     owner = user_create()
-    for index, code in enumerate(("510104", "510107")):
-        parcel_create(code=f"P-{code}", geometry=square(104.0 + index * 0.1, 30.6, 0.01), region=regions[code])
+    for code in ("510104", "510107"):
+        parcel_create(code=f"P-{code}", geometry=square_in(code, 0.01), region=regions[code])  # in its real county
         supply_create(owner=owner, region=regions[code])
         supply_create(owner=owner, region=regions[code], status=SupplyListing.Status.CERTIFIED)
     return regions

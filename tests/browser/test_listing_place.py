@@ -15,14 +15,17 @@ from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import user_create
 from geo.models import SRID
-from geo.tests.factories import amenity_create_at, chengdu_tree, parcel_create, square
+from geo.tests.factories import INSIDE, amenity_create_at, chengdu_tree, outline, parcel_create, square
 from market.models import Demand, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# In 锦江区 (geo.tests.factories.chengdu_tree), lon/lat degrees; the parcel is a 0.004° square centred there.
-PARCEL_CENTRE = (104.03, 30.53)
+# In real 锦江区 (geo.tests.factories.chengdu_tree and INSIDE, 1.7 km from its edge), lon/lat degrees; the parcel is a
+# 0.004° square centred there.
+PARCEL_CENTRE = INSIDE["510104"]
+# Another place in real 锦江区, 1.4 km from its edge.
+POINT_ONLY = (104.12, 30.58)
 WAIT_MS = 20_000
 MAP_READY = (
     "() => window.landDetailMap && window.landDetailMap.isStyleLoaded() && window.landDetailMap.areTilesLoaded()"
@@ -55,7 +58,7 @@ def land() -> dict[str, Any]:
         title="锦江商服用地转让",
     )
     point_only = supply_create(
-        owner=owner, region=tree["jinjiang"], location=Point(104.07, 30.57, srid=SRID), title="锦江仓储用地出租"
+        owner=owner, region=tree["jinjiang"], location=Point(*POINT_ONLY, srid=SRID), title="锦江仓储用地出租"
     )
     amenity_create_at(
         code="school_300", category="school", name="锦江小学", origin=PARCEL_CENTRE, azimuth_deg=90, distance_m=300
@@ -136,7 +139,7 @@ def test_a_listing_with_a_point_only_is_marked_on_the_map(page: Page, live_serve
     page.locator("#detail-place").screenshot(path=str(ARTIFACTS / "listing_place_point.png"))
 
     assert {(f["id"], f["type"]) for f in features} == {(listing.pk, "Point")}
-    assert view_of(href)[:2] == [104.07, 30.57]
+    assert view_of(href)[:2] == list(POINT_ONLY)
 
 
 def test_a_demands_page_marks_its_preferred_point_with_its_surroundings(page: Page, live_server, land):
@@ -166,5 +169,7 @@ def test_a_demand_without_a_point_shows_its_regions_boundary(page: Page, live_se
     lon, lat, _zoom = view_of(page.locator("#place-map-link").get_attribute("href") or "")
 
     assert {(f["id"], f["type"]) for f in features} == {(demand.pk, "Polygon")}
-    assert (lon, lat) == (104.05, 30.55)  # the centre of 锦江区's square, 104.0–104.1 × 30.5–30.6
+    # the centre of the bounding box of 锦江区's real outline (104.0573–104.1683 × 30.5494–30.6727), to 5 decimals
+    west, south, east, north = outline("510104").extent
+    assert (lon, lat) == (round((west + east) / 2, 5), round((south + north) / 2, 5))
     assert page.locator("#place-surroundings").is_hidden()

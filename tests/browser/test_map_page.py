@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from accounts.models import User
 from accounts.tests.factories import user_create
 from geo.models import SRID, Region
-from geo.tests.factories import amenity_create_at, chengdu_tree, parcel_create, square
+from geo.tests.factories import INSIDE, amenity_create_at, chengdu_tree, outline, parcel_create, square
 from market.models import Demand, Favourite, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS, close_settled
@@ -23,12 +23,15 @@ from tests.browser.conftest import ARTIFACTS, close_settled
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = SupplyListing.Status
 M = SupplyListing.Mode
-# 锦江区's boundary (geo.tests.factories.chengdu_tree), lon/lat degrees: 104.0–104.1 × 30.5–30.6.
-JINJIANG_BBOX = (104.0, 30.5, 104.1, 30.6)
-# Where the listing with a parcel lies, in 锦江区; amenities are placed around it.
-PARCEL_CENTRE = (104.03, 30.53)
+# The extent of 锦江区's real outline (geo.tests.factories.chengdu_tree), lon/lat degrees: about 104.057–104.168 ×
+# 30.549–30.673.
+JINJIANG_BBOX = outline("510104").extent
+# Where the listing with a parcel lies, in real 锦江区 (1.7 km from its edge); amenities are placed around it.
+PARCEL_CENTRE = INSIDE["510104"]
 # A parcel with no listing, 1.4 km east of it (the school at 300 m east of the listing is within 1.2 km of it).
-BARE_CENTRE = (104.045, 30.53)
+BARE_CENTRE = (PARCEL_CENTRE[0] + 0.015, PARCEL_CENTRE[1])
+# A place in 锦江区 1.4 km from its edge and 3 km or more from every listing, for a click that hits no listing.
+JINJIANG_EMPTY = (104.105, 30.63)
 WAIT_MS = 20_000
 
 
@@ -46,8 +49,9 @@ def owner() -> User:
 
 @pytest.fixture
 def land(owner: User) -> dict[str, Any]:
-    """成都 regions with boundaries; in 锦江区 a certified transfer on a parcel, two leases (one certified), a parcel
-    with no listing; in 青羊区 one transfer; amenities around the parcel at known geodesic distances."""
+    """成都 regions with their real outlines; in 锦江区 a certified transfer on a parcel, two leases (one certified), a
+    parcel with no listing; in 青羊区 one transfer; amenities around the parcel at known geodesic distances. Every
+    listing lies inside its real county, 1.4 km or more from its edge."""
     tree = chengdu_tree()
     jinjiang, qingyang = tree["jinjiang"], tree["qingyang"]
     parcel = parcel_create(
@@ -64,9 +68,9 @@ def land(owner: User) -> dict[str, Any]:
         "on_parcel": listing(
             jinjiang, *PARCEL_CENTRE, status=S.CERTIFIED, mode=M.TRANSFER, parcel=parcel, title="锦江商服用地转让"
         ),
-        "lease_a": listing(jinjiang, 104.07, 30.57, mode=M.LEASE, title="锦江仓储用地出租"),
-        "lease_b": listing(jinjiang, 104.05, 30.515, status=S.CERTIFIED, mode=M.LEASE, title="锦江工业用地出租"),
-        "qingyang": listing(qingyang, 104.15, 30.55, mode=M.TRANSFER, title="青羊住宅用地转让"),
+        "lease_a": listing(jinjiang, 104.12, 30.58, mode=M.LEASE, title="锦江仓储用地出租"),
+        "lease_b": listing(jinjiang, 104.14, 30.59, status=S.CERTIFIED, mode=M.LEASE, title="锦江工业用地出租"),
+        "qingyang": listing(qingyang, *INSIDE["510105"], mode=M.TRANSFER, title="青羊住宅用地转让"),
     }
     for code, category, azimuth, distance_m in [
         ("school_300", "school", 90, 300),  # m along the GRS80 geodesic from the parcel's centre
@@ -124,8 +128,9 @@ def _pixel(page: Page, lon: float, lat: float) -> tuple[float, float]:
 def test_the_map_loads_our_tiles_with_regions_listings_parcels_and_amenities(page: Page, live_server, land):
     listings = land["listings"]
 
-    # zoom 12 (parcels and amenities start there): about 104.007–104.113 × 30.49–30.60 in a 620×730 pixel map
-    _open(page, f"{live_server.url}/map/?view=104.06,30.545,12")
+    # zoom 12 (parcels and amenities start there): about 104.067–104.173 × 30.546–30.654 in a 620×730 pixel map,
+    # 锦江's three listings and not 青羊's (103.95°E)
+    _open(page, f"{live_server.url}/map/?view=104.12,30.60,12")
 
     supply = _rendered_supply(page, 3)
     assert {f["id"] for f in supply} == {listing.pk for key, listing in listings.items() if key != "qingyang"}
@@ -169,9 +174,12 @@ def test_drilling_into_a_county_fits_the_view_and_updates_the_counts(page: Page,
     expect(counts.locator("li[data-code='510104'] .facet-count")).to_have_text("3")
     expect(counts.locator("li[data-code='510105'] .facet-count")).to_have_text("1")
 
-    # a click on 锦江区 on the map (inside it, away from every listing) chooses it
+    # a click on 锦江区 on the map (inside it, away from every listing) chooses it; at the view fitting all of 成都
+    # 锦江 is about 33 pixels wide and its listings' cluster covers much of it, so the map is brought closer first
     _settled(page)
-    page.mouse.click(*_pixel(page, 104.09, 30.59))
+    page.evaluate("([lon, lat]) => window.landMap.jumpTo({ center: [lon, lat], zoom: 11 })", list(JINJIANG_EMPTY))
+    _settled(page)
+    page.mouse.click(*_pixel(page, *JINJIANG_EMPTY))
     expect(page.locator("select[data-level=county]")).to_have_value("510104")
     expect(page.locator("#map-summary")).to_have_attribute("data-count", "3")
     assert "region=510104" in page.url
@@ -235,7 +243,7 @@ def test_hovering_a_result_highlights_its_point_and_hovering_a_point_its_result(
 
 def test_clicking_a_listing_opens_the_drawer_with_its_surroundings(page: Page, live_server, land):
     listing = land["listings"]["on_parcel"]
-    _open(page, f"{live_server.url}/map/?view=104.03,30.53,14")
+    _open(page, f"{live_server.url}/map/?view={PARCEL_CENTRE[0]},{PARCEL_CENTRE[1]},14")
     _rendered_supply(page, 1)
 
     page.mouse.click(*_pixel(page, *PARCEL_CENTRE))
@@ -355,7 +363,7 @@ def test_a_phone_sized_screen_reaches_the_list_the_filters_and_the_drawer(browse
 def test_search_this_area_limits_the_list_and_the_map_to_the_view(page: Page, live_server, land):
     listing = land["listings"]["on_parcel"]
     # zoom 14 around the listing: about 0.027° × 0.027°, so no other listing is in view
-    _open(page, f"{live_server.url}/map/?view=104.03,30.53,14")
+    _open(page, f"{live_server.url}/map/?view={PARCEL_CENTRE[0]},{PARCEL_CENTRE[1]},14")
     expect(page.locator("#map-summary")).to_have_attribute("data-count", "4")
 
     page.locator("#map-search-area").click()
@@ -410,7 +418,7 @@ def test_a_demand_opens_with_its_facts_and_a_seeker_keeps_it_from_the_drawer(bro
     demand = Demand.objects.create(
         owner=owner, created_by=owner, kind=Demand.Kind.LEASE, status=Demand.Status.REGISTERED,
         region=Region.objects.get(code="510104"), title="求租锦江区仓储用地", land_use="0602",
-        area_min_m2=2000, area_max_m2=5000, location=Point(104.03, 30.53, srid=SRID),
+        area_min_m2=2000, area_max_m2=5000, location=Point(*PARCEL_CENTRE, srid=SRID),
     )  # fmt: skip
     seeker = user_create(real_name="钱七")
     context = _signed_in(browser, live_server, seeker)

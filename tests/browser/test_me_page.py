@@ -17,7 +17,7 @@ from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import PASSWORD, user_create
 from core.tests.samples import png_bytes
 from geo.models import Region
-from geo.tests.factories import box, region_create
+from geo.tests.factories import sichuan_tree
 from market.models import Demand, Favourite, IntentionQuote, PreAnnouncement, SupplyListing, ViewingAppointment
 from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS, close_settled
@@ -31,9 +31,7 @@ SECTIONS = ["supply", "pre-announcements", "demand", "quotes", "appointments", "
 @pytest.fixture
 def region() -> Region:
     """锦江区 510104 under 成都市 under 四川省 (the region-tree idea of market/tests/conftest.py, cut down)."""
-    sichuan = region_create(code="510000", name="四川省", boundary=box(102.0, 29.0, 106.0, 32.0))
-    chengdu = region_create(code="510100", name="成都市", parent=sichuan, boundary=box(103.5, 30.3, 104.5, 31.0))
-    return region_create(code="510104", name="锦江区", parent=chengdu, boundary=box(104.05, 30.55, 104.15, 30.65))
+    return sichuan_tree(("510000", "510100", "510104"))["510104"]  # with their real outlines
 
 
 @pytest.fixture

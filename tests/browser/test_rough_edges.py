@@ -17,7 +17,7 @@ from geo.tests.factories import sichuan_tree
 from market.models import ComparisonItem, SupplyListing
 from market.tests.factories import supply_create
 from tests.browser.conftest import close_settled, sign_in
-from tests.browser.test_map_page import _open, database_search, land, owner  # noqa: F401 (fixtures)
+from tests.browser.test_map_page import PARCEL_CENTRE, _open, database_search, land, owner  # noqa: F401 (fixtures)
 from tests.fakes.sms_provider import FakeSmsProvider
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -233,7 +233,7 @@ def _overlap(a: Locator, b: Locator) -> bool:
 @pytest.mark.usefixtures("database_search")
 def test_the_open_drawer_leaves_the_zoom_buttons_uncovered(page: Page, live_server, land):  # noqa: F811
     listing = land["listings"]["on_parcel"]
-    _open(page, f"{live_server.url}/map/?view=104.03,30.53,14")
+    _open(page, f"{live_server.url}/map/?view={PARCEL_CENTRE[0]},{PARCEL_CENTRE[1]},14")
     page.locator(f"#map-results > li[data-id='{listing.pk}'] .result-title a").click()
     drawer = page.locator("#map-drawer")
     expect(drawer).to_be_visible()
