@@ -3,8 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.api.verification import VerificationOutput
 from accounts.models import Message, RealNameVerification, User, VerificationDocumentView
 
 
@@ -23,7 +25,30 @@ class PhoneUserAdmin(UserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "password1", "password2")}),)
 
 
-admin.site.register(RealNameVerification)
+@admin.register(RealNameVerification)
+class RealNameVerificationAdmin(admin.ModelAdmin):
+    """Applications. Their documents are never linked by a media URL: only through the API, where every view is
+    recorded (accounts.services.verification.verification_document_open)."""
+
+    list_display = ["name", "kind", "status", "created_at", "reviewed_at"]
+    list_filter = ["kind", "status"]
+    exclude = ["licence", "id_front", "id_back"]
+    readonly_fields = ["documents"]
+
+    @admin.display(description=_("documents"))
+    def documents(self, verification: RealNameVerification) -> str:
+        links = [
+            (url, label)
+            for url, label in (
+                (VerificationOutput().get_licence(verification), _("business licence")),
+                (VerificationOutput().get_id_front(verification), _("ID card, front")),
+                (VerificationOutput().get_id_back(verification), _("ID card, back")),
+            )
+            if url
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links) if links else "—"
+
+
 admin.site.register(Message)
 
 

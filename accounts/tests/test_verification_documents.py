@@ -237,3 +237,17 @@ def test_the_admin_site_shows_the_audit_read_only(application):
     assert b'name="_save"' not in page.content  # viewed, never saved
     assert admin.post(f"/admin/accounts/verificationdocumentview/{view.pk}/delete/").status_code == 403
     assert VerificationDocumentView.objects.filter(pk=view.pk).exists()
+
+
+def test_the_admin_site_links_the_documents_through_the_audited_api_never_a_media_url(application):
+    admin = signed_in(user_create(role=User.Role.ADMIN))
+
+    page = admin.get(f"/admin/accounts/realnameverification/{application.pk}/change/")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="/api/auth/verifications/{application.pk}/id-card/front/"' in text
+    assert f'href="/api/auth/verifications/{application.pk}/id-card/back/"' in text
+    assert "/media/" not in text
+    assert str(application.id_front.name) not in text
+    assert not VerificationDocumentView.objects.exists()  # listing the links is no view
