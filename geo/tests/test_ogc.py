@@ -13,13 +13,14 @@ from pyproj import Geod, Transformer
 
 from geo.models import SRID, Amenity, Parcel, Region
 from geo.ogc.queries import COLLECTIONS, BBox, ItemsQuery, feature_page_sql
+from geo.tests.factories import outline
 
 pytestmark = pytest.mark.django_db
 
 WGS84 = Geod(ellps="WGS84")
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 EPSG = "http://www.opengis.net/def/crs/EPSG/0/{}"
-# Four parcels in a row 0.01° apart near Tianfu Square, Chengdu (lower left corners), and one in Haikou.
+# Four parcels in a row 0.01° apart in real 锦江区, Chengdu (lower left corners at 30.59°N), and one in Haikou.
 CHENGDU_CODES = [f"510104001001GB0000{n}" for n in range(1, 5)]
 HAIKOU_CODE = "460106001001GB00001"
 ALL_PARCEL_CODES = sorted([*CHENGDU_CODES, HAIKOU_CODE])
@@ -55,7 +56,7 @@ def regions() -> dict[str, Region]:
         level="county",
         parent=chengdu,
         abbreviation="川",
-        boundary=MultiPolygon(Polygon.from_bbox((104.05, 30.60, 104.13, 30.70)), srid=SRID),
+        boundary=outline("510104"),  # the real outline (geo.tests.factories)
     )
     hainan = Region.objects.create(code="460000", name="海南省", level="province", abbreviation="琼")
     return {region.code: region for region in (sichuan, chengdu, jinjiang, hainan)}
@@ -65,11 +66,11 @@ def regions() -> dict[str, Region]:
 def parcels(regions: dict[str, Region]) -> dict[str, Parcel]:
     jinjiang = regions["510104"]
     made = [
-        _parcel(CHENGDU_CODES[0], _square(104.06, 30.66), region=jinjiang, land_use="0501", address="锦江区红星路"),
-        _parcel(CHENGDU_CODES[1], _square(104.07, 30.66), region=jinjiang, land_use="0701", land_nature="state_owned"),
+        _parcel(CHENGDU_CODES[0], _square(104.09, 30.59), region=jinjiang, land_use="0501", address="锦江区红星路"),
+        _parcel(CHENGDU_CODES[1], _square(104.10, 30.59), region=jinjiang, land_use="0701", land_nature="state_owned"),
         _parcel(
             CHENGDU_CODES[2],
-            _square(104.08, 30.66),
+            _square(104.11, 30.59),
             region=jinjiang,
             land_use="0501",
             use_right_type="granted",
@@ -78,7 +79,7 @@ def parcels(regions: dict[str, Region]) -> dict[str, Parcel]:
         # A right triangle with its right angle at the lower left: its bounding box's upper right corner is empty.
         _parcel(
             CHENGDU_CODES[3],
-            MultiPolygon(Polygon(((104.09, 30.66), (104.092, 30.66), (104.09, 30.662), (104.09, 30.66))), srid=SRID),
+            MultiPolygon(Polygon(((104.12, 30.59), (104.122, 30.59), (104.12, 30.592), (104.12, 30.59))), srid=SRID),
             region=jinjiang,
             land_use="1001",
             certificate_number="川(2026)成都市不动产权第0000001号",
@@ -92,10 +93,10 @@ def parcels(regions: dict[str, Region]) -> dict[str, Parcel]:
 def amenities() -> list[Amenity]:
     return [
         Amenity.objects.create(
-            code="AM-S-1", category="school", name="红星路小学", location=Point(104.061, 30.661, srid=SRID)
+            code="AM-S-1", category="school", name="红星路小学", location=Point(104.091, 30.591, srid=SRID)
         ),
         Amenity.objects.create(
-            code="AM-M-1", category="metro_station", name="春熙路站", location=Point(104.075, 30.665, srid=SRID)
+            code="AM-M-1", category="metro_station", name="春熙路站", location=Point(104.105, 30.595, srid=SRID)
         ),
         Amenity.objects.create(
             code="AM-H-1", category="hospital", name="海口市人民医院", location=Point(110.34, 20.04, srid=SRID)
@@ -165,9 +166,9 @@ def test_collections_have_extents_from_the_data_crs_lists_and_items_links(client
     collections = {collection["id"]: collection for collection in body["collections"]}
     assert list(collections) == ["regions", "parcels", "amenities"]
     parcels_doc = collections["parcels"]
-    # Lower left: the Chengdu row's west edge (104.06°E) and Haikou's south edge (20.03°N); upper right: Haikou's
-    # east edge (110.332°E) and the Chengdu squares' north edge (30.662°N).
-    assert parcels_doc["extent"]["spatial"]["bbox"][0] == pytest.approx([104.06, 20.03, 110.332, 30.662], abs=1e-9)
+    # Lower left: the Chengdu row's west edge (104.09°E) and Haikou's south edge (20.03°N); upper right: Haikou's
+    # east edge (110.332°E) and the Chengdu squares' north edge (30.592°N).
+    assert parcels_doc["extent"]["spatial"]["bbox"][0] == pytest.approx([104.09, 20.03, 110.332, 30.592], abs=1e-9)
     assert parcels_doc["extent"]["spatial"]["crs"] == CRS84
     assert parcels_doc["itemType"] == "feature"
     assert parcels_doc["storageCrs"] == EPSG.format(4490)
@@ -175,8 +176,8 @@ def test_collections_have_extents_from_the_data_crs_lists_and_items_links(client
     items = _rels(parcels_doc)["items"]
     assert items["href"] == "http://testserver/ogc/collections/parcels/items"
     assert items["type"] == "application/geo+json"
-    # Only Jinjiang has a boundary.
-    assert collections["regions"]["extent"]["spatial"]["bbox"][0] == pytest.approx([104.05, 30.60, 104.13, 30.70])
+    # Only Jinjiang has a boundary: its real outline's extent, about 104.057–104.168 × 30.549–30.673.
+    assert collections["regions"]["extent"]["spatial"]["bbox"][0] == pytest.approx(list(outline("510104").extent))
 
 
 def test_a_collection_without_features_has_no_extent(client: Client):
@@ -233,11 +234,11 @@ def test_items_are_a_geojson_feature_collection_with_codes_as_ids_and_typed_prop
     assert chengdu["type"] == "Feature"
     assert chengdu["geometry"]["type"] == "MultiPolygon"
     # CRS84 is longitude first: the ring starts at the lower left corner as stored.
-    assert chengdu["geometry"]["coordinates"][0][0][0] == [104.06, 30.66]
+    assert chengdu["geometry"]["coordinates"][0][0][0] == [104.09, 30.59]
     properties = chengdu["properties"]
     assert properties["code"] == CHENGDU_CODES[0]
     assert properties["area_m2"] == float(parcels[CHENGDU_CODES[0]].area_m2)
-    assert 38_000 < properties["area_m2"] < 44_000  # 0.002° ≈ 191.5 m east-west × 221.7 m north-south here
+    assert 38_000 < properties["area_m2"] < 44_000  # 0.002° ≈ 192 m east-west × 222 m north-south here
     assert properties["region_id"] == "510104"
     assert properties["land_use"] == "0501"
     assert properties["address"] == "锦江区红星路"
@@ -258,20 +259,20 @@ def test_regions_and_amenities_publish_their_attributes(client: Client, regions,
     assert jinjiang["properties"]["level"] == "county"
     assert jinjiang["properties"]["parent_id"] == "510100"
     assert jinjiang["properties"]["abbreviation"] == "川"
-    assert jinjiang["geometry"]["coordinates"][0][0][0] == [104.05, 30.6]
+    assert jinjiang["geometry"]["coordinates"][0][0][0] == list(outline("510104")[0][0][0])  # as stored
     hainan = next(feature for feature in regions_body["features"] if feature["id"] == "460000")
     assert hainan["geometry"] is None
     school = next(feature for feature in amenities_body["features"] if feature["id"] == "AM-S-1")
-    assert school["geometry"] == {"type": "Point", "coordinates": [104.061, 30.661]}
+    assert school["geometry"] == {"type": "Point", "coordinates": [104.091, 30.591]}
     assert school["properties"]["category"] == "school"
     assert school["properties"]["name"] == "红星路小学"
 
 
 def test_bbox_returns_exactly_the_features_whose_shapes_it_intersects(client: Client, parcels):
     # From between the first and second square to between the third square and the triangle.
-    inside = client.get("/ogc/collections/parcels/items", {"bbox": "104.065,30.655,104.085,30.67"}).json()
-    # Inside the triangle's bounding box but beyond its hypotenuse (x + y > 104.092 + 30.66 there).
-    corner = client.get("/ogc/collections/parcels/items", {"bbox": "104.0915,30.6615,104.095,30.665"}).json()
+    inside = client.get("/ogc/collections/parcels/items", {"bbox": "104.095,30.585,104.115,30.6"}).json()
+    # Inside the triangle's bounding box but beyond its hypotenuse (x + y > 104.122 + 30.59 there).
+    corner = client.get("/ogc/collections/parcels/items", {"bbox": "104.1215,30.5915,104.125,30.595"}).json()
 
     assert _ids(inside) == CHENGDU_CODES[1:3]
     assert inside["numberMatched"] == 2
@@ -289,7 +290,7 @@ def test_bbox_returns_exactly_the_features_whose_shapes_it_intersects(client: Cl
     ],
 )
 def test_bbox_in_another_crs_selects_the_same_features(client: Client, parcels, bbox_crs, transform):
-    lower, upper = transform(104.065, 30.655), transform(104.085, 30.67)
+    lower, upper = transform(104.095, 30.585), transform(104.115, 30.6)
 
     response = client.get(
         "/ogc/collections/parcels/items", {"bbox": ",".join(map(str, (*lower, *upper))), "bbox-crs": bbox_crs}
@@ -300,7 +301,7 @@ def test_bbox_in_another_crs_selects_the_same_features(client: Client, parcels, 
 
 
 def test_bbox_uses_the_spatial_index(parcels):
-    query = ItemsQuery(collection=COLLECTIONS["parcels"], bbox=BBox(104.065, 30.655, 104.085, 30.67))
+    query = ItemsQuery(collection=COLLECTIONS["parcels"], bbox=BBox(104.095, 30.585, 104.115, 30.6))
     sql, params = feature_page_sql(query)
 
     with connection.cursor() as cursor:
@@ -340,7 +341,7 @@ def test_property_filters_select_by_equality(client: Client, parcels, amenities)
 
     assert ids("parcels", land_use="0501") == [HAIKOU_CODE, CHENGDU_CODES[0], CHENGDU_CODES[2]]
     assert ids("parcels", land_use="0501", region="510104") == [CHENGDU_CODES[0], CHENGDU_CODES[2]]
-    assert ids("parcels", region_id="510104", bbox="104.065,30.655,104.2,30.67") == CHENGDU_CODES[1:]
+    assert ids("parcels", region_id="510104", bbox="104.095,30.585,104.23,30.6") == CHENGDU_CODES[1:]
     assert ids("amenities", category="school") == ["AM-S-1"]
     assert ids("regions", level="province") == ["460000", "510000"]
     assert ids("regions", parent="510100") == ["510104"]
@@ -419,7 +420,7 @@ def test_crs_3857_gives_metres_transformed_by_postgis(client: Client, parcels):
     assert response["Content-Crs"] == f"<{EPSG.format(3857)}>"
     chengdu = response.json()["features"][1]
     x, y = chengdu["geometry"]["coordinates"][0][0][0]
-    expected = Transformer.from_crs(4490, 3857, always_xy=True).transform(104.06, 30.66)
+    expected = Transformer.from_crs(4490, 3857, always_xy=True).transform(104.09, 30.59)
     # ≈ (11 583 906.21 m, 3 588 671.95 m); written with 2 decimals, so within 0.005 m of pyproj (same PROJ formulas).
     assert (x, y) == pytest.approx(expected, abs=0.01)
     assert x > 11_000_000
@@ -438,7 +439,7 @@ def test_epsg_geographic_crss_put_latitude_first(client: Client, parcels, crs, u
     response = client.get(f"/ogc/collections/parcels/items/{CHENGDU_CODES[0]}", {"crs": crs})
 
     assert response.status_code == 200
-    assert response.json()["geometry"]["coordinates"][0][0][0] == [30.66, 104.06]
+    assert response.json()["geometry"]["coordinates"][0][0][0] == [30.59, 104.09]
     assert response["Content-Crs"] == f"<{uri}>"
 
 
@@ -463,7 +464,7 @@ def test_a_single_feature_by_its_code_with_links(client: Client, parcels):
     assert feature["type"] == "Feature"
     assert feature["id"] == CHENGDU_CODES[3]
     assert feature["geometry"]["coordinates"] == [
-        [[[104.09, 30.66], [104.092, 30.66], [104.09, 30.662], [104.09, 30.66]]]
+        [[[104.12, 30.59], [104.122, 30.59], [104.12, 30.592], [104.12, 30.59]]]
     ]
     assert "certificate_number" not in feature["properties"]  # staff only
     links = _rels(feature)
@@ -477,7 +478,7 @@ def test_regions_and_amenities_are_found_by_code(client: Client, regions, amenit
 
     assert region["properties"]["name"] == "成都市"
     assert region["geometry"] is None
-    assert amenity["geometry"]["coordinates"] == [104.075, 30.665]
+    assert amenity["geometry"]["coordinates"] == [104.105, 30.595]
 
 
 def test_an_unknown_feature_is_a_structured_404(client: Client, parcels):
@@ -559,6 +560,6 @@ def test_gdal_lists_the_collections_and_reads_every_parcel_through_the_next_link
     assert "land_use (String) = 0501" in features
     assert "floor_area_ratio (Real) = 2.5" in features
     assert "region_id (String) = 510104" in features
-    assert "MULTIPOLYGON (((104.06 30.66,104.06 30.662,104.062 30.662,104.062 30.66,104.06 30.66)))" in features
+    assert "MULTIPOLYGON (((104.09 30.59,104.09 30.592,104.092 30.592,104.092 30.59,104.09 30.59)))" in features
     assert "name (String) = 红星路小学" in school
     assert "春熙路站" not in school
