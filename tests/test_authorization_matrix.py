@@ -24,6 +24,7 @@ from accounts.models import Message, User
 from accounts.tests.factories import user_create
 from core.tests.samples import pdf_bytes, png_bytes
 from market.models import ChunkedUpload, SupplyAttachment, SupplyChange, ViewingAppointment
+from search.tests.notices_world import notice_with_document
 from tests.test_private_fields import World, _routes
 
 ELSEWHERE = "203.0.113.7"  # a documentation address (RFC 5737), not this machine
@@ -86,6 +87,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "search/": {"get": ANYONE},
     "map/": {"get": ANYONE},
     "parcels/<str:code>/": {"get": ANYONE},
+    "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
+    "notices/<int:announcement_id>/": {"get": ANYONE},
+    "lots/<int:lot_id>/": {"get": ANYONE},
     # accounts
     "api/auth/captcha/": {"post": ANYONE},
     "api/auth/captcha/<slug:key>.png": {"get": ANYONE},
@@ -188,6 +192,10 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/geo/parcels/<str:code>/surroundings/": {"get": ANYONE},
     "api/geo/surroundings/": {"get": ANYONE},
     "api/search/supply": {"get": ANYONE},
+    "api/search/notices": {"get": ANYONE},
+    "api/auctions/announcements/<int:announcement_id>/": {"get": ANYONE},  # published or superseded only
+    "api/auctions/announcements/<int:announcement_id>/documents/<int:document_id>/file": {"get": ANYONE},
+    "api/auctions/lots/<int:lot_id>/": {"get": ANYONE},  # once announced
     "api/search/demand": {"get": ANYONE},
     "api/search/autocomplete": {"get": ANYONE},
     "api/schema/": {"get": ANYONE},
@@ -292,11 +300,15 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
         user=owner, listing=world.listing, kind="identity_proof", filename="x.pdf", size=10, path="uploads/x.part"
     )
     message = Message.objects.create(user=owner, title="消息", created_at=timezone.now())
+    notice, notice_document = notice_with_document(world.listing.region_id)
     values = {name: values[0] for name, values in world.params.items()}
     return values | {
         "upload_id": upload.pk,
         "change_id": change.pk,
         "appointment_id": appointment.pk,
+        "announcement_id": notice.pk,
+        "document_id": notice_document.pk,
+        "lot_id": notice.lot_id,
         "target": "supply",
         "target_id": world.listing.pk,
         "key": uuid.uuid4().hex,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import views, views_map, views_market, views_parcels, views_search
+from web import views, views_auctions, views_map, views_market, views_parcels, views_search
 
 app_name = "web"
 urlpatterns = [
@@ -41,4 +41,7 @@ urlpatterns = [
     path("search/", views_search.search, name="search"),
     path("map/", views_map.map_page, name="map"),
     path("parcels/<str:code>/", views_parcels.parcel_detail, name="parcel-detail"),
+    path("notices/", views_auctions.notices, name="notices"),  # 交易公示 (web/views_auctions.py)
+    path("notices/<int:announcement_id>/", views_auctions.notice_detail, name="notice-detail"),
+    path("lots/<int:lot_id>/", views_auctions.lot_detail, name="lot-detail"),
 ]

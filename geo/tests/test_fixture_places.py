@@ -43,3 +43,11 @@ def test_a_square_outside_its_county_is_refused():
     assert square_in("510104", 0.005).extent == pytest.approx((104.0975, 30.5975, 104.1025, 30.6025))
     with pytest.raises(AssertionError, match="510104"):
         square_in("510104", 0.001, offset=(0.1, 0.0))
+
+
+@pytest.mark.parametrize(("one", "other"), [("510104", "510105"), ("510104", "510107")])
+def test_the_fixture_counties_named_neighbours_share_an_edge(one: str, other: str):
+    """chengdu_tree's 锦江区 and 青羊区 and sichuan_tree's 锦江区 and 武侯区 meet along a line, without overlapping."""
+    first, second = china.outlines("51")[one][1], china.outlines("51")[other][1]
+    assert first.touches(second)
+    assert first.intersection(second).length > 0.04  # degrees of shared edge (≈ 4 km and more)
