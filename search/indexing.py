@@ -26,12 +26,18 @@ from market.documents import DemandDocument, SupplyListingDocument, index_settin
 from market.models import Demand, SupplyListing
 from search.backends import elasticsearch_client_timing_out
 from search.models import IndexChange
+from search.notice_documents import NoticeDocument
 
 logger = logging.getLogger("search")
 
-Kind = Literal["supply", "demand"]
-KINDS: tuple[Kind, ...] = ("supply", "demand")
-DOCUMENTS: dict[str, type[Document]] = {"supply": SupplyListingDocument, "demand": DemandDocument}
+Kind = Literal["supply", "demand", "notice"]
+LISTING_KINDS: tuple[Kind, ...] = ("supply", "demand")
+KINDS: tuple[Kind, ...] = (*LISTING_KINDS, "notice")  # notices: announcements of lots (search/notice_documents.py)
+DOCUMENTS: dict[str, type[Document]] = {
+    "supply": SupplyListingDocument,
+    "demand": DemandDocument,
+    "notice": NoticeDocument,
+}
 BULK_TIMEOUT = 60.0  # seconds for one bulk request (a search uses ELASTICSEARCH_TIMEOUT)
 OUTBOX_BATCH = 500
 REINDEX_CHUNK = 2000
@@ -271,7 +277,7 @@ def heat_sweep(*, chunk_size: int = 1000) -> dict[str, int]:
     the index lacks); {kind: queued}. Catches what no signal reports."""
     client = _client()
     queued: dict[str, int] = {}
-    for kind in KINDS:
+    for kind in LISTING_KINDS:  # notices have no heat
         alias = index_alias(kind)
         stale: list[int] = []
         rows = _public(kind).annotate(current_heat=_HEAT[kind]).values_list("pk", "current_heat").order_by("pk")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IndexChange(models.Model):
-    """A supply listing or demand whose document must be (re)indexed, or removed when it is no longer public.
+    """A supply listing, demand or notice whose document must be (re)indexed, or removed when it is no longer public.
 
     Written in the same transaction as the change (search/signals.py), so a committed write is never missed; the
     indexing task deletes the row only after Elasticsearch acknowledged the document. Several rows may name the same
@@ -16,6 +16,7 @@ class IndexChange(models.Model):
     class Kind(models.TextChoices):
         SUPPLY = "supply", _("supply listing")
         DEMAND = "demand", _("demand")
+        NOTICE = "notice", _("notice")  # an announcement of a lot (交易公示)
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     object_id = models.BigIntegerField(_("object id"))

@@ -4,9 +4,10 @@ transaction (a cheap insert, no Elasticsearch call in the request path) and run 
 Covered: saves and deletes of supply listings and demands (every service path: create, edit, review, delist, expire,
 delete); quotes, viewing appointments and favourites, whose services change the heat counters with
 QuerySet.update(), which sends no signal; a supply listing's attachments (its result shows the first photo); parcels
-saved through the ORM (a listing without coordinates is placed at its parcel's centroid). Not covered, caught
+saved through the ORM (a listing without coordinates is placed at its parcel's centroid); announcements past their
+draft (publication, superseding) and their lots' saves (the notices). Not covered, caught
 elsewhere: view counts (QuerySet.update() only; the hourly heat sweep re-indexes listings whose heat differs), parcels
-upserted by the importer's COPY and region renames (run `manage.py search_reindex`).
+upserted by the importer's COPY, region and trading centre renames (run `manage.py search_reindex`).
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
+from auctions.models import Announcement, Lot
 from geo.models import Parcel, Region
 from market.models import Demand, Favourite, IntentionQuote, SupplyAttachment, SupplyListing, ViewingAppointment
 from search.indexing import changes_record
@@ -57,6 +59,23 @@ def parcel_changed(sender: Any, instance: Parcel, created: bool = False, **kwarg
     _record("supply", ids)
 
 
+def announcement_changed(sender: Any, instance: Announcement, **kwargs: Any) -> None:
+    if instance.status != Announcement.Status.DRAFT:  # a draft is never indexed
+        _record("notice", [instance.pk])
+
+
+def lot_changed(sender: Any, instance: Lot, created: bool = False, **kwargs: Any) -> None:
+    """A lot's notices show its public fields: re-index its published and superseded announcements."""
+    if created:
+        return
+    ids = list(
+        Announcement.objects.filter(lot_id=instance.pk, status__in=("published", "superseded")).values_list(
+            "pk", flat=True
+        )
+    )
+    _record("notice", ids)
+
+
 def connect() -> None:
     """Called once from SearchConfig.ready()."""
     for signal in (post_save, post_delete):
@@ -66,5 +85,7 @@ def connect() -> None:
         for model in (IntentionQuote, ViewingAppointment, SupplyAttachment):
             signal.connect(supply_related_changed, sender=model, dispatch_uid=f"search.{model.__name__}_changed")
     post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
+    post_save.connect(announcement_changed, sender=Announcement, dispatch_uid="search.announcement_changed")
+    post_save.connect(lot_changed, sender=Lot, dispatch_uid="search.lot_changed")
     for signal in (post_save, post_delete):  # results name regions from a per-process table
         signal.connect(region_table_clear, sender=Region, dispatch_uid="search.region_table_clear")

@@ -245,6 +245,14 @@ SPECTACULAR_SETTINGS = {
         "PreAnnouncementStatusEnum": "market.models.PreAnnouncement.Status",
         "PolicyCategoryEnum": "market.models.PolicyDocument.Category",
         "FavouriteTargetEnum": "market.models.Favourite.Target",
+        # the notices and the public reads of the trading half (search/notice_serializers.py, auctions/api/public.py)
+        "AnnouncementKindEnum": "auctions.models.Announcement.Kind",
+        "NoticeStatusEnum": ["published", "superseded"],
+        "LotKindEnum": "auctions.models.Lot.Kind",
+        "LotTransferEnum": "auctions.models.Lot.Transfer",
+        "LotTradingModeEnum": "auctions.models.Lot.TradingMode",
+        "LotProcessEnum": "auctions.models.Lot.Process",
+        "LotStatusEnum": "auctions.models.Lot.Status",
     },
 }
 

@@ -5,6 +5,14 @@ from django.apps import apps
 from django_elasticsearch_dsl import Document
 from rest_framework import serializers
 
+from auctions.api.public import (
+    AnnouncementDocumentOutput,
+    AnnouncementLinkOutput,
+    AnnouncementPublicOutput,
+    CentreOutput,
+    LotPublicOutput,
+    LotSummaryOutput,
+)
 from core.classification import CLASSIFICATION, Audience, fields_for, public_columns, public_fields
 from geo.api import RegionDetailApi, RegionListApi
 from geo.models import Parcel
@@ -15,7 +23,9 @@ from market.api.policies import PolicySummaryOutput
 from market.api.pre_announcements import PreAnnouncementOutput
 from market.documents import DemandDocument, SupplyListingDocument
 from market.serializers_supply import AttachmentOutput, SupplyItemOutput, SupplyPublicOutput
+from search import notice_documents
 from search import selectors as search_selectors
+from search.notice_serializers import NoticeCentreOutput, NoticeLotOutput, NoticeResultOutput
 from search.serializers import DemandResultOutput, SupplyResultOutput
 from tiles.layers import COMPUTED, LAYERS
 
@@ -34,6 +44,16 @@ PUBLIC_OUTPUTS: list[tuple[type[serializers.Serializer], str]] = [
     (PolicySummaryOutput, "market.PolicyDocument"),
     (SupplyResultOutput, "market.SupplyListing"),
     (DemandResultOutput, "market.Demand"),
+    # The notices (交易公示): the search's results and the public reads of announcements and lots.
+    (NoticeResultOutput, "auctions.Announcement"),
+    (NoticeLotOutput, "auctions.Lot"),
+    (NoticeCentreOutput, "auctions.TradingCentre"),
+    (AnnouncementPublicOutput, "auctions.Announcement"),
+    (AnnouncementLinkOutput, "auctions.Announcement"),
+    (AnnouncementDocumentOutput, "auctions.AnnouncementDocument"),
+    (LotSummaryOutput, "auctions.Lot"),
+    (LotPublicOutput, "auctions.Lot"),
+    (CentreOutput, "auctions.TradingCentre"),
 ]
 # Search document fields computed from public fields, or holding them under another name.
 DOCUMENT_DERIVED = {
@@ -138,3 +158,12 @@ def test_search_documents_hold_public_fields_only(document: type[Document], labe
 )
 def test_search_result_rows_kept_in_the_documents_hold_public_fields_only(values: tuple[str, ...], label: str):
     assert {_model_field(label, name) for name in values} - public_fields(label) == set()
+
+
+def test_the_notice_document_holds_public_fields_of_the_announcement_and_its_lot_only():
+    fields = set(notice_documents.NoticeDocument._doc_type.mapping.properties.to_dict()["properties"])
+    announcement = {**notice_documents.ANNOUNCEMENT_FIELDS, **notice_documents.ANNOUNCEMENT_FOLDED}
+
+    assert fields == set(announcement) | set(notice_documents.LOT_FIELDS) | notice_documents.DERIVED
+    assert set(announcement.values()) <= public_fields("auctions.Announcement")
+    assert set(notice_documents.LOT_FIELDS.values()) <= public_fields("auctions.Lot")
