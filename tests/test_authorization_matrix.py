@@ -87,6 +87,11 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "search/": {"get": ANYONE},
     "map/": {"get": ANYONE},
     "parcels/<str:code>/": {"get": ANYONE},
+    # trading pages (web/views_trading.py): the form's API calls decide; the console needs a centre of one's own
+    "entrustments/new/": {"get": SIGNED_IN},
+    "entrustments/<int:entrustment_id>/edit/": {"get": SIGNED_IN},
+    "centre/": {"get": CENTRE},
+    "grantor/lots/": {"get": frozenset({"grantor", "admin"})},
     "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
     "notices/<int:announcement_id>/": {"get": ANYONE},
     "lots/<int:lot_id>/": {"get": ANYONE},

@@ -75,7 +75,10 @@
       appointments: () => { const b = M.button(t.actions.appointments, "appointments", () => toggleDetail(row, id, "appointments", b)); b.setAttribute("aria-expanded", "false"); return b; },
       quotes: () => { const b = M.button(t.actions.quotes, "quotes", () => toggleDetail(row, id, "quotes", b)); b.setAttribute("aria-expanded", "false"); return b; },
     };
-    return (item.actions || []).filter((action) => make[action]).map((action) => make[action]());
+    const shown = (item.actions || []).filter((action) => make[action]).map((action) => make[action]());
+    // 委托交易: a published listing can be entrusted to a trading centre (web/static/web/entrustment_form.js).
+    if (item.status === "published") { shown.push(M.linkButton(`/entrustments/new/?listing=${id}`, t.actions.entrust, "entrust")); }
+    return shown;
   }
 
   function supplyRow(list) {
