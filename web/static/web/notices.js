@@ -106,7 +106,7 @@
 
   async function start() {
     const params = new URLSearchParams(window.location.search);
-    for (const key of KEYS.slice(0, -1)) { setValue(key, params.get(key)); }
+    for (const key of KEYS.slice(0, -1)) { setValue(key, params.get(key) || (key === "sort" ? "newest" : "")); }
     await fillChildren(field("city"), params.get("province"), t.anyCity, params.get("city"));
     await fillChildren(field("county"), params.get("city"), t.anyCounty, params.get("county"));
     form.addEventListener("submit", (event) => { event.preventDefault(); search(1); });
