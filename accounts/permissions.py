@@ -94,3 +94,10 @@ def request_user(request: Request) -> User:
     if not isinstance(request.user, User):
         raise NotAuthenticated()
     return request.user
+
+
+class IsGrantor(HasRole):
+    """Grantor staff (出让人: a natural-resources bureau or land reserve) or an administrator."""
+
+    roles = (User.Role.GRANTOR,)
+    message = _("Only grantor staff may do this.")

@@ -280,10 +280,7 @@ def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User
             conditions=f"{land_use_name(use) or '建设用地'}；容积率不大于2.5；竞得人须在签订合同后12个月内开工。",
         )
         terms = _terms(today, spec.mode, spec.schedule, price)
-        lot = lot_submit_by_grantor(user=grantor, grant=grant, terms=terms)
-        if parcel is not None:
-            # DEMO ONLY, ORM: Grant has no location; the lot stands at its parcel's centroid.
-            Lot.objects.filter(pk=lot.pk).update(location=parcel.centroid)
+        lot = lot_submit_by_grantor(user=grantor, grant=grant, terms=terms)  # on a parcel: at its centroid
         if spec.state == "submitted":
             _attach_document(grantor, lot)
             continue

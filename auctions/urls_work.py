@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern] = [
         name="entrustment-attachment-add",
     ),
     path(
-        "entrustment-attachments/<int:attachment_id>/",
+        "entrustment-attachments/<int:entrustment_attachment_id>/",
         work.EntrustmentAttachmentApi.as_view(),
         name="entrustment-attachment",
     ),

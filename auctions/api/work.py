@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsVerified, request_user
+from accounts.permissions import IsCentreStaff, IsGrantor, IsVerified, request_user
 from auctions.models import Announcement, Entrustment, EntrustmentAttachment, Lot, RuleProfile
 from auctions.selectors import (
     EntrustmentFilters,
@@ -40,7 +40,9 @@ ERRORS = {400: ErrorOutput, 401: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput
 ENTRUSTMENT_ID = OpenApiParameter("entrustment_id", int, OpenApiParameter.PATH, description="the entrustment's id")
 LOT_ID = OpenApiParameter("lot_id", int, OpenApiParameter.PATH, description="the lot's id")
 ANNOUNCEMENT_ID = OpenApiParameter("announcement_id", int, OpenApiParameter.PATH, description="the announcement's id")
-ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="the attachment's id")
+ATTACHMENT_ID = OpenApiParameter(
+    "entrustment_attachment_id", int, OpenApiParameter.PATH, description="the attachment's id"
+)
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 STEP_HELP = "the form's step being completed (1 land and centre, 2 applicant): nothing is saved unless it is complete"
 
@@ -116,6 +118,15 @@ class EntrustmentFieldsInput(SupplyFieldsInput):
 
     class Meta:
         ref_name = "EntrustmentFieldsInput"
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A field the form does not have (a supply listing's lease_term_years, institution …) is refused, named."""
+        given = self.initial_data.keys() if hasattr(self.initial_data, "keys") else ()
+        unknown = sorted(set(given) - set(self.fields))
+        if unknown:
+            message = _("This field cannot be set.")
+            raise serializers.ValidationError({name: [message] for name in unknown}, code="unknown_field")
+        return attrs
 
 
 class EntrustmentCreateInput(EntrustmentFieldsInput):
@@ -366,15 +377,15 @@ class EntrustmentAttachmentApi(APIView):
         parameters=[ATTACHMENT_ID],
         responses={204: None, **ERRORS},
     )
-    def delete(self, request: Request, attachment_id: int) -> Response:
-        entrustments.attachment_delete(user=request_user(request), attachment_id=attachment_id)
+    def delete(self, request: Request, entrustment_attachment_id: int) -> Response:
+        entrustments.attachment_delete(user=request_user(request), attachment_id=entrustment_attachment_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CentreEntrustmentListApi(APIView):
     """The entrustments submitted to the caller's centres (centre staff, administrators)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
     pagination_class = PageNumberPagination
 
     @extend_schema(
@@ -411,7 +422,7 @@ class ReasonInput(serializers.Serializer):
 class EntrustmentAcceptApi(APIView):
     """The centre accepts a submitted entrustment and sets the performance bond (履约保证金)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -432,7 +443,7 @@ class EntrustmentAcceptApi(APIView):
 class EntrustmentRejectApi(APIView):
     """The centre rejects a submitted entrustment with its reason."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -486,6 +497,15 @@ class GrantInput(TermsInput):
     term_years = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=70, default=None)
     transferor = serializers.CharField(required=False, allow_blank=True, max_length=128, default="")
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    location = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="[longitude, latitude] without a parcel (a parcel's lot lies at its centroid)",
+    )
 
     def grant(self) -> lots.Grant:
         data = self.validated_data
@@ -502,6 +522,7 @@ class GrantInput(TermsInput):
             term_years=data["term_years"],
             transferor=data["transferor"],
             conditions=data["conditions"],
+            location=tuple(data["location"]) if data["location"] else None,
         )
 
 
@@ -574,7 +595,7 @@ def _lot(request: Request, lot_id: int, code: int = status.HTTP_200_OK) -> Respo
 class EntrustmentLotApi(APIView):
     """The centre registers the lot of an accepted entrustment, with its trading terms; it gets its number."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -595,7 +616,7 @@ class EntrustmentLotApi(APIView):
 class GrantorLotListApi(APIView):
     """The grantor's primary-market lots (GET) and a new submission to a centre (POST)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsGrantor]
     pagination_class = PageNumberPagination
 
     @extend_schema(tags=TAGS, operation_id="grantor_lots", responses={200: LotWorkOutput(many=True), **ERRORS})
@@ -645,7 +666,7 @@ class LotWorkApi(APIView):
 class CentreLotListApi(APIView):
     """Every lot of the caller's centres, any state (centre staff, administrators)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
     pagination_class = PageNumberPagination
 
     class Query(serializers.Serializer):
@@ -691,7 +712,7 @@ class LotDocumentAddApi(APIView):
 class LotRegisterApi(APIView):
     """The centre found the grantor's submission complete: registered and numbered."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -708,7 +729,7 @@ class LotRegisterApi(APIView):
 class LotReturnApi(APIView):
     """The centre returns an incomplete submission to the grantor with its reasons."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -727,7 +748,7 @@ class LotReturnApi(APIView):
 class LotRulesApi(APIView):
     """Override the lot's own copy of its rules (its centre's staff) until its announcement is published."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     class Input(serializers.Serializer):
         countdown_seconds = serializers.IntegerField(required=False)
@@ -789,7 +810,7 @@ class AnnouncementInput(serializers.Serializer):
 class LotAnnouncementCreateApi(APIView):
     """A draft announcement of the lot: its first (normal), a change (变更) or a termination (终止)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     class Input(AnnouncementInput):
         kind = serializers.ChoiceField(choices=Announcement.Kind.choices, default=Announcement.Kind.NORMAL)
@@ -821,7 +842,7 @@ def _announcement_for_staff(request: Request, announcement_id: int) -> Announcem
 class AnnouncementDraftApi(APIView):
     """A draft announcement for its centre's staff (GET, PATCH its text); a published one never changes."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,
@@ -851,7 +872,7 @@ class AnnouncementDraftApi(APIView):
 class AnnouncementDocumentAddApi(APIView):
     """A document of a draft announcement, multipart {title, file}, kept with its SHA-256."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -873,7 +894,7 @@ class AnnouncementDocumentAddApi(APIView):
 class AnnouncementPublishApi(APIView):
     """Publish a draft: numbered, timed by the database clock, and from then on unchangeable."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsCentreStaff]
 
     @extend_schema(
         tags=TAGS,

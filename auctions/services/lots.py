@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.gis.geos import Point
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,7 +22,8 @@ from auctions.services.rules import profile_copy
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from core.uploads import store_checked
-from geo.models import Region
+from geo.models import Parcel, Region
+from geo.services_listing import parcel_for_listing, point_clean
 from market.models import SupplyListing
 
 L = Lot.Status
@@ -66,70 +68,41 @@ def check_terms(terms: Terms) -> None:
             _error(fields, name, "not_positive", _("Must be a positive amount."))
         elif value.as_tuple().exponent < -4:  # type: ignore[operator]
             _error(fields, name, "too_precise", _("At most four decimals of 10,000 yuan (one yuan)."))
-    order = [
-        (
-            "applications_open_at",
-            terms.announcement_starts_at,
-            terms.applications_open_at,
-            _("Applications cannot open before the announcement starts."),
-        ),
-        (
-            "applications_close_at",
-            terms.applications_open_at,
-            terms.applications_close_at,
-            _("Applications must close after they open."),
-        ),
-        (
-            "applications_close_at",
-            terms.applications_close_at,
-            terms.deposit_deadline,
-            _("Applications cannot close after the deposit deadline."),
-        ),
-    ]
+    # (field named, earlier, later, whether they may be equal, message)
+    order: list[tuple[str, datetime, datetime, bool, str]] = [
+        ("applications_open_at", terms.announcement_starts_at, terms.applications_open_at, True,
+         _("Applications cannot open before the announcement starts.")),
+        ("applications_close_at", terms.applications_open_at, terms.applications_close_at, False,
+         _("Applications must close after they open.")),
+        ("applications_close_at", terms.applications_close_at, terms.deposit_deadline, True,
+         _("Applications cannot close after the deposit deadline.")),
+    ]  # fmt: skip
     if terms.trading_mode == Lot.TradingMode.LISTING:
         if terms.listing_starts_at is None or terms.listing_ends_at is None:
             _error(fields, "listing_ends_at", "required", _("A listing needs its start and end."))
         else:
             order += [
-                (
-                    "listing_starts_at",
-                    terms.announcement_starts_at,
-                    terms.listing_starts_at,
-                    _("The listing cannot start before the announcement."),
-                ),
-                (
-                    "listing_ends_at",
-                    terms.listing_starts_at,
-                    terms.listing_ends_at,
-                    _("The listing must end after it starts."),
-                ),
-                (
-                    "deposit_deadline",
-                    terms.deposit_deadline,
-                    terms.listing_ends_at,
-                    _("The deposit deadline must come before the listing ends."),
-                ),
-            ]
+                ("listing_starts_at", terms.announcement_starts_at, terms.listing_starts_at, True,
+                 _("The listing cannot start before the announcement.")),
+                ("listing_ends_at", terms.listing_starts_at, terms.listing_ends_at, False,
+                 _("The listing must end after it starts.")),
+                ("deposit_deadline", terms.deposit_deadline, terms.listing_ends_at, False,
+                 _("The deposit deadline must come before the listing ends.")),
+            ]  # fmt: skip
         if terms.auction_starts_at is not None:
             _error(fields, "auction_starts_at", "not_allowed", _("A listing has no auction start."))
     elif terms.trading_mode == Lot.TradingMode.AUCTION:
         if terms.auction_starts_at is None:
             _error(fields, "auction_starts_at", "required", _("An auction needs its start."))
         else:
-            order.append(
-                (
-                    "auction_starts_at",
-                    terms.deposit_deadline,
-                    terms.auction_starts_at,
-                    _("The auction must start after the deposit deadline."),
-                )
-            )
+            order.append(("auction_starts_at", terms.deposit_deadline, terms.auction_starts_at, False,
+                          _("The auction must start after the deposit deadline.")))  # fmt: skip
         if terms.listing_starts_at is not None or terms.listing_ends_at is not None:
             _error(fields, "listing_starts_at", "not_allowed", _("An auction has no listing period."))
-    for field, earlier, later, message in order:
+    for field, earlier, later, may_equal, message in order:
         if earlier.tzinfo is None or later.tzinfo is None:
             _error(fields, field, "naive_time", _("Give times with their time zone."))
-        elif later < earlier or (later == earlier and field != "applications_open_at"):
+        elif later < earlier or (later == earlier and not may_equal):
             _error(fields, field, "schedule_order", message)
     if fields:
         raise InvalidInput(fields=fields)
@@ -209,6 +182,7 @@ class Grant:
     term_years: int | None = None
     transferor: str = ""
     conditions: str = ""
+    location: tuple[float, float] | None = None  # [lon, lat]; a parcel's lot lies at the parcel's centroid
 
 
 PRIMARY_TRANSFERS: dict[str, set[str]] = {
@@ -217,7 +191,20 @@ PRIMARY_TRANSFERS: dict[str, set[str]] = {
 }
 
 
-def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region]:
+def _place(grant: Grant, region: Region | None, fields: FieldErrors) -> tuple[Parcel | None, Point | None]:
+    """The lot's parcel (which must lie in its county) and point: the parcel's centroid, else the given point."""
+    try:
+        parcel = parcel_for_listing(parcel_id=grant.parcel_id) if grant.parcel_id is not None else None
+        point = point_clean(value=grant.location) if grant.location is not None else None
+    except InvalidInput as refused:
+        fields.update({"parcel" if name == "parcel_id" else name: errors for name, errors in refused.fields.items()})
+        return None, None
+    if parcel is not None and region is not None and parcel.region_id != region.code:
+        _error(fields, "parcel", "out_of_region", _("The parcel does not lie in the lot's county."))
+    return parcel, parcel.centroid if parcel is not None else point
+
+
+def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region, Parcel | None, Point | None]:
     fields: FieldErrors = {}
     centre = TradingCentre.objects.filter(pk=grant.centre_id, is_active=True).select_related("rule_profile").first()
     region = Region.objects.filter(pk=grant.region_code).first()
@@ -233,16 +220,15 @@ def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region]:
         _error(fields, "transfer", "invalid_choice", _("Not a way this kind of right is granted."))
     if not grant.title.strip():
         _error(fields, "title", "required", _("This field is required."))
+    parcel, point = _place(grant, region, fields)
     if fields or centre is None or region is None:
         raise InvalidInput(fields=fields)
-    return centre, region
+    return centre, region, parcel, point
 
 
 @transaction.atomic
 def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int | None = None) -> Lot:
     """A grantor submits a primary-market lot to a centre (or resubmits one the centre returned)."""
-    centre, region = _check_grant(grant, user)
-    check_terms(terms)
     if lot_id is None:
         lot = Lot(door=Lot.Door.PRIMARY, grantor=user)
     else:
@@ -252,6 +238,8 @@ def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int
         if found.status != L.RETURNED:
             raise LotConflict(_("Only a lot the centre returned can be changed and submitted again."))
         lot = found
+    centre, region, parcel, point = _check_grant(grant, user)
+    check_terms(terms)
     for name in (
         "title",
         "transfer",
@@ -266,6 +254,9 @@ def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int
         setattr(lot, name, getattr(grant, name))
     lot.centre = centre
     lot.region = region
+    lot.location = point
+    if lot.area_m2 is None and parcel is not None:
+        lot.area_m2 = parcel.area_m2
     lot.transferor = grant.transferor or user.principal.real_name or str(user)
     lot.status = L.SUBMITTED
     lot.reason = ""

@@ -203,3 +203,23 @@ def test_the_admin_sites_save_path_is_refused_too(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         announcement.save()  # what the admin site's change form does
     assert Announcement.objects.get(pk=announcement.pk).title == "国有建设用地使用权挂牌出让公告"
+
+
+def test_a_grantor_lot_on_a_parcel_lies_at_its_centroid_and_a_parcel_of_another_county_is_refused(world):
+    from geo.tests.factories import parcel_create, square
+
+    own = parcel_create(
+        code="510104001001GB00001", geometry=square(104.11, 30.61, 0.002), region=world["regions"]["jinjiang"]
+    )
+    elsewhere = parcel_create(
+        code="510107001001GB00001", geometry=square(104.03, 30.62, 0.002), region=world["regions"]["wuhou"]
+    )
+    lot = lot_submit_by_grantor(user=world["grantor"], grant=grant(world, parcel_id=own.pk), terms=listing_terms())
+    assert lot.location == own.centroid
+    assert lot.area_m2 == own.area_m2
+    with pytest.raises(InvalidInput) as refused:
+        lot_submit_by_grantor(user=world["grantor"], grant=grant(world, parcel_id=elsewhere.pk), terms=listing_terms())
+    assert refused.value.fields["parcel"][0]["code"] == "out_of_region"
+    with pytest.raises(InvalidInput) as refused:
+        lot_submit_by_grantor(user=world["grantor"], grant=grant(world, location=(200.0, 95.0)), terms=listing_terms())
+    assert "location" in refused.value.fields
