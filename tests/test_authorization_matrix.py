@@ -22,6 +22,10 @@ from django.utils import timezone
 
 from accounts.models import Message, User
 from accounts.tests.factories import user_create
+from auctions.models import AnnouncementDocument, Entrustment, TradingCentre
+from auctions.services.announcements import announcement_draft, announcement_publish
+from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
+from auctions.tests.factories import listing_terms, preset
 from core.tests.samples import pdf_bytes, png_bytes
 from market.models import ChunkedUpload, SupplyAttachment, SupplyChange, ViewingAppointment
 from search.tests.notices_world import notice_with_document
@@ -51,6 +55,7 @@ REVIEW_READERS = frozenset({"reviewer_in", "reviewer_out", "supervisor", "admin"
 SEES_ALL_OF_A_LISTING = frozenset({"owner", "reviewer_in", "supervisor", "admin"})
 SEES_ALL_OF_A_DEMAND = frozenset({"owner", "reviewer_in", "admin"})
 CENTRE = frozenset({"centre_staff", "admin"})
+GRANTOR = frozenset({"grantor", "admin"})
 GIS = frozenset({"gis_staff", "admin"})
 PARCEL_DATA = frozenset({"gis_staff", "supervisor", "admin"})
 ADMIN = frozenset({"admin"})
@@ -219,6 +224,29 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "health": {"get": ANYONE},
     "health/details": {"get": STAFF},
     "i18n/setlang/": {"post": ANYONE},
+    # auctions: the work of owners, grantors and centre staff (the world's centre has `centre_staff` on its staff)
+    "api/auctions/centres/": {"get": ANYONE},
+    "api/auctions/entrustments/": {"get": VERIFIED, "post": VERIFIED},
+    "api/auctions/entrustments/<int:entrustment_id>/": {"get": OWNER | CENTRE, "patch": OWNER},
+    "api/auctions/entrustments/<int:entrustment_id>/submit/": {"post": OWNER},
+    "api/auctions/entrustments/<int:entrustment_id>/withdraw/": {"post": OWNER},
+    "api/auctions/entrustments/<int:entrustment_id>/attachments/": {"post": OWNER},
+    "api/auctions/entrustment-attachments/<int:entrustment_attachment_id>/": {"delete": OWNER},
+    "api/auctions/entrustments/<int:entrustment_id>/accept/": {"post": CENTRE},
+    "api/auctions/entrustments/<int:entrustment_id>/reject/": {"post": CENTRE},
+    "api/auctions/entrustments/<int:entrustment_id>/lot/": {"post": CENTRE},
+    "api/auctions/centre/entrustments/": {"get": CENTRE},
+    "api/auctions/centre/lots/": {"get": CENTRE},
+    "api/auctions/grantor/lots/": {"get": GRANTOR, "post": GRANTOR},
+    "api/auctions/work/lots/<int:lot_id>/": {"get": CENTRE | GRANTOR, "put": GRANTOR},
+    "api/auctions/work/lots/<int:lot_id>/documents/": {"post": CENTRE | GRANTOR},
+    "api/auctions/work/lots/<int:lot_id>/register/": {"post": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/return/": {"post": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/rules/": {"patch": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/announcements/": {"post": CENTRE},
+    "api/auctions/work/announcements/<int:announcement_id>/": {"get": CENTRE, "patch": CENTRE},
+    "api/auctions/work/announcements/<int:announcement_id>/documents/": {"post": CENTRE},
+    "api/auctions/work/announcements/<int:announcement_id>/publish/": {"post": CENTRE},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {
@@ -228,11 +256,39 @@ MISSING_IS_AN_ANSWER = {
     "api/market/favourites/<str:target>/<int:target_id>/",  # not among the caller's favourites
     "api/market/policies/<int:policy_id>/attachment/",  # the policy has no attachment
 }
+TERMS = {
+    "trading_mode": "listing",
+    "start_price_wan": "100",
+    "increment_wan": "1",
+    "deposit_wan": "20",
+    "announcement_starts_at": "2030-01-01T09:00:00+08:00",
+    "applications_open_at": "2030-01-01T09:00:00+08:00",
+    "applications_close_at": "2030-01-20T17:00:00+08:00",
+    "deposit_deadline": "2030-01-20T17:00:00+08:00",
+    "listing_starts_at": "2030-01-10T09:00:00+08:00",
+    "listing_ends_at": "2030-01-21T10:00:00+08:00",
+}
+GRANT = {**TERMS, "centre": 0, "region": "510104", "title": "出让地块", "transfer": "grant"}  # centre: _call sets it
 # Bodies that pass the input checks, so the record's owner or scope is what decides (else {"reason", "role", ...}).
 BODIES: dict[str, dict[str, Any]] = {
     "api/market/supply/<int:listing_id>/uploads/": {"kind": "video", "filename": "v.mp4", "size": 1000},
+    "api/auctions/entrustments/<int:entrustment_id>/accept/": {"bond_yuan": "1000.00"},
+    "api/auctions/entrustments/<int:entrustment_id>/lot/": TERMS,
+    "api/auctions/grantor/lots/": GRANT,
+    "api/auctions/work/lots/<int:lot_id>/": GRANT,
+    "api/auctions/work/lots/<int:lot_id>/announcements/": {"title": "公告", "body": "正文"},
+    "api/auctions/work/announcements/<int:announcement_id>/": {"title": "公告", "body": "正文"},
+    "api/auctions/entrustments/": {"mode": "transfer"},
+    "api/auctions/entrustments/<int:entrustment_id>/": {"title": "委托"},
 }
-MULTIPART = {"api/market/supply/<int:listing_id>/attachments/", "api/auth/verification/", "api/geo/imports/"}
+MULTIPART = {
+    "api/market/supply/<int:listing_id>/attachments/",
+    "api/auth/verification/",
+    "api/geo/imports/",
+    "api/auctions/entrustments/<int:entrustment_id>/attachments/",
+    "api/auctions/work/lots/<int:lot_id>/documents/",
+    "api/auctions/work/announcements/<int:announcement_id>/documents/",
+}
 # The Django admin site, every one of its routes: administrators only.
 ADMIN_SITE = "admin/"
 # Routes whose path names a record of its own kind for these parameters (else the world's params).
@@ -305,30 +361,93 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
         user=owner, listing=world.listing, kind="identity_proof", filename="x.pdf", size=10, path="uploads/x.part"
     )
     message = Message.objects.create(user=owner, title="消息", created_at=timezone.now())
+    trading = _trading_world(owner=owner, region=world.listing.region, staff=callers)
     notice, notice_document = notice_with_document("510104")  # the world's county
     values = {name: values[0] for name, values in world.params.items()}
-    return values | {
-        "upload_id": upload.pk,
-        "change_id": change.pk,
-        "appointment_id": appointment.pk,
-        "announcement_id": notice.pk,
-        "document_id": notice_document.pk,
-        "lot_id": notice.lot_id,
-        "target": "supply",
-        "target_id": world.listing.pk,
-        "key": uuid.uuid4().hex,
-        "z": 12,
-        "x": 3232,
-        "y": 1700,
-        "layer": "parcels",
-        "collection_id": "parcels",
-        "feature_id": world.parcel.code,
-        # `pk` names different records on different routes
-        "pk:api/auth/verifications/": verification.pk,
-        "pk:api/auth/sub-accounts/": sub_account.pk,
-        "pk:api/auth/users/": applicant.pk,
-        "pk:api/auth/messages/": message.pk,
+    return (
+        values
+        | {
+            "upload_id": upload.pk,
+            "change_id": change.pk,
+            "appointment_id": appointment.pk,
+            "announcement_id": notice.pk,
+            "document_id": notice_document.pk,
+            "lot_id": notice.lot_id,
+            "target": "supply",
+            "target_id": world.listing.pk,
+            "key": uuid.uuid4().hex,
+            "z": 12,
+            "x": 3232,
+            "y": 1700,
+            "layer": "parcels",
+            "collection_id": "parcels",
+            "feature_id": world.parcel.code,
+            # `pk` names different records on different routes
+            "pk:api/auth/verifications/": verification.pk,
+            "pk:api/auth/sub-accounts/": sub_account.pk,
+            "pk:api/auth/users/": applicant.pk,
+            "pk:api/auth/messages/": message.pk,
+        }
+        | trading
+    )
+
+
+WORLD_CENTRE = "成都市公共资源交易中心"
+
+
+def _trading_world(*, owner: User, region: Any, staff: dict[str, Client]) -> dict[str, int]:
+    """A centre serving 成都 with the `centre_staff` caller on its staff; the owner's submitted entrustment with a
+    document; a grantor's lot in 锦江区, registered and announced, its announcement with a document."""
+    chengdu = region.parent
+    centre = TradingCentre.objects.create(
+        name=WORLD_CENTRE, region=chengdu, address="天府大道", phone="028-1", rule_profile=preset()
+    )
+    centre.staff.add(User.objects.get(role=User.Role.CENTRE_STAFF, phone=_phone_of(staff["centre_staff"])))
+    entrustment = Entrustment.objects.create(
+        owner=owner, created_by=owner, mode="transfer", centre=centre, region=region, title="委托", status="submitted"
+    )
+    attachment = entrustment.attachments.create(
+        kind="identity_proof",
+        file="e.pdf",
+        original_name="e.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=owner,
+    )
+    grantor = User.objects.filter(role=User.Role.GRANTOR).latest("pk")
+    lot = lot_submit_by_grantor(
+        user=grantor,
+        grant=Grant(centre_id=centre.pk, region_code=region.code, title="出让地块", transfer="grant"),
+        terms=listing_terms(),
+    )
+    member = centre.staff.get()
+    lot.documents.create(
+        title="出让须知", file="n.pdf", original_name="n.pdf", content_type="application/pdf", size=1, sha256="0" * 64
+    )
+    lot_register_submitted(user=member, lot_id=lot.pk)
+    draft = announcement_draft(user=member, lot_id=lot.pk, title="公告", body="正文")
+    document = AnnouncementDocument(
+        announcement=draft,
+        title="出让须知",
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+    document.file.save("a.pdf", ContentFile(pdf_bytes()), save=True)  # while a draft: published ones are fixed
+    announcement = announcement_publish(user=member, announcement_id=draft.pk)
+    return {
+        "document_id": document.pk,
+        "entrustment_id": entrustment.pk,
+        "entrustment_attachment_id": attachment.pk,
+        "lot_id": lot.pk,
+        "announcement_id": announcement.pk,
     }
+
+
+def _phone_of(client: Client) -> str:
+    return str(User.objects.get(pk=client.session["_auth_user_id"]).phone)
 
 
 def _path(route: str, params: dict[str, Any]) -> str:
@@ -355,6 +474,8 @@ def _let_through(route: str, response: Any) -> bool:
 def _call(client: Client, route: str, method: str, path: str) -> Any:
     """One request, undone afterwards."""
     body = BODIES.get(route, {"reason": "测试原因", "role": "user", "regions": []})
+    if body.get("centre") == 0:  # the world's trading centre
+        body = {**body, "centre": TradingCentre.objects.get(name=WORLD_CENTRE).pk}
     with transaction.atomic():
         if method == "get":
             response = client.get(path)
@@ -363,7 +484,7 @@ def _call(client: Client, route: str, method: str, path: str) -> Any:
         elif route in MULTIPART:
             file = io.BytesIO(pdf_bytes())
             file.name = "document.pdf"
-            response = client.post(path, {"kind": "identity_proof", "file": file})
+            response = client.post(path, {"kind": "identity_proof", "title": "文件", "file": file})
         else:
             response = getattr(client, method)(path, body, content_type="application/json")
         transaction.set_rollback(True)

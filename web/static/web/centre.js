@@ -126,12 +126,9 @@
     }
     if (e.status === "accepted" && !e.lot) {
       parts.push(el("h3", {}, t.registerLot));
-      parts.push(termsForm(t.register, `/api/auctions/entrustments/${id}/lot/`, "POST", async (lot) => {
-        await openEntrustment(id);
-        eDetail.append(el("p", { class: "notice", role: "status", dataset: { lot: lot.id } }, `${t.lotRegistered} ${lot.number}`));
-      }, "register-lot"));
+      parts.push(termsForm(t.registerLot, `/api/auctions/entrustments/${id}/lot/`, "POST", () => openEntrustment(id), "register-lot"));
     }
-    if (e.lot) { parts.push(el("p", { dataset: { lot: e.lot.id } }, `${t.lotRegistered} `, el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); activate("lots"); openLot(e.lot.id); } }, e.lot.number))); }
+    if (e.lot) { parts.push(el("p", { class: "notice", role: "status", dataset: { lot: e.lot.id } }, `${t.lotRegistered} `, el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); activate("lots"); openLot(e.lot.id); } }, e.lot.number))); }
     eDetail.replaceChildren(...parts);
     eDetail.hidden = false;
     eDetail.focus();
@@ -201,7 +198,7 @@
     parts.push(el("h3", {}, `${t.rules}: ${lot.rules.name}`));
     if (before) { parts.push(rulesForm(lot)); } else { parts.push(el("p", { class: "muted" }, t.rulesLocked), dl(RULES.map((r) => [r.label, lot.rules.parameters[r.name]]))); }
     if (lot.status === "submitted") {
-      parts.push(miniForm(t.register, [], async () => { await request("POST", `/api/auctions/work/lots/${id}/register/`); await openLot(id); await loadLots(); }, { action: "register" }));
+      parts.push(miniForm(t.registerLot, [], async () => { await request("POST", `/api/auctions/work/lots/${id}/register/`); await openLot(id); await loadLots(); }, { action: "register" }));
       parts.push(miniForm(t.returnLot, [el("label", {}, `* ${t.reason}`, el("textarea", { name: "reason", rows: "2", maxlength: "500" }))],
         async (data) => { await request("POST", `/api/auctions/work/lots/${id}/return/`, data); await openLot(id); await loadLots(); }, { kind: "danger", action: "return" }));
     }
