@@ -158,3 +158,51 @@ def test_an_unverified_user_is_told_before_step_one(browser: Browser, live_serve
     expect(notice).to_be_visible()
     expect(notice.locator("a")).to_have_attribute("href", "/me/?section=settings#verification")
     close_settled(context)
+
+
+def settled(page: Page) -> None:
+    page.wait_for_function("() => !window.landPickerMap.isMoving()", timeout=WAIT_MS)
+
+
+def test_the_keyboard_places_the_land_and_draws_an_outline_at_the_cross(owner_page: Page, live_server):
+    page = owner_page
+    lon, lat = point_in("510104")
+    open_form_at(page, live_server, lon, lat, zoom=17)
+    form = page.locator("#supply-form")
+    the_map = page.locator("#picker-map canvas")  # MapLibre's canvas takes the keys
+
+    the_map.focus()
+    page.keyboard.press("Enter")
+    expect(form.locator("input[name=lon]")).to_have_value(str(round(lon, 7)))
+    expect(form.locator("select[data-level=county]")).to_have_value("510104", timeout=WAIT_MS)
+
+    page.locator('[data-picker="draw"]').press("Enter")
+    the_map.focus()
+    for key in ("Enter", "ArrowRight", "Enter", "ArrowUp", "Enter"):
+        page.keyboard.press(key)
+        settled(page)
+    page.locator('[data-picker="finish"]').press("Enter")
+
+    expect(page.locator("#picker-area")).to_contain_text("椭球面积", timeout=WAIT_MS)
+    assert float(form.locator("input[name=area_m2]").input_value()) > 0
+
+
+def test_on_a_phone_a_tap_on_the_parcel_offers_it(browser: Browser, live_server, parcel):
+    phone = {"width": 390, "height": 844}
+    context = browser.new_context(locale="zh-CN", viewport=phone, has_touch=True, is_mobile=True)
+    sign_in(context, user_create(real_name="王五"), live_server.url)
+    page = context.new_page()
+    lon, lat = point_in("510104")
+    open_form_at(page, live_server, lon, lat)
+
+    page.locator("#picker-map").scroll_into_view_if_needed()
+    point = page.evaluate(f"() => window.landPickerMap.project([{lon}, {lat}])")
+    box = page.locator("#picker-map").bounding_box()
+    assert box is not None
+    page.touchscreen.tap(box["x"] + point["x"], box["y"] + point["y"])
+
+    expect(page.locator("#picker-parcel")).to_be_visible(timeout=WAIT_MS)
+    page.locator('[data-picker="use-parcel"]').tap()
+    expect(page.locator("#supply-form input[name=address]")).to_have_value("锦江区东大街100号")
+    page.locator("#supply-picker").screenshot(path=str(ARTIFACTS / "supply_form_phone.png"))
+    close_settled(context)

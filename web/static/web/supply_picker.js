@@ -94,6 +94,7 @@
         return null;
       }
       map.touchZoomRotate.disableRotation();
+      map.getCanvas().setAttribute("aria-label", container.dataset.label); // the canvas takes the keys (arrows, + −)
       map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
       map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
       this.marker = new maplibregl.Marker({ color: COLOUR });
