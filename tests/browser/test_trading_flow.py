@@ -43,8 +43,9 @@ def real_region(code: str, parent: Region | None = None) -> Region:
     return region_create(code=code, name=name, parent=parent, boundary=multipolygon(outline))
 
 
-@pytest.fixture
-def world() -> dict[str, Any]:
+def trading_world() -> dict[str, Any]:
+    """Real 四川 → 成都 → 锦江区, 成都's centre with its bond account and a staff member, and a verified enterprise's
+    published listing in 锦江区."""
     sichuan = real_region("510000")
     chengdu = real_region("510100", sichuan)
     jinjiang = real_region("510104", chengdu)
@@ -55,6 +56,11 @@ def world() -> dict[str, Any]:
     point = china.outlines("51")["510104"][1].representative_point()
     listing = supply_create(owner=owner, region=jinjiang, location=f"SRID=4490;POINT({point.x} {point.y})")
     return {"centre": centre, "staff": centre_staff_create(centre), "owner": owner, "listing": listing}
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    return trading_world()
 
 
 def _page_for(browser: Browser, user: User | None, base_url: str, width: int = 1280) -> Page:

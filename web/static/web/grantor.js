@@ -31,7 +31,7 @@
       el("td", {}, String(lot.centre)),
       el("td", {}, number(lot.start_price_wan)),
       el("td", {}, el("span", { class: "me-status", dataset: { status: lot.status } }, lot.status_name), el("div", { class: "muted" }, time(lot.created_at))),
-      el("td", {}, ["returned", "submitted"].includes(lot.status) ? el("button", { type: "button", class: "small secondary", dataset: { action: "edit" }, onclick: () => edit(lot) }, t.edit) : null)));
+      el("td", {}, lot.status === "returned" ? el("button", { type: "button", class: "small secondary", dataset: { action: "edit" }, onclick: () => edit(lot) }, t.edit) : null)));
     document.querySelector("#grantor-lots .console-rows").replaceChildren(...rows);
     document.querySelector(".console-empty").hidden = rows.length > 0;
   }
