@@ -15,7 +15,8 @@ from accounts.tests.factories import user_create
 from core.tests import samples
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
-from market.models import SupplyAttachment, SupplyListing
+from market.models import SupplyAttachment, SupplyChange, SupplyListing
+from market.tests.factories import supply_create
 from tests.browser.conftest import ARTIFACTS, close_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,3 +149,23 @@ def test_next_on_an_incomplete_step_shows_each_missing_field_and_saves_nothing(o
     assert listing.status == SupplyListing.Status.DRAFT
     assert listing.mode == SupplyListing.Mode.LEASE
     assert listing.address == "<script>alert(1)</script>"  # stored as typed
+
+
+def test_a_change_request_carries_only_what_the_owner_changed(owner_page: Page, live_server, regions):
+    county = Region.objects.get(code="510104")
+    assert county.boundary is not None
+    owner = User.objects.get(real_name="王五")
+    published = supply_create(
+        owner=owner, region=county, status=SupplyListing.Status.PUBLISHED, location=county.boundary.point_on_surface
+    )
+    page = owner_page
+    page.goto(f"{live_server.url}/supply/{published.pk}/edit/?change=1")
+    form = page.locator("#supply-form")
+    expect(form.locator("input[name=address]")).to_have_value(published.address)
+    expect(form.locator("select[name=institution]")).to_have_value("锦江区自然资源主管部门")
+    form.locator("input[name=price_wan]").fill("1300")
+    form.locator("[data-action=next]").click()
+    form.locator("[data-action=submit]").click()
+
+    expect(form.locator(".notice")).to_be_visible()
+    assert SupplyChange.objects.get(listing=published).changes == {"price_wan": "1300"}

@@ -92,12 +92,13 @@
     if (Array.isArray(listing.location)) { [form.elements.lon.value, form.elements.lat.value] = listing.location; }
     institutions.preset(listing.institution || "");
     const regionCode = typeof listing.region === "object" && listing.region ? listing.region.code : listing.region;
-    region.set(regionCode || "");
+    const regionShown = region.set(regionCode || "");
     landUse.set(listing.land_use || "");
     picker.load(listing);
     if (identity) { apply(form, identity); }
     showFiles(listing.attachments || []);
     preview();
+    return regionShown;
   }
 
   // Saves the draft; with `step` ("Next"), the server saves nothing unless that step is complete.
@@ -128,8 +129,8 @@
   }
 
   async function refresh() {
-    fill(await request("GET", `/api/market/supply/${listingId}/`));
-    loaded = payload();
+    await fill(await request("GET", `/api/market/supply/${listingId}/`));
+    loaded = payload(); // once the region selects show the saved region: a change request carries only what changed
   }
 
   async function requestChange() {
