@@ -101,3 +101,10 @@ class IsGrantor(HasRole):
 
     roles = (User.Role.GRANTOR,)
     message = _("Only grantor staff may do this.")
+
+
+class IsSupervisor(HasRole):
+    """A supervisor (监管: reads everything of its regions, changes nothing) or an administrator."""
+
+    roles = (User.Role.SUPERVISOR,)
+    message = _("Only supervisors may see this.")

@@ -487,3 +487,24 @@ class AnnouncementDocument(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class TradingEvent(models.Model):
+    """The trail of who did what to an entrustment, a lot or an announcement, and when (by the database clock),
+    written in the same transaction as the change; supervisors of the region read it. (Bids and the trade itself
+    go to the lot's hash-chained evidence log.)"""
+
+    action = models.CharField(_("action"), max_length=32)  # e.g. entrustment.accepted, lot.registered
+    entrustment = models.ForeignKey(Entrustment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    announcement = models.ForeignKey(Announcement, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, null=True, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("trading event")
+        verbose_name_plural = _("trading events")
+        indexes = [models.Index(fields=["region", "-created_at"])]

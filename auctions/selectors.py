@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import is_administrator, scope_covers, scope_filter
-from auctions.models import Entrustment, Lot, TradingCentre
+from auctions.models import Entrustment, Lot, TradingCentre, TradingEvent
 from core.errors import NotFound
 from geo.selectors import region_code_prefix
 
@@ -122,3 +123,27 @@ def lot_for_writer(*, user: User, lot_id: int) -> Lot:
     if lot.door == Lot.Door.PRIMARY and scope_covers(user, lot.region_id, User.Role.GRANTOR):
         return lot
     raise NotFound(_("No lot has this id."))
+
+
+def supervised_lots(*, user: User, status: str = "") -> QuerySet[Lot]:
+    """Every lot of the supervisor's regions, any state (administrators: all)."""
+    lots = Lot.objects.filter(scope_filter(user, User.Role.SUPERVISOR)).select_related("centre", "region", "rules")
+    return (lots.filter(status=status) if status else lots).order_by("-created_at", "-id")
+
+
+def supervised_entrustments(*, user: User, filters: EntrustmentFilters) -> QuerySet[Entrustment]:
+    """The submitted entrustments of the supervisor's regions (drafts stay their owners')."""
+    found = Entrustment.objects.filter(scope_filter(user, User.Role.SUPERVISOR)).exclude(
+        status=Entrustment.Status.DRAFT
+    )
+    return _filtered(found, filters)
+
+
+def supervised_events(*, user: User, lot_id: int | None = None, entrustment_id: int | None = None) -> QuerySet[Any]:
+    """The trading trail of the supervisor's regions, newest first, optionally of one lot or entrustment."""
+    events = TradingEvent.objects.filter(scope_filter(user, User.Role.SUPERVISOR)).select_related("actor")
+    if lot_id is not None:
+        events = events.filter(lot_id=lot_id)
+    if entrustment_id is not None:
+        events = events.filter(entrustment_id=entrustment_id)
+    return events.order_by("-created_at", "-id")

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import work
+from auctions.api import supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -55,4 +55,7 @@ urlpatterns: list[URLPattern] = [
         work.AnnouncementPublishApi.as_view(),
         name="announcement-publish",
     ),
+    path("supervision/lots/", supervision.SupervisedLotsApi.as_view(), name="supervision-lots"),
+    path("supervision/entrustments/", supervision.SupervisedEntrustmentsApi.as_view(), name="supervision-entrustments"),
+    path("supervision/events/", supervision.SupervisedEventsApi.as_view(), name="supervision-events"),
 ]

@@ -168,6 +168,8 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.Announcement": _classes(
         "id lot kind status number title body supersedes published_at created_at", staff="published_by"
     ),
+    # Who did what in trading, and when: supervisors and administrators read it.
+    "auctions.TradingEvent": _classes("", staff="id action entrustment lot announcement actor region note created_at"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

@@ -56,6 +56,7 @@ SEES_ALL_OF_A_LISTING = frozenset({"owner", "reviewer_in", "supervisor", "admin"
 SEES_ALL_OF_A_DEMAND = frozenset({"owner", "reviewer_in", "admin"})
 CENTRE = frozenset({"centre_staff", "admin"})
 GRANTOR = frozenset({"grantor", "admin"})
+SUPERVISOR = frozenset({"supervisor", "admin"})
 GIS = frozenset({"gis_staff", "admin"})
 PARCEL_DATA = frozenset({"gis_staff", "supervisor", "admin"})
 ADMIN = frozenset({"admin"})
@@ -142,6 +143,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/market/supply/<int:listing_id>/attachments/": {"post": OWNER},
     "api/market/supply/<int:listing_id>/uploads/": {"post": OWNER},
     "api/market/supply/attachments/<int:attachment_id>/": {"get": SEES_ALL_OF_A_LISTING, "delete": OWNER},
+    "api/market/supply/institutions/": {"get": ANYONE},  # the reviewing authorities of a county: public
+    "api/market/supply/identity/": {"get": SIGNED_IN},  # the caller's own verified identity
     "api/market/uploads/<uuid:upload_id>/": {"put": OWNER},
     "api/market/my/supply/": {"get": SIGNED_IN},
     "api/market/review/supply/": {"get": REVIEW_READERS},
@@ -247,6 +250,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/work/announcements/<int:announcement_id>/": {"get": CENTRE, "patch": CENTRE},
     "api/auctions/work/announcements/<int:announcement_id>/documents/": {"post": CENTRE},
     "api/auctions/work/announcements/<int:announcement_id>/publish/": {"post": CENTRE},
+    "api/auctions/supervision/lots/": {"get": SUPERVISOR},
+    "api/auctions/supervision/entrustments/": {"get": SUPERVISOR},
+    "api/auctions/supervision/events/": {"get": SUPERVISOR},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {

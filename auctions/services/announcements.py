@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from auctions.models import Announcement, AnnouncementDocument, Lot
 from auctions.selectors import centre_staff_covers
+from auctions.services.events import record
 from auctions.services.lots import LotConflict
 from auctions.services.numbering import announcement_number
 from core.clock import db_now
@@ -136,4 +137,7 @@ def announcement_publish(*, user: User, announcement_id: int) -> Announcement:
     announcement.save(update_fields=["number", "status", "published_at", "published_by"])
     lot.status = Lot.Status.TERMINATED if announcement.kind == K.TERMINATION else Lot.Status.ANNOUNCED
     lot.save(update_fields=["status", "updated_at"])
+    record(
+        f"announcement.{announcement.kind}", actor=user, lot=lot, announcement=announcement, note=announcement.number
+    )
     return announcement

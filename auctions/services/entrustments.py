@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.services.messages import message_send
 from auctions.models import Entrustment, EntrustmentAttachment, TradingCentre
 from auctions.selectors import centre_staff_covers, serves
+from auctions.services.events import record
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from core.uploads import store_checked
@@ -339,6 +340,7 @@ def entrustment_submit(*, user: User, entrustment_id: int) -> Entrustment:
     entrustment.submitted_at = db_now()
     entrustment.reason = ""
     entrustment.save(update_fields=["status", "submitted_at", "reason", "updated_at"])
+    record("entrustment.submitted", actor=user, entrustment=entrustment)
     return entrustment
 
 
@@ -350,6 +352,7 @@ def entrustment_withdraw(*, user: User, entrustment_id: int) -> Entrustment:
         raise EntrustmentConflict(_("An accepted entrustment can no longer be withdrawn."), code="not_withdrawable")
     entrustment.status = E.WITHDRAWN
     entrustment.save(update_fields=["status", "updated_at"])
+    record("entrustment.withdrawn", actor=user, entrustment=entrustment)
     return entrustment
 
 
@@ -393,6 +396,7 @@ def entrustment_accept(
     entrustment.decided_by = user
     entrustment.decided_at = db_now()
     entrustment.save()
+    record("entrustment.accepted", actor=user, entrustment=entrustment, note=f"{entrustment.bond_yuan} 元")
     message_send(
         user=entrustment.owner,
         title=_("Your entrustment was accepted: %(title)s") % {"title": entrustment.title},
@@ -414,6 +418,7 @@ def entrustment_reject(*, user: User, entrustment_id: int, reason: str) -> Entru
     entrustment.decided_by = user
     entrustment.decided_at = db_now()
     entrustment.save()
+    record("entrustment.rejected", actor=user, entrustment=entrustment, note=entrustment.reason)
     message_send(
         user=entrustment.owner,
         title=_("Your entrustment was rejected: %(title)s") % {"title": entrustment.title},

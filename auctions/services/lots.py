@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.selectors import scope_covers
 from auctions.models import Entrustment, Lot, LotDocument, TradingCentre
 from auctions.selectors import centre_staff_covers, serves
+from auctions.services.events import record
 from auctions.services.numbering import lot_number
 from auctions.services.rules import profile_copy
 from core.clock import db_now
@@ -126,6 +127,7 @@ def _register(lot: Lot, *, user: User) -> Lot:
             lot.save()
     except IntegrityError:
         raise LotConflict(_("This listing already has a lot that is not terminated.")) from None
+    record("lot.registered", actor=user, lot=lot, entrustment=lot.entrustment, note=lot.number)
     return lot
 
 
@@ -265,6 +267,7 @@ def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int
     if lot.rules_id is None:
         lot.rules = profile_copy(centre.rule_profile, name=f"{centre.rule_profile.name} · {grant.title}")
     lot.save()
+    record("lot.submitted", actor=user, lot=lot)
     return lot
 
 
@@ -296,6 +299,7 @@ def lot_return(*, user: User, lot_id: int, reason: str) -> Lot:
     lot.status = L.RETURNED
     lot.reason = reason[:500]
     lot.save(update_fields=["status", "reason", "updated_at"])
+    record("lot.returned", actor=user, lot=lot, note=lot.reason)
     return lot
 
 

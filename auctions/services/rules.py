@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.selectors import is_administrator
 from auctions.models import Announcement, Lot, RuleProfile
 from auctions.selectors import centre_staff_covers
+from auctions.services.events import record
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, invalid_input_from
 
 
@@ -90,4 +91,6 @@ def lot_rules_update(*, user: User, lot_id: int, **parameters: Any) -> RuleProfi
     if Announcement.objects.filter(lot=lot).exclude(status=Announcement.Status.DRAFT).exists():
         raise RulesFrozen(_("The lot's announcement is published: its rules can no longer change."))
     parameters.pop("name", None)
-    return _apply(lot.rules, parameters)
+    profile = _apply(lot.rules, parameters)
+    record("lot.rules_changed", actor=user, lot=lot, note=", ".join(sorted(parameters)))
+    return profile

@@ -1,0 +1,105 @@
+"""Supervision (监管): read-only views of the trading of a supervisor's regions — every lot in any state, the
+submitted entrustments, and the trail of who did what and when."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsSupervisor, request_user
+from auctions.api.work import ERRORS, EntrustmentOutput, EntrustmentQuery, LotWorkOutput, _paged
+from auctions.models import Lot, TradingEvent
+from auctions.selectors import supervised_entrustments, supervised_events, supervised_lots
+
+TAGS = ["auctions: supervision"]
+
+
+class TradingEventOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField(help_text="e.g. entrustment.accepted, lot.registered, announcement.change")
+    lot = serializers.IntegerField(source="lot_id", allow_null=True)
+    entrustment = serializers.IntegerField(source="entrustment_id", allow_null=True)
+    announcement = serializers.IntegerField(source="announcement_id", allow_null=True)
+    region = serializers.CharField(source="region_id", allow_null=True)
+    actor = serializers.SerializerMethodField(help_text="who acted: name and role")
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_actor(self, event: TradingEvent) -> dict[str, str]:
+        return {"name": event.actor.real_name or event.actor.phone, "role": event.actor.role}
+
+
+class SupervisedLotsApi(APIView):
+    """Every lot of my regions, in any state."""
+
+    permission_classes = [IsSupervisor]
+    pagination_class = PageNumberPagination
+
+    class Query(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Lot.Status.choices, required=False)
+
+        class Meta:
+            ref_name = "SupervisedLotsQuery"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="supervision_lots",
+        parameters=[Query],
+        responses={200: LotWorkOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = supervised_lots(user=request_user(request), status=query.validated_data.get("status", ""))
+        return _paged(request, self, found.prefetch_related("documents"), LotWorkOutput)
+
+
+class SupervisedEntrustmentsApi(APIView):
+    """The submitted entrustments of my regions."""
+
+    permission_classes = [IsSupervisor]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="supervision_entrustments",
+        parameters=[EntrustmentQuery],
+        responses={200: EntrustmentOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = EntrustmentQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = supervised_entrustments(user=request_user(request), filters=query.filters())
+        return _paged(request, self, found.prefetch_related("attachments"), EntrustmentOutput)
+
+
+class SupervisedEventsApi(APIView):
+    """The trading trail of my regions: who did what to which entrustment, lot or announcement, and when."""
+
+    permission_classes = [IsSupervisor]
+    pagination_class = PageNumberPagination
+
+    class Query(serializers.Serializer):
+        lot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+        entrustment = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+        class Meta:
+            ref_name = "SupervisedEventsQuery"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="supervision_events",
+        parameters=[Query],
+        responses={200: TradingEventOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = supervised_events(
+            user=request_user(request),
+            lot_id=query.validated_data.get("lot"),
+            entrustment_id=query.validated_data.get("entrustment"),
+        )
+        return _paged(request, self, found, TradingEventOutput)
