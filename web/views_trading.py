@@ -66,6 +66,14 @@ def centre_console(request: HttpRequest) -> HttpResponse:
         "processes": Lot.Process.choices,
         "announcement_kinds": Announcement.Kind.choices,
         "rule_fields": _rule_fields(),
+        "labels": {
+            "owner_nature": dict(OwnerNature.choices),
+            "certificate_type": dict(CertificateType.choices),
+            "trading_mode": dict(Lot.TradingMode.choices),
+            "process": dict(Lot.Process.choices),
+            "announcement_kind": dict(Announcement.Kind.choices),
+            "announcement_status": dict(Announcement.Status.choices),
+        },
     }
     return render(request, "web/trading/centre.html", context)
 

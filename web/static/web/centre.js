@@ -7,6 +7,8 @@
   const t = window.CENTRE_I18N;
   const { request, values, showError, clearErrors, el, time, ApiError, number } = window.LandApi;
   const RULES = JSON.parse(document.getElementById("rule-fields").textContent);
+  const LABELS = JSON.parse(document.getElementById("labels").textContent);
+  const label = (kind, value) => (LABELS[kind] || {})[value] || value || "";
   const panels = {};
   document.querySelectorAll(".console-panel").forEach((panel) => { panels[panel.dataset.tab] = panel; });
   const tabs = Array.from(document.querySelectorAll("#console-tabs [data-tab]"));
@@ -107,10 +109,10 @@
       el("p", {}, el("span", { class: "me-status", dataset: { status: e.status } }, e.status_name), e.reason ? ` ${t.reason}: ${e.reason}` : ""),
       el("h3", {}, t.land),
       dl([[t.region, e.region], [t.address, e.address], [t.area, e.area_m2 === null ? null : window.LandFormat.area(e.area_m2)],
-        [t.landUse, e.land_use], [t.certificate, `${e.certificate_type} ${e.certificate_number}`], [t.authority, e.registration_authority],
+        [t.landUse, e.land_use], [t.certificate, `${label("certificate_type", e.certificate_type)} ${e.certificate_number}`], [t.authority, e.registration_authority],
         [t.price, e.price_wan === null ? null : number(e.price_wan)], [t.term, e.term_years], [t.hideResult, yesNo(e.hide_result)]]),
       el("h3", {}, t.owner),
-      dl([[t.owner, `${e.owner_name} (${e.owner_nature})`], [t.idNumber, e.owner_id_number], [t.phone, e.owner_phone],
+      dl([[t.owner, `${e.owner_name} (${label("owner_nature", e.owner_nature)})`], [t.idNumber, e.owner_id_number], [t.phone, e.owner_phone],
         [t.address, e.owner_address], [t.agent, `${e.agent_name} ${e.agent_phone}`]]),
       el("h3", {}, t.documents), documentList(e.attachments),
     ];
@@ -186,7 +188,7 @@
       el("p", {}, el("span", { class: "me-status", dataset: { status: lot.status } }, lot.status_name), lot.reason ? ` ${t.reason}: ${lot.reason}` : "",
         lot.status === "announced" ? el("span", {}, " · ", el("a", { href: `/lots/${lot.id}/` }, t.lotLink)) : null),
       dl([[t.region, lot.region], [t.address, lot.address], [t.area, lot.area_m2 === null ? null : window.LandFormat.area(lot.area_m2)],
-        [t.mode, `${lot.trading_mode} / ${lot.process}`], [t.startPrice, number(lot.start_price_wan)], [t.increment, number(lot.increment_wan)],
+        [t.mode, `${label("trading_mode", lot.trading_mode)} / ${label("process", lot.process)}`], [t.startPrice, number(lot.start_price_wan)], [t.increment, number(lot.increment_wan)],
         [t.deposit, number(lot.deposit_wan)]]),
       el("h3", {}, t.schedule),
       dl([["announcement_starts_at", lot.announcement_starts_at], ["applications_open_at", lot.applications_open_at], ["applications_close_at", lot.applications_close_at],
@@ -256,7 +258,7 @@
   });
 
   function showDraft(a) {
-    const parts = [el("h2", {}, a.title), el("p", {}, el("span", { class: "me-status", dataset: { status: a.status } }, a.status), a.number ? ` ${t.number}: ${a.number}` : "")];
+    const parts = [el("h2", {}, a.title), el("p", {}, el("span", { class: "me-status", dataset: { status: a.status } }, `${label("announcement_kind", a.kind)} · ${label("announcement_status", a.status)}`), a.number ? ` ${t.number}: ${a.number}` : "")];
     if (a.status === "draft") {
       parts.push(miniForm(t.saveText, [
         el("label", {}, t.title, el("input", { name: "title", maxlength: "200", value: a.title })),

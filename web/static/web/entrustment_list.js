@@ -22,6 +22,7 @@
       out.push(M.linkButton(`/entrustments/${id}/edit/`, t.edit, "edit"));
       out.push(M.button(t.submit, "submit", act("submit", t.confirmSubmit), "primary"));
     }
+    if (!["draft", "rejected"].includes(item.status)) { out.push(M.linkButton(`/entrustments/${id}/edit/`, M.t.actions.view, "view")); }
     if (["draft", "submitted"].includes(item.status)) { out.push(M.button(t.withdraw, "withdraw", act("withdraw", t.confirmWithdraw), "danger")); }
     return out;
   }
