@@ -157,14 +157,14 @@ class ElasticsearchEngine:
     def ensure_indices(self) -> dict[str, bool]:
         """Create each kind's alias and first index where there is none; {kind: created}."""
         try:
-            return indexing.ensure_indices(prefix=self.alias)
+            return indexing.ensure_indices(indexing.LISTING_KINDS, prefix=self.alias)
         except (TransportError, ApiError) as exc:
             _unavailable(exc)
 
     def delete_indices(self) -> list[str]:
         """Delete both kinds' indices (and so their aliases): for tests."""
         try:
-            return indexing.delete_indices(prefix=self.alias)
+            return indexing.delete_indices(indexing.LISTING_KINDS, prefix=self.alias)
         except (TransportError, ApiError) as exc:
             _unavailable(exc)
 
