@@ -22,6 +22,7 @@ from elasticsearch import Elasticsearch
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
+from auctions.models import Lot
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -35,6 +36,7 @@ from market.models import (
 )
 from market.tests.factories import supply_create
 from search import indexing
+from search.tests.notices_world import announcement_create, notice_with_document
 from tiles.layers import LAYERS
 
 # Owner- and staff-only values, each unique; phones are mobile numbers, as their fields require.
@@ -72,6 +74,8 @@ TEXTS = {
     "message_title": "QZXMESSAGE0022",
     "import_report": "QZXIMPORTREPORT0023",
     "quoter_real_name": "QZXQUOTER0024",
+    "lot_reason": "QZXLOTREASON0025",  # staff-only: why a grantor's lot was returned
+    "draft_announcement_title": "QZXDRAFTNOTICE0026",  # a draft change announcement: nobody's business yet
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -202,6 +206,11 @@ def world(db: Any) -> World:
         report={"note": TEXTS["import_report"]},
         created_by=owner,
     )
+    notice, notice_document = notice_with_document(jinjiang.code)  # a published announcement of a lot
+    Lot.objects.filter(pk=notice.lot_id).update(reason=TEXTS["lot_reason"])
+    announcement_create(
+        notice.lot, "", None, status="draft", kind="change", supersedes=notice, title=TEXTS["draft_announcement_title"]
+    )
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -221,6 +230,9 @@ def world(db: Any) -> World:
             "collection_id": ["regions", "parcels", "amenities"],
             "feature_id": [jinjiang.code, parcel.code, "A-1"],
             "layer": list(LAYERS),
+            "announcement_id": [notice.pk],
+            "lot_id": [notice.lot_id],
+            "document_id": [notice_document.pk],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )
@@ -277,6 +289,7 @@ def search_index(settings: Any, world: World) -> Iterator[str]:
     indexing.ensure_indices()
     indexing.index_now("supply", [world.listing.pk])
     indexing.index_now("demand", [world.demand.pk])
+    indexing.index_now("notice", world.params["announcement_id"])
     yield settings.SEARCH_INDEX_PREFIX
     indexing.delete_indices()
 
@@ -316,6 +329,12 @@ def test_no_private_value_reaches_anonymous_visitors_or_signed_in_non_owners_on_
         "/tiles/parcels/{}/{}/{}.mvt".format(*world.tiles[-1]),
         f"/supply/{world.listing.pk}/",
         f"/parcels/{world.parcel.code}/",
+        "/api/search/notices",
+        "/notices/",
+        f"/notices/{world.params['announcement_id'][0]}/",
+        f"/lots/{world.params['lot_id'][0]}/",
+        f"/api/auctions/announcements/{world.params['announcement_id'][0]}/",
+        f"/api/auctions/lots/{world.params['lot_id'][0]}/",
     ]
     assert {path: statuses[f"anonymous {path}"] for path in public} == dict.fromkeys(public, 200)
     assert checked >= 240  # 124 paths × 2 callers when written
