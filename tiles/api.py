@@ -24,7 +24,7 @@ from tiles import cache
 from tiles.filters import TileFilterInput
 from tiles.grid import tile_address
 from tiles.layers import LAYERS, Layer, layer_get
-from tiles.services import layer_bounds, tile_get
+from tiles.services import layer_bounds, tile_get, tile_state
 from tiles.throttling import TileRateThrottle
 
 TAGS = ["tiles"]
@@ -96,8 +96,9 @@ class TileApi(TileApiView):
         tile = tile_address(z=z, x=x, y=y)
         filters = found.filters(request.query_params)
         gzip_ok = accepts_gzip(request.headers.get("Accept-Encoding", ""))
-        version = cache.layer_version(found.name)
-        headers = {"Cache-Control": f"public, max-age={settings.TILES_MAX_AGE}", "Vary": "Accept-Encoding"}
+        state = tile_state(layer=found)  # lots: their phase changes with the clock (tiles.services)
+        version = state.version
+        headers = {"Cache-Control": f"public, max-age={state.max_age}", "Vary": "Accept-Encoding"}
         if version:  # no validator without a data version (the cache is away)
             etag = cache.tile_etag(layer=found.name, version=version, filters=filters, tile=tile)
             headers["ETag"] = f'"{etag}-gz"' if gzip_ok else f'"{etag}"'
@@ -105,7 +106,7 @@ class TileApi(TileApiView):
                 response: HttpResponse = HttpResponseNotModified()
                 _set_headers(response, headers)
                 return response
-        answer = tile_get(layer=found, tile=tile, filters=filters, version=version)
+        answer = tile_get(layer=found, tile=tile, filters=filters, version=version, timeout=state.timeout)
         headers["X-Tile-Cache"] = "hit" if answer.hit else "miss"
         if not answer.gzipped:
             response = HttpResponse(status=204)

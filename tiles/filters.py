@@ -2,7 +2,8 @@
 the same filters written differently share one cached tile.
 
 Supply and demand take exactly the search API's parameters (`ListingQueryInput`, so the 400s are the search API's);
-its sort and paging parameters are ignored. Parcels take region, land_use, area_min, area_max; amenities category.
+its sort and paging parameters are ignored. Parcels take region, land_use, area_min, area_max; amenities category;
+lots the notices search's region, centre, lot_kind and trading_mode (`NoticeQueryInput`'s fields) and phase.
 """
 
 import copy
@@ -17,8 +18,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from auctions.selectors_map import LOT_PHASES, LotFilter
 from geo.api import RegionCodeField
 from geo.models import Amenity
+from search.notice_serializers import NoticeQueryInput
 from search.query import ListingQuery
 from search.serializers import DecimalBound, ListingQueryInput
 
@@ -141,6 +144,59 @@ def amenity_filters(params: QueryDict) -> TileFilters:
     return TileFilters(value=categories, key=_canonical(categories) if categories else "")
 
 
+def _notice_field(name: str) -> serializers.Field:
+    return copy.deepcopy(NoticeQueryInput._declared_fields[name])
+
+
+class LotTileInput(serializers.Serializer):
+    """The filters of the lots layer: the notices search's names and checks, and the phase."""
+
+    region = _notice_field("region")
+    centre = _notice_field("centre")
+    lot_kind = _notice_field("lot_kind")
+    trading_mode = _notice_field("trading_mode")
+    phase = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        help_text="lots: the phase, repeated or comma-separated: " + ", ".join(LOT_PHASES),
+    )
+
+    validate_region = NoticeQueryInput.validate_region
+
+    class Meta:
+        ref_name = "LotTileInput"
+
+    def validate_phase(self, value: list[str]) -> list[str]:
+        phases: list[str] = []
+        for part in (part.strip() for item in value for part in item.split(",")):
+            if not part or part in phases:
+                continue
+            if part not in LOT_PHASES:
+                raise serializers.ValidationError(
+                    _("Not a phase: %(phase)s. Choose among: %(choices)s.")
+                    % {"phase": part[:40], "choices": ", ".join(LOT_PHASES)},
+                    code="invalid_choice",
+                )
+            phases.append(part)
+        return phases
+
+
+def lot_filters(params: QueryDict) -> TileFilters:
+    given = LotTileInput(data=params)
+    given.is_valid(raise_exception=True)
+    data = given.validated_data
+    value = LotFilter(
+        region=data.get("region"),
+        centre=data.get("centre"),
+        lot_kind=data.get("lot_kind"),
+        trading_mode=data.get("trading_mode"),
+        phase=tuple(sorted(data["phase"])),
+    )
+    changed = {name: item for name, item in dataclasses.asdict(value).items() if item not in (None, ())}
+    return TileFilters(value=value, key=_canonical(changed) if changed else "")
+
+
 def no_filters(params: QueryDict) -> TileFilters:
     return NO_FILTERS
 
@@ -158,7 +214,8 @@ def demand_filters(params: QueryDict) -> TileFilters:
 
 # For the OpenAPI schema of the tile endpoints only: every layer's filters as one set of query parameters. Supply and
 # demand take the search API's filters (all of these but `category`); parcels region, land_use, area_min and area_max;
-# amenities category. A layer ignores the others' parameters and answers 400 to a bad value of its own.
+# amenities category; lots region, centre, lot_kind, trading_mode and phase. A layer ignores the others' parameters and
+# answers 400 to a bad value of its own.
 TileFilterInput = type(
     "TileFilterInput",
     (serializers.Serializer,),
@@ -169,6 +226,8 @@ TileFilterInput = type(
             if name not in PAGING
         },
         "category": copy.deepcopy(AmenityTileInput._declared_fields["category"]),
+        **{name: copy.deepcopy(LotTileInput._declared_fields[name]) for name in ("centre", "lot_kind", "phase")},
+        "trading_mode": copy.deepcopy(LotTileInput._declared_fields["trading_mode"]),
         "Meta": type("Meta", (), {"ref_name": "TileFilterInput"}),
     },
 )

@@ -1,15 +1,25 @@
 """The tile layers as data: what each draws (source layers and their attributes, for TileJSON), at which zooms, from
 which models (a write to one invalidates the layer's cached tiles), its filters and its SQL.
 
-Adding a layer (e.g. lots) is one `Layer` here plus its SQL builder in `tiles.selectors`.
+Adding a layer is one `Layer` here plus its SQL builder in `tiles.selectors`. A layer whose tiles change with time
+as well as with its rows (lots: their phase) names `next_change`, the moment its tiles next change (tiles.services).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from tiles import selectors
-from tiles.filters import FilterParser, amenity_filters, demand_filters, no_filters, parcel_filters, supply_filters
+from tiles.filters import (
+    FilterParser,
+    amenity_filters,
+    demand_filters,
+    lot_filters,
+    no_filters,
+    parcel_filters,
+    supply_filters,
+)
 
 LISTING_FIELDS = {
     "id": "the listing's id (also the feature id)",
@@ -69,6 +79,8 @@ class Layer:
     sources: tuple[str, ...]  # "app_label.Model": saving or deleting one changes the layer's tiles
     bounds_sql: str  # one box2d row: the extent of the layer's data
     min_zoom_setting: str = ""
+    # When the tiles next change by the clock alone: (that moment, the database's now) in epoch seconds, or None.
+    next_change: Callable[[], tuple[float, float] | None] | None = None
 
     @property
     def min_zoom(self) -> int:
@@ -179,6 +191,44 @@ LAYERS: dict[str, Layer] = {
             sql=selectors.demand_sql,
             sources=("market.Demand",),
             bounds_sql="SELECT ST_Extent(location) FROM market_demand WHERE status = 'registered'",
+        ),
+        Layer(
+            name="lots",
+            description="Public lots (交易标的: announced, with a published announcement) coloured by phase; points, "
+            "clusters at low zooms, the parcel's outline or the mining right's area at high zooms; filters: region, "
+            "centre, lot_kind, trading_mode, phase",
+            source_layers=(
+                SourceLayer(
+                    "lots",
+                    "one point per lot or per cluster; from TILES_LOTS_OUTLINE_MIN_ZOOM the lot's parcel outline or "
+                    "area (a polygon) where it has one",
+                    {
+                        "id": "the lot's id (also the feature id)",
+                        "number": "lot number, e.g. 川DZR[2026]0001",
+                        "title": "title",
+                        "trading_mode": "listing (挂牌) | auction (拍卖)",
+                        "kind": "land_use_right | mining_right",
+                        "start_price_wan": "start price, 10,000 yuan",
+                        "region": "county code (GB/T 2260)",
+                        "phase": "by the database clock when the tile was drawn: announced (公告期) | applying (报名期)"
+                        " | listing (挂牌期) | auction_day (拍卖日) | ended",
+                        "cluster": f"true on a cluster of several lots (zoom ≤ TILES_CLUSTER_MAX_ZOOM); its feature id "
+                        f"is its grid cell's, from {selectors.CLUSTER_ID_BASE}",
+                        "count": "lots in the cluster",
+                    },
+                    "auctions.Lot",
+                    {"phase": COMPUTED, **CLUSTER_ATTRIBUTES},
+                ),
+            ),
+            filters=lot_filters,
+            sql=selectors.lots_sql,
+            sources=("auctions.Lot", "auctions.Announcement", "geo.Parcel"),
+            bounds_sql=(
+                "SELECT ST_Extent(COALESCE(l.location, p.centroid, ST_Centroid(l.area))) FROM auctions_lot l"
+                " LEFT JOIN geo_parcel p ON p.id = l.parcel_id WHERE EXISTS (SELECT FROM auctions_announcement a"
+                " WHERE a.lot_id = l.id AND a.status IN ('published', 'superseded'))"
+            ),
+            next_change=selectors.lots_next_change,
         ),
         Layer(
             name="amenities",

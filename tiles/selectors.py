@@ -22,6 +22,8 @@ from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from auctions.models import Lot
+from auctions.selectors_map import LotFilter, lot_boundaries_sql, lot_phase_sql, public_lot_condition
 from geo.models import SRID, Amenity, BasemapFeature, Parcel, Region
 from geo.selectors import region_code_prefix
 from market.models import Demand, SupplyListing
@@ -237,6 +239,25 @@ def _listing_sql(
         return sql, [*chosen_params, *attribute_params]
 
     chosen_sql, chosen_params = listings.values("id", "tile_point").query.sql_with_params()
+    return _cluster_sql(
+        tile, chosen_sql, list(chosen_params), limit, layer=layer, table=table, attributes=attributes,
+        attribute_params=attribute_params,
+    )  # fmt: skip
+
+
+def _cluster_sql(
+    tile: TileAddress,
+    chosen_sql: str,
+    chosen_params: list[Any],
+    limit: int,
+    *,
+    layer: str,
+    table: str,
+    attributes: str,
+    attribute_params: list[Any],
+) -> TileSql:
+    """The rows `chosen_sql` gives (id, point) aggregated into a grid of TILES_CLUSTER_CELLS² cells per tile: a cell
+    of one row is that row with its attributes (of `table` as `l`), a cell of several a cluster with its count."""
     cells = settings.TILES_CLUSTER_CELLS
     cell_m = tile.size_m / cells
     half = WORLD_M / 2
@@ -352,6 +373,61 @@ def basemap_sql(tile: TileAddress, filters: TileFilters, limit: int) -> TileSql:
         SELECT {" || ".join(parts)}
     """  # noqa: S608 (no user text: the tile's validated integers and our own names)
     return sql, [tile.z, tile.z, limit]
+
+
+# ------------------------------------------------------------------------------ lots
+
+LOT_TABLE = Lot._meta.db_table
+LOT_ATTRIBUTES = f"""l.id, l.number, l.title, l.trading_mode, l.kind, l.start_price_wan::float8 AS start_price_wan,
+    l.region_id AS region, {lot_phase_sql("l")} AS phase"""
+
+
+def lots_sql(tile: TileAddress, filters: TileFilters, limit: int) -> TileSql | None:
+    """Public lots: one point each (its own, else its parcel's centroid, else its area's); clustered like supply up
+    to TILES_CLUSTER_MAX_ZOOM; from TILES_LOTS_OUTLINE_MIN_ZOOM the parcel's outline (or a mining right's area)
+    where it has one. Newest first; `phase` by the database clock."""
+    wanted: LotFilter = filters.value or LotFilter()
+    condition, params = public_lot_condition(wanted, "l")
+    clustered = tile.z <= settings.TILES_CLUSTER_MAX_ZOOM
+    envelope = query_envelope(tile, margin=1 / EXTENT if clustered else BUFFER / EXTENT)
+    point = "COALESCE(l.location, p.centroid, ST_Centroid(l.area))"
+    outlined = tile.z >= settings.TILES_LOTS_OUTLINE_MIN_ZOOM
+    shape = f"COALESCE(p.geometry, l.area, {point})" if outlined else point
+    chosen_sql = f"""
+        SELECT l.id, {point} AS point, {shape} AS shape
+          FROM {LOT_TABLE} l LEFT JOIN {Parcel._meta.db_table} p ON p.id = l.parcel_id
+         WHERE {condition} AND {shape} && {envelope}
+         ORDER BY l.announcement_starts_at DESC, l.id DESC
+    """  # noqa: S608 (no user text: values are parameters)
+    if clustered:
+        points = f"SELECT id, point FROM ({chosen_sql}) c"  # noqa: S608 (our own SQL)
+        return _cluster_sql(
+            tile, points, params, limit, layer="lots", table=LOT_TABLE, attributes=LOT_ATTRIBUTES, attribute_params=[]
+        )
+    sql = f"""
+        WITH chosen AS MATERIALIZED ({chosen_sql} LIMIT %s)
+        SELECT ST_AsMVT(t, 'lots', {EXTENT}, 'geom', 'fid') FROM (
+            SELECT l.id AS fid, {LOT_ATTRIBUTES}, {mvt_geometry("c.shape", tile)} AS geom
+              FROM chosen c JOIN {LOT_TABLE} l ON l.id = c.id
+        ) t WHERE t.geom IS NOT NULL
+    """  # noqa: S608 (no user text: values are parameters)
+    return sql, [*params, limit]
+
+
+def lots_next_change() -> tuple[float, float] | None:
+    """When a public lot's phase next changes, and the database's now, as epoch seconds; None when none will."""
+    condition, params = public_lot_condition(LotFilter(), "l")
+    sql = f"""
+        SELECT extract(epoch FROM min(b))::float8, extract(epoch FROM now())::float8
+          FROM {LOT_TABLE} l, unnest({lot_boundaries_sql("l")}) AS b
+         WHERE b > now() AND l.status <> 'terminated' AND {condition}
+    """  # noqa: S608 (no user text)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if not row or row[0] is None:
+        return None
+    return float(row[0]), float(row[1])
 
 
 # ------------------------------------------------------------------------------ bounds

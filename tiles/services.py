@@ -1,7 +1,12 @@
 """Getting tiles through the cache: a cached tile, else rendered (one SQL query), gzip-compressed and stored; the
-TileJSON bounds of a layer; pre-rendering (`warm_tiles`)."""
+TileJSON bounds of a layer; pre-rendering (`warm_tiles`).
+
+A layer whose tiles change with the clock (lots: their phase) is cached under its data version and the moment its
+tiles next change (`tile_state`): once that moment passes, its tiles have a new key, and nobody keeps one longer
+(the HTTP max-age and the server-side timeout end there too)."""
 
 import gzip
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,11 +27,46 @@ class TileAnswer:
     hit: bool
 
 
-def tile_get(*, layer: Layer, tile: TileAddress, filters: TileFilters, version: int | None = None) -> TileAnswer:
-    """The tile from the cache, else rendered and stored (empty ones too). Below the layer's minimum zoom a tile is
-    empty without a query."""
+@dataclass(frozen=True)
+class TileState:
+    version: int  # what the layer's tiles are cached and tagged under (0: the cache is away, nothing cached)
+    max_age: int  # seconds a browser may keep a tile
+    timeout: int | None = None  # seconds the server keeps one (None: TILES_CACHE_TIMEOUT)
+
+
+def tile_state(*, layer: Layer) -> TileState:
+    """The layer's data version; for a layer that changes with the clock, combined with the moment it next changes
+    (cached until that moment under the data version), and max-age and timeout ending at that moment."""
+    version = cache.layer_version(layer.name)
+    if layer.next_change is None:
+        return TileState(version=version, max_age=settings.TILES_MAX_AGE)
+    key = f"tiles:next:{layer.name}:{version}" if version else ""
+    stored = cache.cached(key)
+    if isinstance(stored, float) and (stored == 0 or stored > time.time()):
+        change, left = stored, stored - time.time()
+    else:
+        found = layer.next_change()
+        change, left = (found[0], found[0] - found[1]) if found else (0.0, 0.0)
+        if key:
+            cache.cache_store(key, change, timeout=max(1, math.ceil(left)) if change else None)
+    if not change:  # nothing will change by the clock alone
+        return TileState(version=version, max_age=settings.TILES_MAX_AGE)
+    seconds = max(0, math.floor(left))
+    return TileState(
+        version=version * 10**10 + int(change) if version else 0,
+        max_age=min(settings.TILES_MAX_AGE, seconds),
+        timeout=max(1, min(settings.TILES_CACHE_TIMEOUT, math.ceil(left))),
+    )
+
+
+def tile_get(
+    *, layer: Layer, tile: TileAddress, filters: TileFilters, version: int | None = None, timeout: int | None = None
+) -> TileAnswer:
+    """The tile from the cache, else rendered and stored (empty ones too) for `timeout` seconds. Below the layer's
+    minimum zoom a tile is empty without a query."""
     if version is None:
-        version = cache.layer_version(layer.name)
+        state = tile_state(layer=layer)
+        version, timeout = state.version, state.timeout
     key = cache.tile_key(layer=layer.name, version=version, filters=filters, tile=tile)
     etag = cache.tile_etag(layer=layer.name, version=version, filters=filters, tile=tile)
     stored = cache.cached(key) if version else None
@@ -34,7 +74,7 @@ def tile_get(*, layer: Layer, tile: TileAddress, filters: TileFilters, version: 
         return TileAnswer(gzipped=stored, etag=etag, hit=True)
     gzipped = tile_compressed(layer=layer, tile=tile, filters=filters)
     if version:
-        cache.cache_store(key, gzipped)
+        cache.cache_store(key, gzipped, timeout=timeout)
     return TileAnswer(gzipped=gzipped, etag=etag, hit=False)
 
 
@@ -87,11 +127,11 @@ def tiles_warm(
     started = time.monotonic()
     filters = filters or layer.filters(QueryDict())  # the tiles a map without filters asks for
     summary = WarmSummary()
-    version = cache.layer_version(layer.name)
+    state = tile_state(layer=layer)
     for z in zooms:
         for tile in tiles_covering(z, bbox):
             summary.tiles += 1
-            answer = tile_get(layer=layer, tile=tile, filters=filters, version=version)
+            answer = tile_get(layer=layer, tile=tile, filters=filters, version=state.version, timeout=state.timeout)
             if answer.hit:
                 summary.cached += 1
             else:

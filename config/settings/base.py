@@ -396,6 +396,8 @@ TILES_AMENITIES_MIN_ZOOM = env.int("TILES_AMENITIES_MIN_ZOOM", default=12)
 # TILES_CLUSTER_CELLS cells per tile), shown one by one above it.
 TILES_CLUSTER_MAX_ZOOM = env.int("TILES_CLUSTER_MAX_ZOOM", default=10)
 TILES_CLUSTER_CELLS = env.int("TILES_CLUSTER_CELLS", default=16)
+# Lots on the map (tiles `lots`): from this zoom a lot with a parcel or a mining right's area is drawn as its outline.
+TILES_LOTS_OUTLINE_MIN_ZOOM = env.int("TILES_LOTS_OUTLINE_MIN_ZOOM", default=14)
 # Which region levels a `regions` tile draws at which zooms (inclusive), and up to which zoom the stored simplified
 # boundaries are used.
 TILES_REGION_ZOOMS = {"province": (0, 8), "city": (5, 8), "county": (7, 22)}

@@ -117,8 +117,8 @@ def test_impossible_tiles_are_400_naming_the_coordinate_before_any_query(
 
 def test_an_unknown_layer_is_404_naming_it(client: Client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        response = client.get("/tiles/lots/3/1/1.mvt", HTTP_ACCEPT_LANGUAGE="en")
-        tilejson = client.get("/tiles/lots.json", HTTP_ACCEPT_LANGUAGE="en")
+        response = client.get("/tiles/bids/3/1/1.mvt", HTTP_ACCEPT_LANGUAGE="en")
+        tilejson = client.get("/tiles/bids.json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
