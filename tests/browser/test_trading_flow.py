@@ -168,6 +168,15 @@ def _accept_and_register(page: Page, base: str, entrustment: Entrustment) -> Lot
 def _announce(page: Page, lot: Lot) -> Announcement:
     page.locator("#console-tabs [data-tab=lots]").click()
     page.locator(f'#tab-lots tr[data-id="{lot.pk}"] [data-action=open]').click()
+    # Before the announcement the lot's own rules can be overridden (its profile's copy, not the profile).
+    rules = page.locator("#lot-detail form[data-form=rules]")
+    rules.locator("[name=countdown_seconds]").fill("240")
+    rules.locator("button[type=submit]").click()
+    expect(page.locator("#lot-detail [data-saved=rules]")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("#lot-detail form[data-form=rules] [name=countdown_seconds]")).to_have_value("240")
+    lot.rules.refresh_from_db()
+    assert lot.rules.countdown_seconds == 240
+    assert lot.centre.rule_profile.countdown_seconds != 240
     page.locator("#lot-detail [data-action=announce]").click()
     form = page.locator("#announcement-form")
     expect(form.locator("[name=lot]")).to_have_value(str(lot.pk))

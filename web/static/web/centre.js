@@ -175,6 +175,7 @@
       }
       await request("PATCH", `/api/auctions/work/lots/${lot.id}/rules/`, data);
       await openLot(lot.id);
+      lDetail.querySelector("form[data-form=rules]").before(el("p", { class: "notice", role: "status", dataset: { saved: "rules" } }, t.saved));
     }, { kind: "secondary", action: "rules" });
   }
 
