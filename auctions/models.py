@@ -508,3 +508,24 @@ class TradingEvent(models.Model):
         verbose_name = _("trading event")
         verbose_name_plural = _("trading events")
         indexes = [models.Index(fields=["region", "-created_at"])]
+
+
+class EvidenceEntry(models.Model):
+    """One entry of a lot's evidence log (存证): a hash chain, h_n = SHA-256(h_(n-1) ‖ canonical JSON of entry n),
+    with a gapless sequence per lot, written in the transaction of the change it records. The database refuses
+    UPDATE, DELETE and TRUNCATE (migration 0006). docs/evidence.md gives the canonical form; scripts/verify_evidence.py
+    checks an exported protocol with the standard library alone."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="evidence")
+    seq = models.PositiveIntegerField(_("sequence number"))
+    kind = models.CharField(_("kind"), max_length=40)  # e.g. application.approved, deposit.arrived, bid.accepted
+    data = models.JSONField(_("data"))  # canonical JSON values only: strings, integers, booleans, null, lists, maps
+    created_at = models.DateTimeField(_("at"))  # the database clock, in the entry's transaction
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["lot", "seq"]
+        verbose_name = _("evidence entry")
+        verbose_name_plural = _("evidence entries")
+        constraints = [models.UniqueConstraint(fields=["lot", "seq"], name="auctions_evidence_gapless_seq")]

@@ -170,6 +170,9 @@ CLASSIFICATION: dict[str, Classes] = {
     ),
     # Who did what in trading, and when: supervisors and administrators read it.
     "auctions.TradingEvent": _classes("", staff="id action entrustment lot announcement actor region note created_at"),
+    # The evidence log: staff in scope read it; a lot's protocol is exported for verification (bidders appear in it
+    # by their bidder numbers only).
+    "auctions.EvidenceEntry": _classes("", staff="id lot seq kind data created_at prev_hash hash"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),
