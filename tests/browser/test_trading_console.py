@@ -19,6 +19,7 @@ from accounts.tests.factories import user_create
 from auctions.models import Entrustment, EntrustmentAttachment, Lot
 from auctions.services.entrustments import attachment_add, entrustment_create, entrustment_submit, entrustment_update
 from core.tests.samples import pdf_bytes
+from geo import china
 from tests.browser.conftest import ARTIFACTS, close_settled, sign_in
 from tests.browser.test_trading_flow import trading_world
 
@@ -197,3 +198,46 @@ def test_an_unverified_user_is_sent_to_verification_before_step_one(browser: Bro
     expect(notice.locator("a")).to_have_attribute("href", "/me/?section=settings#verification")
     expect(page.locator("#entrustment-form")).to_be_hidden()
     close_settled(page.context)
+
+
+def test_from_scratch_the_land_is_placed_with_the_supply_forms_picker_and_the_centres_follow_its_county(
+    browser: Browser, live_server, world: dict[str, Any]
+):
+    page = _page_for(browser, world["owner"], live_server.url)
+    page.goto(f"{live_server.url}/entrustments/new/?mode=lease")
+    form = page.locator("#entrustment-form")
+    expect(form).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
+    point = china.outlines("51")["510104"][1].representative_point()
+    form.locator("details.picker-advanced summary").click()
+    form.locator("[name=lon]").fill(f"{point.x:.6f}")
+    form.locator("[name=lat]").fill(f"{point.y:.6f}")
+    form.locator("[name=lat]").dispatch_event("change")
+    # The point's county (锦江区) is found, and with it the centres serving it.
+    expect(form.locator("[name=region]")).to_have_value("510104", timeout=WAIT_MS)
+    expect(form.locator("[name=centre]")).to_have_value(str(world["centre"].pk))
+    for name, value in (("land_nature", "state_owned"), ("use_right_type", "granted"), ("land_type", "enterprise")):
+        form.locator(f"[name={name}][value={value}]").check()
+    form.locator(".land-use-select select").first.select_option("05")
+    form.locator(".land-use-select select").nth(1).select_option("0501")
+    form.locator("[name=area_m2]").fill("3000")
+    form.locator("[name=address]").fill("锦江区东大街1号")
+    form.locator("[name=certificate_type][value=real_estate]").check()
+    form.locator("[name=certificate_number]").fill("川(2021)成都市不动产权第0000001号")
+    form.locator("[name=registration_authority]").fill("锦江区不动产登记中心")
+    form.locator("[name=with_buildings][value=false]").check()
+    form.locator("[name=investment_over_25][value=true]").check()
+    form.locator("[name=price_wan]").fill("600")
+    form.locator("[name=term_years]").fill("10")
+    # The seed's title format: region + area + first-level land use + mode (出租).
+    form.locator("[data-action=title]").click()
+    expect(form.locator("[name=title]")).to_have_value("四川省成都市锦江区3000平方米商服用地出租")
+    form.locator("[data-action=next]").click()
+    expect(form.locator("section[data-step='2']")).to_be_visible(timeout=WAIT_MS)
+    close_settled(page.context)
+    entrustment = Entrustment.objects.get()
+    assert entrustment.mode == "lease"
+    assert entrustment.listing_id is None
+    assert entrustment.region_id == "510104"
+    assert entrustment.centre_id == world["centre"].pk
+    assert entrustment.location is not None
+    assert round(entrustment.location.x, 6) == round(point.x, 6)
