@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from auctions.api.lots_map import LotsMapApi
 from auctions.api.public import AnnouncementDocumentFileApi, AnnouncementPublicApi, LotPublicApi
 
 app_name = "auctions"
@@ -13,5 +14,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="announcement-document",
     ),
     path("lots/<int:lot_id>/", LotPublicApi.as_view(), name="lot-detail"),
+    path("map/lots/", LotsMapApi.as_view(), name="lots-map"),  # the map's 交易标的 list (auctions/api/lots_map.py)
     path("", include("auctions.urls_work")),  # the work of owners, grantors and centre staff
 ]

@@ -209,6 +209,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/announcements/<int:announcement_id>/": {"get": ANYONE},  # published or superseded only
     "api/auctions/announcements/<int:announcement_id>/documents/<int:document_id>/file": {"get": ANYONE},
     "api/auctions/lots/<int:lot_id>/": {"get": ANYONE},  # once announced
+    "api/auctions/map/lots/": {"get": ANYONE},  # the map's 交易标的 list: announced lots only
     "api/search/demand": {"get": ANYONE},
     "api/search/autocomplete": {"get": ANYONE},
     "api/schema/": {"get": ANYONE},

@@ -249,3 +249,26 @@ def test_a_lots_tile_price_is_in_ten_thousand_yuan(client: Client, world):
     lot = lot_create(world, "高价", terms=listing_terms(start_price_wan=Decimal("12345.5")))
 
     assert shown(client.get(url()))[lot.pk]["properties"]["start_price_wan"] == 12345.5
+
+
+def test_the_maps_lot_list_holds_the_lots_the_tiles_draw_with_phase_and_links(client: Client, world):
+    now = world["now"]
+    listing = lot_create(world, "挂牌中", terms=listing_terms(start=now - timedelta(days=10, hours=1)))
+    lot_create(world, "已登记", stage="registered", offset=(0.002, 0))
+    auction = lot_create(world, "拍卖", terms=auction_terms(now + timedelta(days=3)), offset=(0.004, 0))
+
+    every = client.get("/api/auctions/map/lots/").json()
+    listing_only = client.get("/api/auctions/map/lots/?phase=listing&region=510104").json()
+    bad = client.get("/api/auctions/map/lots/?lot_kind=oil")
+
+    assert [row["id"] for row in every["results"]] == [listing.pk, auction.pk]  # newest announcement start first
+    row = every["results"][0]
+    announcement = Announcement.objects.get(lot=listing, status="published")
+    assert (row["number"], row["phase"], row["start_price_wan"]) == (listing.number, "listing", "1200.0000")
+    assert row["page"] == f"/lots/{listing.pk}/"
+    assert row["announcement_page"] == f"/notices/{announcement.pk}/"
+    assert row["region"] == {"code": "510104", "name": "锦江区"}
+    assert row["location"] == pytest.approx([LON, LAT])
+    assert [item["id"] for item in listing_only["results"]] == [listing.pk]
+    assert bad.status_code == 400
+    assert "lot_kind" in bad.json()["error"]["fields"]
