@@ -1,6 +1,7 @@
 """The trading flow end to end in the real Chromium: an owner entrusts a published listing through the three steps
 (documents uploaded as PDFs) and submits it; the centre's staff accept it with a performance bond in the console,
-register its lot with terms entered in Beijing time, draft and publish its announcement; the owner sees the bond
+register its lot with terms entered in Beijing time, override its rules, draft and publish its announcement and
+then a change announcement that supersedes it; the owner sees the bond
 and the lot; a visitor finds the announcement by a fragment of the lot number on /notices/. The Entrustment, Lot and
 Announcement rows are checked at each step; screenshots go to var/test-artifacts/trading_*.png."""
 
@@ -201,6 +202,31 @@ def _announce(page: Page, lot: Lot) -> Announcement:
     return announcement
 
 
+def _change(page: Page, lot: Lot, first: Announcement) -> Announcement:
+    """A change announcement (变更公告) of the announced lot, drafted and published: it supersedes the first."""
+    page.locator("#console-tabs [data-tab=lots]").click()
+    page.locator("#tab-lots .console-filters [name=status]").select_option("announced")
+    page.locator(f'#tab-lots tr[data-id="{lot.pk}"] [data-action=open]').click()
+    expect(page.locator("#lot-detail form[data-form=rules]")).to_have_count(0)  # frozen once announced
+    page.locator("#lot-detail [data-action=announce]").click()
+    form = page.locator("#announcement-form")
+    expect(form.locator("[name=kind][value=change]")).to_be_checked()
+    form.locator("[name=title]").fill(f"{lot.title}变更公告")
+    form.locator("[name=body]").fill("挂牌截止时间顺延。")
+    form.locator("button[type=submit]").click()
+    draft = page.locator("#announcement-draft")
+    expect(draft).to_have_attribute("data-status", "draft", timeout=WAIT_MS)
+    page.once("dialog", lambda dialog: dialog.accept())
+    draft.locator("form[data-form=publish] button[type=submit]").click()
+    expect(draft).to_have_attribute("data-status", "published", timeout=WAIT_MS)
+    change = Announcement.objects.get(lot=lot, kind=Announcement.Kind.CHANGE)
+    first.refresh_from_db()
+    assert change.status == Announcement.Status.PUBLISHED
+    assert change.supersedes_id == first.pk
+    assert first.status == Announcement.Status.SUPERSEDED
+    return change
+
+
 def test_an_owner_entrusts_a_listing_the_centre_accepts_registers_and_announces_it(
     browser: Browser, live_server, world: dict[str, Any]
 ):
@@ -211,6 +237,7 @@ def test_an_owner_entrusts_a_listing_the_centre_accepts_registers_and_announces_
     staff_page = _page_for(browser, world["staff"], base)
     lot = _accept_and_register(staff_page, base, entrustment)
     announcement = _announce(staff_page, lot)
+    change = _change(staff_page, lot, announcement)
 
     # The owner sees the bond and how to pay it, and the lot's number linking to its page.
     owner_page.goto(f"{base}/me/?section=entrustments")
@@ -226,7 +253,7 @@ def test_an_owner_entrusts_a_listing_the_centre_accepts_registers_and_announces_
     visitor.locator("#notice-keywords").press("Enter")
     table = visitor.locator("#notice-table")
     expect(table).to_be_visible(timeout=WAIT_MS)
-    expect(table).to_contain_text(announcement.number)
+    expect(table).to_contain_text(change.number)
     visitor.screenshot(path=str(ARTIFACTS / "trading_notices_search.png"), full_page=True)
     for page in (owner_page, staff_page, visitor):
         close_settled(page.context)
