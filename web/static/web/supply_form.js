@@ -129,11 +129,14 @@
   }
 
   async function refresh() {
-    await fill(await request("GET", `/api/market/supply/${listingId}/`));
-    loaded = payload(); // once the region selects show the saved region: a change request carries only what changed
+    const shown = fill(await request("GET", `/api/market/supply/${listingId}/`));
+    loaded = payload(); // as loaded, before anything is typed: a change request carries only what the owner changed
+    await shown;
+    loaded.region = payload().region; // the region selects show the saved region once their lists have arrived
   }
 
   async function requestChange() {
+    await ready; // the listing as loaded, to compare with
     const now = payload(), changed = {};
     for (const [name, value] of Object.entries(now)) {
       if (JSON.stringify(value) !== JSON.stringify(loaded[name])) { changed[name] = value; }
@@ -216,7 +219,7 @@
 
   if (changeMode) { title.dataset.transfer = title.dataset.lease = title.dataset.change; }
   showIdentity(form).then((verified) => { identity = verified || null; }).catch(fail);
-  if (listingId) { refresh().catch(fail); }
+  const ready = listingId ? refresh().catch(fail) : Promise.resolve();
   show(1);
   preview();
 })();
