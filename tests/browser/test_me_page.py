@@ -92,7 +92,7 @@ def test_my_supply_shows_each_group_with_its_actions_and_delists_with_a_reason(s
     expect(row.locator("[data-field=title]")).to_have_text("锦江区5000平米商服用地转让")
     expect(panel.locator(f'tr[data-id="{draft.pk}"]')).to_have_count(0)
     expect(row.locator(".me-status")).to_have_attribute("data-status", "published")
-    assert action_names(row) == ["view", "appointments", "quotes", "delist", "change"]
+    assert action_names(row) == ["view", "appointments", "quotes", "delist", "change", "entrust"]  # entrust: 委托交易
     expect(row.locator("[data-action=change]")).to_have_attribute("href", f"/supply/{published.pk}/edit/?change=1")
 
     row.locator("[data-action=appointments]").click()

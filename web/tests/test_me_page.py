@@ -10,7 +10,17 @@ from accounts.tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["supply", "pre-announcements", "demand", "quotes", "appointments", "favourites", "messages", "settings"]
+SECTIONS = [
+    "supply",
+    "pre-announcements",
+    "demand",
+    "entrustments",  # 我的委托交易 (web/templates/web/trading/_me_entrustments.html)
+    "quotes",
+    "appointments",
+    "favourites",
+    "messages",
+    "settings",
+]
 
 
 def signed_in(user: User) -> Client:
