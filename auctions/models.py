@@ -28,6 +28,8 @@ class Bank(models.Model):
 
     code = models.CharField(_("code"), max_length=16, unique=True)  # e.g. ICBC
     name = models.CharField(_("name"), max_length=64)
+    # Deposit sub-accounts: the bank's prefix, then random digits and a Luhn check digit (19 digits in all).
+    account_prefix = models.CharField(_("sub-account prefix"), max_length=8, default="6200")
 
     class Meta:
         ordering = ["code"]
@@ -529,3 +531,126 @@ class EvidenceEntry(models.Model):
         verbose_name = _("evidence entry")
         verbose_name_plural = _("evidence entries")
         constraints = [models.UniqueConstraint(fields=["lot", "seq"], name="auctions_evidence_gapless_seq")]
+
+
+class BidApplication(models.Model):
+    """A bid application (竞买申请) of one bidder (a verified principal, alone or jointly) for one lot, reviewed by
+    the lot's centre; with the bank chosen for its deposit sub-account."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bid_applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    contact_name = models.CharField(_("contact"), max_length=64)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    address = models.CharField(_("address"), max_length=255)
+    statement = models.TextField(_("statement"), max_length=2000, blank=True)
+    joint = models.BooleanField(_("joint bidding"), default=False)  # 联合竞买
+    partners = models.JSONField(_("partners"), default=list, blank=True)  # [{"name", "id_number"}]
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("bid application")
+        verbose_name_plural = _("bid applications")
+        constraints = [models.UniqueConstraint(fields=["lot", "applicant"], name="auctions_one_application_per_bidder")]
+
+
+class ApplicationDocument(models.Model):
+    """A document of a bid application, checked by its content and kept with its SHA-256."""
+
+    application = models.ForeignKey(BidApplication, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=128)
+    file = models.FileField(_("file"), upload_to="applications/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class DepositAccount(models.Model):
+    """The deposit sub-account of one application at its chosen bank: unique, random, the same on a repeat."""
+
+    application = models.OneToOneField(BidApplication, on_delete=models.PROTECT, related_name="deposit_account")
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("account number"), max_length=32, unique=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)  # when the bank confirmed it
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deposit account")
+        verbose_name_plural = _("deposit accounts")
+
+
+class DepositArrival(models.Model):
+    """A bank's notice of money arriving (idempotent by the bank's serial number). Counted toward the deposit only
+    when it reached a known sub-account by transfer from the bidder, at or before the deadline by the bank's time;
+    otherwise recorded, flagged and due for refund."""
+
+    class Flag(models.TextChoices):
+        NONE = "", _("counted")
+        UNKNOWN_ACCOUNT = "unknown_account", _("unknown account")
+        CASH = "cash", _("paid in cash")
+        PAYER_MISMATCH = "payer_mismatch", _("payer is not the bidder")
+        LATE = "late", _("after the deposit deadline")
+        REJECTED = "rejected", _("application rejected")
+
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(_("bank serial number"), max_length=64)
+    account_number = models.CharField(_("account number"), max_length=32)
+    account = models.ForeignKey(
+        DepositAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="arrivals"
+    )
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2)
+    payer_name = models.CharField(_("payer name"), max_length=128)
+    payer_account = models.CharField(_("payer account"), max_length=40, blank=True)
+    channel = models.CharField(_("channel"), max_length=16, default="transfer")  # transfer | cash
+    arrived_at = models.DateTimeField(_("arrived at (bank time)"))
+    received_at = models.DateTimeField(_("received at"))
+    counted = models.BooleanField(_("counted"), default=False)
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, blank=True)
+    refund_status = models.CharField(_("refund status"), max_length=16, blank=True)  # due | requested | done
+
+    class Meta:
+        ordering = ["arrived_at", "id"]
+        verbose_name = _("deposit arrival")
+        verbose_name_plural = _("deposit arrivals")
+        constraints = [models.UniqueConstraint(fields=["bank", "serial"], name="auctions_arrival_serial_once")]
+
+
+class Qualification(models.Model):
+    """A bidder's qualification for a lot (竞买资格) with its random bidder number (竞买号), unique within the lot:
+    issued the moment an approved application's counted deposits reach the requirement, or by staff on a bank's
+    proof."""
+
+    application = models.OneToOneField(BidApplication, on_delete=models.PROTECT, related_name="qualification")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="qualifications")
+    bidder_number = models.CharField(_("bidder number"), max_length=8)
+    manual = models.BooleanField(_("issued by staff"), default=False)
+    proof = models.FileField(_("bank's proof"), upload_to="qualifications/%Y/%m/", blank=True, max_length=255)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        constraints = [models.UniqueConstraint(fields=["lot", "bidder_number"], name="auctions_bidder_number_unique")]

@@ -133,7 +133,7 @@ CLASSIFICATION: dict[str, Classes] = {
     "accounts.Message": _classes("", owner="id user category title body link read_at created_at"),
     # Trading (auctions): rules, centres, published lots and announcements are public; an entrustment is its owner's
     # and its centre's; who registered or published what is staff data.
-    "auctions.Bank": _classes("id code name"),
+    "auctions.Bank": _classes("id code name account_prefix"),
     "auctions.RuleProfile": _classes(
         "id name source is_preset countdown_seconds increment_multiples raise_cap_increments quoting_stop_seconds"
         " quoting_stop_min_bidders timed_entry timed_entry_confirm_seconds auction_conversion conversion_min_bidders"
@@ -173,6 +173,25 @@ CLASSIFICATION: dict[str, Classes] = {
     # The evidence log: staff in scope read it; a lot's protocol is exported for verification (bidders appear in it
     # by their bidder numbers only).
     "auctions.EvidenceEntry": _classes("", staff="id lot seq kind data created_at prev_hash hash"),
+    # A bidder's application, deposit account, arrivals and qualification: the bidder's and its centre's only; no
+    # bidder sees another's (a bidder number appears in the trading room without the identity behind it).
+    "auctions.BidApplication": _classes(
+        "",
+        owner="id lot applicant created_by status contact_name contact_phone address statement joint partners bank"
+        " reason decided_by submitted_at decided_at created_at",
+    ),
+    "auctions.ApplicationDocument": _classes(
+        "", owner="id application title file original_name content_type size sha256 created_at"
+    ),
+    "auctions.DepositAccount": _classes("", owner="id application bank number opened_at created_at"),
+    "auctions.DepositArrival": _classes(
+        "",
+        owner="id bank serial account_number account amount_yuan payer_name payer_account channel arrived_at"
+        " received_at counted flag refund_status",
+    ),
+    "auctions.Qualification": _classes(
+        "", owner="id application lot bidder_number manual proof reason issued_by issued_at"
+    ),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

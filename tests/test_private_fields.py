@@ -22,7 +22,7 @@ from elasticsearch import Elasticsearch
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
-from auctions.models import Lot
+from auctions.models import Entrustment, Lot
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -76,6 +76,8 @@ TEXTS = {
     "quoter_real_name": "QZXQUOTER0024",
     "lot_reason": "QZXLOTREASON0025",  # staff-only: why a grantor's lot was returned
     "draft_announcement_title": "QZXDRAFTNOTICE0026",  # a draft change announcement: nobody's business yet
+    "entrustment_owner_address": "QZXENTRUSTADDR0027",  # an entrustment: its owner's and its centre's
+    "entrustment_title": "QZXENTRUSTTITLE0028",
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -211,6 +213,25 @@ def world(db: Any) -> World:
     announcement_create(
         notice.lot, "", None, status="draft", kind="change", supersedes=notice, title=TEXTS["draft_announcement_title"]
     )
+    entrustment = Entrustment.objects.create(
+        owner=owner,
+        created_by=owner,
+        listing=listing,
+        mode="transfer",
+        region=jinjiang,
+        status="draft",
+        title=TEXTS["entrustment_title"],
+        owner_address=TEXTS["entrustment_owner_address"],
+    )
+    entrustment_attachment = entrustment.attachments.create(
+        kind="identity_proof",
+        file="e.pdf",
+        original_name="e.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=owner,
+    )
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -233,6 +254,8 @@ def world(db: Any) -> World:
             "announcement_id": [notice.pk],
             "lot_id": [notice.lot_id],
             "document_id": [notice_document.pk],
+            "entrustment_id": [entrustment.pk],
+            "entrustment_attachment_id": [entrustment_attachment.pk],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )

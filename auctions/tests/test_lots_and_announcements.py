@@ -19,6 +19,7 @@ from auctions.services.announcements import (
 from auctions.services.lots import (
     Grant,
     LotConflict,
+    Terms,
     check_terms,
     lot_register_submitted,
     lot_return,
@@ -54,8 +55,9 @@ def attach_document(lot: Lot) -> None:
     )
 
 
-def announced(world) -> tuple[Lot, Announcement]:
-    lot = lot_submit_by_grantor(user=world["grantor"], grant=grant(world), terms=listing_terms())
+def announced(world, terms: Terms | None = None) -> tuple[Lot, Announcement]:
+    """A grantor's lot registered and announced through the services (default terms: listing_terms())."""
+    lot = lot_submit_by_grantor(user=world["grantor"], grant=grant(world), terms=terms or listing_terms())
     attach_document(lot)
     lot = lot_register_submitted(user=world["staff"], lot_id=lot.pk)
     draft = announcement_draft(user=world["staff"], lot_id=lot.pk, title="国有建设用地使用权挂牌出让公告", body="正文")
