@@ -233,7 +233,8 @@ def test_the_owner_sees_their_listing_without_the_forms(sign_in: SignIn, live_se
     page.goto(f"{live_server.url}/supply/{listing.pk}/")
 
     expect(page.locator("#owner-note")).to_be_visible()
-    expect(page.locator("#owner-note a")).to_have_attribute("href", "/me/?section=supply")
+    expect(page.locator("#owner-note a").first).to_have_attribute("href", "/me/?section=supply")
+    expect(page.locator("#entrust-link")).to_have_attribute("href", f"/entrustments/new/?listing={listing.pk}")
     expect(page.locator("#quote-form")).to_be_hidden()
     expect(page.locator("#appointment-form")).to_be_hidden()
     expect(page.locator("#record-rows tr")).to_have_count(1)
