@@ -3,6 +3,8 @@
 // both show one set. Regions drill down province → city → county (selects, facet counts, clicks on the map) and the
 // map fits the chosen region; "search this area" adds the view's bbox; hovering a result highlights its point and
 // back; a click opens the drawer (map_drawer.js). The address keeps kind, filters, sort and view (lon,lat,zoom).
+// Public lots (交易标的, tiles `lots`) are drawn over supply and demand, coloured by phase, in the chosen region; the
+// list's 交易标的 tab lists them (GET /api/auctions/map/lots/) and a click on one opens its summary in the drawer.
 (function () {
   "use strict";
   const root = document.getElementById("map-page");
@@ -29,6 +31,7 @@
     amenities: ["amenities"],
     supply: ["supply-cluster", "supply-cluster-count", "supply-point"],
     demand: ["demand-cluster", "demand-cluster-count", "demand-point"],
+    lots: ["lots-area-fill", "lots-area-line", "lots-cluster", "lots-cluster-count", "lots-point"],
   };
 
   const form = document.getElementById("map-form");
@@ -142,13 +145,23 @@
     onClose: () => { root.classList.remove("drawer-open"); },
   });
 
+  // The lots' filters: the chosen region (the name the notices search and the lots tiles share).
+  function lotParams(state) { return new URLSearchParams(state.filters.region ? { region: state.filters.region } : {}); }
+
   let tileQuery = null;
+  let lotQuery = null;
   function applyFilters(state) {
     const query = filterParams(state).toString();
     const key = `${state.kind}?${query}`;
     if (key !== tileQuery) {
       tileQuery = key;
       map.getSource(state.kind).setTiles([tileUrl(state.kind, query)]);
+    }
+    const lots = lotParams(state).toString();
+    if (lots !== lotQuery) {
+      lotQuery = lots;
+      map.getSource("lots").setTiles([tileUrl("lots", lots)]);
+      if (lotsShown) { loadLots(state, false); }
     }
     map.setFilter("region-selected", ["==", ["get", "code"], state.filters.region || ""]);
     showLayers();
@@ -160,6 +173,7 @@
     const visible = {
       regions: on.has("regions"), parcels: on.has("parcels"), amenities: on.has("amenities"),
       supply: on.has("listings") && current.kind === "supply", demand: on.has("listings") && current.kind === "demand",
+      lots: on.has("lots"),
     };
     for (const [group, ids] of Object.entries(LAYER_GROUPS)) {
       for (const id of ids) { map.setLayoutProperty(id, "visibility", visible[group] ? "visible" : "none"); }
@@ -280,6 +294,66 @@
     }
   }
 
+  // ------------------------------------------------------------------------------------------------ the lots tab
+
+  const lotList = document.getElementById("map-lots");
+  const lotMore = document.getElementById("map-lots-more");
+  let lotsShown = false;
+  let lotToken = 0;
+  let lotNext = "";
+
+  function lotItem(lot) {
+    const open = (event) => {
+      event.preventDefault();
+      if (lot.location) { map.jumpTo({ center: lot.location, zoom: Math.max(map.getZoom(), 14) }); }
+      openDrawer("lot", lot.id, lot.location, lot);
+    };
+    return el("li", { class: "result", dataset: { id: String(lot.id), phase: lot.phase } },
+      el("div", { class: "result-body" },
+        el("h3", { class: "result-title" }, el("a", { href: lot.page, onclick: open }, lot.title)),
+        el("p", { class: "result-tags" },
+          el("span", { class: "tag", dataset: { field: "phase" }, style: `border-color:${Style.PHASE_COLOURS[lot.phase] || "#6b7280"}` }, t.phases[lot.phase] || lot.phase),
+          el("span", { class: "tag" }, lot.trading_mode_name), el("span", { class: "tag" }, lot.kind_name)),
+        el("p", { class: "muted", dataset: { field: "number" } }, lot.number),
+        el("p", { class: "result-figures" },
+          el("span", { class: "price", dataset: { field: "start_price" } }, `${t.startPrice} ${F.money(lot.start_price_wan)}`),
+          el("span", { dataset: { field: "region" } }, lot.region.name))));
+  }
+
+  async function loadLots(state, append) {
+    const token = ++lotToken;
+    lotList.setAttribute("aria-busy", "true");
+    lotMore.disabled = true;
+    try {
+      const query = lotParams(state);
+      query.set("page_size", String(PAGE_SIZE));
+      const data = await request("GET", append ? lotNext : `/api/auctions/map/lots/?${query}`);
+      if (token !== lotToken) { return; }
+      const items = data.results.map(lotItem);
+      if (append) { lotList.append(...items); } else { lotList.replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, t.noLots)])); }
+      document.getElementById("map-lots-count").textContent = `(${data.count})`;
+      lotNext = data.next || "";
+      lotMore.hidden = !lotNext;
+      root.dataset.lots = "ready";
+    } catch (error) {
+      if (!(error instanceof ApiError) || token !== lotToken) { throw error; }
+      lotList.replaceChildren(el("li", { class: "form-error" }, `${t.loadFailed} ${error.message}`));
+      root.dataset.lots = "failed";
+    } finally {
+      if (token === lotToken) { lotList.setAttribute("aria-busy", "false"); lotMore.disabled = false; }
+    }
+  }
+
+  function showListTab(lots) {
+    lotsShown = lots;
+    document.querySelectorAll(".map-list-tab").forEach((tab) => tab.setAttribute("aria-selected", String((tab.dataset.list === "lots") === lots)));
+    document.getElementById("map-list-results").hidden = lots;
+    document.getElementById("map-list-lots").hidden = !lots;
+    if (lots && current) { loadLots(current, false); }
+  }
+  document.querySelectorAll(".map-list-tab").forEach((tab) => tab.addEventListener("click", () => showListTab(tab.dataset.list === "lots")));
+  lotMore.addEventListener("click", () => { if (lotNext) { loadLots(current, true); } });
+
   // ------------------------------------------------------------------------------------------------ going somewhere
 
   async function go(state, { fit = false, push = true, fromTheForm = true } = {}) {
@@ -301,6 +375,7 @@
     syncTabs();
     if (kind === "supply") { drawer.openListing(id, item || { location: lonLat }); }
     else if (kind === "demand") { drawer.openDemand(id, lonLat); }
+    else if (kind === "lot") { drawer.openLot(id, { ...(item || {}), location: lonLat }); }
     else { drawer.openParcel(id); }
   }
 
@@ -326,6 +401,8 @@
   });
 
   const POINT_LAYERS = ["supply-point", "demand-point"];
+  map.on("mouseenter", "lots-point", () => { map.getCanvas().style.cursor = "pointer"; });
+  map.on("mouseleave", "lots-point", () => { map.getCanvas().style.cursor = ""; });
   for (const layer of POINT_LAYERS) {
     map.on("mousemove", layer, (event) => {
       const id = event.features[0].id;
@@ -343,8 +420,14 @@
   map.on("click", (event) => {
     const visible = (ids) => ids.filter((id) => map.getLayoutProperty(id, "visibility") !== "none");
     const hit = (ids) => { const layers = visible(ids); return layers.length ? map.queryRenderedFeatures(event.point, { layers })[0] : undefined; };
-    const cluster = hit(["supply-cluster", "demand-cluster"]);
+    const cluster = hit(["lots-cluster", "supply-cluster", "demand-cluster"]);
     if (cluster) { map.easeTo({ center: cluster.geometry.coordinates, zoom: map.getZoom() + 2 }); return; }
+    const lot = hit(["lots-point", "lots-area-fill"]);
+    if (lot) {
+      const where = lot.geometry.type === "Point" ? lot.geometry.coordinates : [event.lngLat.lng, event.lngLat.lat];
+      openDrawer("lot", lot.id, where, { phase: lot.properties.phase, title: lot.properties.title });
+      return;
+    }
     const point = hit(POINT_LAYERS);
     if (point) { openDrawer(point.layer.id.startsWith("supply") ? "supply" : "demand", point.id, point.geometry.coordinates); return; }
     const parcel = hit(["parcels-fill"]);
@@ -413,7 +496,7 @@
   }));
 
   const legendNames = Object.fromEntries((LAND_USES || []).filter((row) => !row.parent).map((row) => [row.code, row.name]));
-  document.getElementById("map-legend").replaceChildren(...Style.legend(t, CATEGORIES, legendNames).map(([swatch, label]) => el("li", {},
+  document.getElementById("map-legend").replaceChildren(...Style.legend(t, CATEGORIES, legendNames).map(([swatch, label]) => el("li", { dataset: swatch.phase ? { phase: swatch.phase } : {} },
     el("span", { class: `swatch${swatch.round ? " round" : ""}`, style: `background:${swatch.colour};${swatch.ring ? `box-shadow:inset 0 0 0 3px ${swatch.ring}` : ""}` }), label)));
 
   window.landMapPage = { state: () => current, drawer, ready: styled, tileUrl };

@@ -1,6 +1,8 @@
 // The map page's drawer: a listing's key facts, photos, certification tag and the seeker's actions (quote, viewing,
 // favourite, comparison — as on the listing's page, by the same APIs), a demand or a parcel's facts, and the
-// surroundings (周边配套): radius rings on the map, amenity counts and the nearest per category, amenities shown.
+// surroundings (周边配套): radius rings on the map, amenity counts and the nearest per category, amenities shown; a
+// lot's summary (交易标的: number, phase, start price, its schedule in Beijing time, centre) with links to its page and
+// its announcement.
 (function () {
   "use strict";
   const { request, showError, clearErrors, el, time, ApiError, blank } = window.LandApi;
@@ -255,9 +257,49 @@
       await surroundings(mine, `/api/geo/parcels/${encodeURIComponent(code)}/surroundings/?radii=${radii.join(",")}`, p.centroid);
     }
 
+    // A public lot (GET /api/auctions/lots/<id>/); its phase is the one the map or the list showed (the database's
+    // clock when drawn).
+    async function openLot(id, { phase, title: heading, location } = {}) {
+      const mine = opening("lot", id, heading || "");
+      let lot;
+      try {
+        lot = await request("GET", `/api/auctions/lots/${id}/`);
+      } catch (error) { if (mine === token) { failed(error); } return; }
+      if (mine !== token) { return; }
+      title.textContent = lot.title;
+      const at = (value) => (value ? F.dateTime(value) : "");
+      const current = lot.current_announcement;
+      body.replaceChildren(
+        el("p", { class: "drawer-tags" },
+          el("span", { class: "tag", dataset: { field: "phase", phase: phase || "" } }, phase ? t.phases[phase] || phase : ""),
+          el("span", { class: "tag", dataset: { field: "trading_mode" } }, lot.trading_mode_name),
+          el("span", { class: "tag" }, lot.kind_name)),
+        facts([
+          [t.lotNumber, lot.number, "number"],
+          [t.phase, phase ? t.phases[phase] || phase : "", "phase_name"],
+          [t.startPrice, F.money(lot.start_price_wan), "start_price"],
+          [t.region, lot.region ? lot.region.full_name : "", "region"],
+          [t.announcementStarts, at(lot.announcement_starts_at), "announcement_starts_at"],
+          [t.applicationsOpen, at(lot.applications_open_at), "applications_open_at"],
+          [t.applicationsClose, at(lot.applications_close_at), "applications_close_at"],
+          [t.listingStarts, at(lot.listing_starts_at), "listing_starts_at"],
+          [t.listingEnds, at(lot.listing_ends_at), "listing_ends_at"],
+          [t.auctionStarts, at(lot.auction_starts_at), "auction_starts_at"],
+          [t.centre, lot.centre ? lot.centre.name : "", "centre"],
+        ]),
+        el("p", { class: "drawer-buttons" },
+          el("a", { href: lot.page || `/lots/${id}/`, class: "drawer-link", dataset: { action: "lot-page" } }, t.lotPage),
+          current ? el("a", { href: current.page, class: "drawer-link", dataset: { action: "announcement" } }, t.itsAnnouncement) : null));
+      const point = lot.location || location;
+      if (point) {
+        map.getSource("selection").setData({ type: "FeatureCollection", features: [{ type: "Feature", properties: {}, geometry: { type: "Point", coordinates: point } }] });
+      }
+      root.dataset.state = "facts";
+    }
+
     document.getElementById("drawer-close").addEventListener("click", close);
     document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !root.hidden) { close(); } });
-    return { openListing, openDemand, openParcel, close };
+    return { openListing, openDemand, openParcel, openLot, close };
   }
 
   window.LandMapDrawer = { create };

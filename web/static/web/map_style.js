@@ -1,6 +1,7 @@
 // The map page's own style (no external basemap needed): region fills, outlines by level and labels, parcels coloured
 // by GB/T 21010 first-level use, supply by mode and certification, demand, clusters sized by count, amenities by
-// category icons (drawn here on a canvas), the drawer's radius rings. Underneath, a basemap: the offline one (our
+// category icons (drawn here on a canvas), the drawer's radius rings, lots (交易标的) coloured by phase: points, clusters,
+// and the parcel's outline or a mining right's area at high zooms. Underneath, a basemap: the offline one (our
 // `basemap` tiles: sea, land, lakes, rivers, coastline, 境界线), or with a key 天地图's vector or imagery tiles (a
 // switcher chooses: setBasemap), or an external raster basemap (MAP_BASEMAP_TILES).
 // Labels need no glyph server: the style has no `glyphs`, so MapLibre draws every character with the browser's own
@@ -26,6 +27,10 @@
     utility: "#64748b",
   };
   const RING_COLOUR = "#0b6e4f";
+  // A lot's phase (tiles `lots`, docs/maps.md): 公告期, 报名期, 挂牌期, 拍卖日, ended.
+  const PHASE_COLOURS = { announced: "#0284c7", applying: "#16a34a", listing: "#d97706", auction_day: "#dc2626", ended: "#6b7280" };
+  const LOT_CLUSTER_COLOUR = "#92400e";
+  const IS_POINT = ["==", ["geometry-type"], "Point"];
   // The offline basemap: pale and cool, so that parcels, points and region tints stay the strongest colours.
   const BASEMAP_COLOURS = {
     background: "#eef2ef", land: "#f3f0e8", water: "#c6dcea", river: "#8fb8d6", coastline: "#9db7c8",
@@ -58,6 +63,7 @@
       parcels: vector("parcels", 12, 16),
       supply: vector("supply", 0, 16),
       demand: vector("demand", 0, 16),
+      lots: vector("lots", 0, 16),
       amenities: vector("amenities", 12, 16),
       rings: { type: "geojson", data: emptyCollection() },
       selection: { type: "geojson", data: emptyCollection() },
@@ -202,6 +208,24 @@
         paint: { "circle-color": DEMAND_COLOUR, "circle-radius": hovered(10, 7), "circle-stroke-color": "#fff", "circle-stroke-width": hovered(4, 2) },
       },
       {
+        id: "lots-area-fill", type: "fill", source: "lots", "source-layer": "lots", filter: ["!", IS_POINT],
+        paint: { "fill-color": match("phase", PHASE_COLOURS, "#6b7280"), "fill-opacity": hovered(0.55, 0.35) },
+      },
+      {
+        id: "lots-area-line", type: "line", source: "lots", "source-layer": "lots", filter: ["!", IS_POINT],
+        paint: { "line-color": match("phase", PHASE_COLOURS, "#6b7280"), "line-width": 2.5 },
+      },
+      ...clusterLayers("lots", LOT_CLUSTER_COLOUR).map((layer) => ({ ...layer, filter: ["all", IS_CLUSTER, IS_POINT] })),
+      {
+        id: "lots-point", type: "circle", source: "lots", "source-layer": "lots", filter: ["all", NOT_CLUSTER, IS_POINT],
+        paint: {
+          "circle-color": match("phase", PHASE_COLOURS, "#6b7280"),
+          "circle-radius": hovered(11, 8),
+          "circle-stroke-color": "#111827",
+          "circle-stroke-width": hovered(3, 1.5),
+        },
+      },
+      {
         id: "selection", type: "circle", source: "selection",
         paint: { "circle-radius": 12, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#111827", "circle-stroke-width": 3 },
       },
@@ -272,6 +296,8 @@
   function legend(t, categories, majors) {
     const swatch = (colour, round) => ({ colour, round });
     return [
+      ...Object.entries(PHASE_COLOURS).map(([phase, colour]) => [{ ...swatch(colour, true), phase }, `${t.lots} · ${t.phases[phase]}`]),
+      [swatch(LOT_CLUSTER_COLOUR, true), t.legendLotCluster],
       [swatch(MODE_COLOURS.transfer, true), t.legendTransfer],
       [swatch(MODE_COLOURS.lease, true), t.legendLease],
       [{ colour: "#fff", round: true, ring: CERTIFIED_RING }, t.legendCertified],
@@ -284,6 +310,6 @@
 
   window.LandMapStyle = {
     build, addAmenityIcons, rings, circle, legend, basemapChoices, setBasemap, BASEMAP, BASEMAP_COLOURS,
-    LAND_USE_COLOURS, LOCAL_FONTS, emptyCollection,
+    LAND_USE_COLOURS, LOCAL_FONTS, emptyCollection, PHASE_COLOURS,
   };
 })();
