@@ -288,6 +288,6 @@ def test_the_demo_names_authorities_and_every_demo_listing_names_one_of_its_plac
     assert ReviewingAuthority.objects.get(region_id="510000").name == "四川省自然资源厅"
     assert ReviewingAuthority.objects.get(region_id="510100").name == "成都市规划和自然资源局"
     for listing in SupplyListing.objects.all():
-        county = county_get(code=listing.region_id)
+        county = county_get(code=listing.region_id or "")
         assert county is not None
         assert listing.institution == institution_options(county=county)[0], listing.pk

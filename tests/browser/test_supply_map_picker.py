@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from accounts.tests.factories import user_create
 from geo.models import Region
@@ -188,7 +188,7 @@ def test_the_keyboard_places_the_land_and_draws_an_outline_at_the_cross(owner_pa
 
 
 def test_on_a_phone_a_tap_on_the_parcel_offers_it(browser: Browser, live_server, parcel):
-    phone = {"width": 390, "height": 844}
+    phone = ViewportSize(width=390, height=844)
     context = browser.new_context(locale="zh-CN", viewport=phone, has_touch=True, is_mobile=True)
     sign_in(context, user_create(real_name="王五"), live_server.url)
     page = context.new_page()
