@@ -19,8 +19,10 @@ class OwnerIdentity:
 def owner_identity(*, user: User) -> OwnerIdentity | None:
     """The identity of the principal the user acts for (the enterprise for a sub-account) as verified: nature, name,
     phone, and the ID type and number of its latest approved application; None when the principal is not verified."""
+    if not user.is_authenticated:
+        return None
     principal = user.principal
-    if not user.is_authenticated or principal.verified_at is None:
+    if principal.verified_at is None:
         return None
     verification = (
         RealNameVerification.objects.filter(user=principal, status=RealNameVerification.Status.APPROVED)
