@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import supervision, work
+from auctions.api import bidding, supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -58,4 +58,38 @@ urlpatterns: list[URLPattern] = [
     path("supervision/lots/", supervision.SupervisedLotsApi.as_view(), name="supervision-lots"),
     path("supervision/entrustments/", supervision.SupervisedEntrustmentsApi.as_view(), name="supervision-entrustments"),
     path("supervision/events/", supervision.SupervisedEventsApi.as_view(), name="supervision-events"),
+    # bid applications (竞买申请), deposits and the 竞买资格确认书 (auctions/api/bidding.py)
+    path("lots/<int:lot_id>/applications/", bidding.LotApplicationApi.as_view(), name="bid-application-submit"),
+    path("applications/", bidding.MyApplicationListApi.as_view(), name="bid-applications-mine"),
+    path("applications/<int:application_id>/", bidding.MyApplicationApi.as_view(), name="bid-application-mine"),
+    path(
+        "applications/<int:application_id>/documents/",
+        bidding.ApplicationDocumentAddApi.as_view(),
+        name="bid-application-document-add",
+    ),
+    path(
+        "applications/<int:application_id>/qualification.pdf",
+        bidding.QualificationPdfApi.as_view(),
+        name="bid-qualification-pdf",
+    ),
+    path(
+        "centre/lots/<int:lot_id>/applications/",
+        bidding.CentreLotApplicationListApi.as_view(),
+        name="centre-lot-applications",
+    ),
+    path(
+        "applications/<int:application_id>/approve/",
+        bidding.ApplicationApproveApi.as_view(),
+        name="bid-application-approve",
+    ),
+    path(
+        "applications/<int:application_id>/reject/",
+        bidding.ApplicationRejectApi.as_view(),
+        name="bid-application-reject",
+    ),
+    path(
+        "applications/<int:application_id>/qualify/",
+        bidding.ApplicationQualifyApi.as_view(),
+        name="bid-application-qualify",
+    ),
 ]

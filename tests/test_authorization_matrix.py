@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from accounts.models import Message, User
 from accounts.tests.factories import user_create
-from auctions.models import AnnouncementDocument, Entrustment, TradingCentre
+from auctions.models import (
+    AnnouncementDocument,
+    Bank,
+    BidApplication,
+    DepositAccount,
+    Entrustment,
+    Qualification,
+    TradingCentre,
+)
 from auctions.services.announcements import announcement_draft, announcement_publish
 from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
 from auctions.tests.factories import listing_terms, preset
@@ -254,6 +262,16 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/supervision/lots/": {"get": SUPERVISOR},
     "api/auctions/supervision/entrustments/": {"get": SUPERVISOR},
     "api/auctions/supervision/events/": {"get": SUPERVISOR},
+    # bid applications (auctions/api/bidding.py): the world's lot has `owner`'s approved, qualified application
+    "api/auctions/lots/<int:lot_id>/applications/": {"post": VERIFIED},  # the owner: 200 with its own
+    "api/auctions/applications/": {"get": SIGNED_IN},  # the caller's own
+    "api/auctions/applications/<int:application_id>/": {"get": OWNER},
+    "api/auctions/applications/<int:application_id>/documents/": {"post": OWNER},  # 409: approved, fixed
+    "api/auctions/applications/<int:application_id>/qualification.pdf": {"get": OWNER | CENTRE},
+    "api/auctions/centre/lots/<int:lot_id>/applications/": {"get": CENTRE},
+    "api/auctions/applications/<int:application_id>/approve/": {"post": CENTRE},  # 409: decided
+    "api/auctions/applications/<int:application_id>/reject/": {"post": CENTRE},
+    "api/auctions/applications/<int:application_id>/qualify/": {"post": CENTRE},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {
@@ -295,6 +313,8 @@ MULTIPART = {
     "api/auctions/entrustments/<int:entrustment_id>/attachments/",
     "api/auctions/work/lots/<int:lot_id>/documents/",
     "api/auctions/work/announcements/<int:announcement_id>/documents/",
+    "api/auctions/applications/<int:application_id>/documents/",
+    "api/auctions/applications/<int:application_id>/qualify/",
 }
 # The Django admin site, every one of its routes: administrators only.
 ADMIN_SITE = "admin/"
@@ -444,13 +464,38 @@ def _trading_world(*, owner: User, region: Any, staff: dict[str, Client]) -> dic
     )
     document.file.save("a.pdf", ContentFile(pdf_bytes()), save=True)  # while a draft: published ones are fixed
     announcement = announcement_publish(user=member, announcement_id=draft.pk)
+    application = _application(owner=owner, lot=lot, centre=centre, member=member)
     return {
+        "application_id": application.pk,
         "document_id": document.pk,
         "entrustment_id": entrustment.pk,
         "entrustment_attachment_id": attachment.pk,
         "lot_id": lot.pk,
         "announcement_id": announcement.pk,
     }
+
+
+def _application(*, owner: User, lot: Any, centre: TradingCentre, member: User) -> BidApplication:
+    """`owner`'s application for the lot, approved, with its deposit account and a qualification."""
+    bank, _new = Bank.objects.get_or_create(code="ICBC", defaults={"name": "中国工商银行", "account_prefix": "6222"})
+    centre.banks.add(bank)
+    now = timezone.now()
+    application = BidApplication.objects.create(
+        lot=lot,
+        applicant=owner,
+        created_by=owner,
+        contact_name="王五",
+        contact_phone="13800138000",
+        address="成都市",
+        bank=bank,
+        status=BidApplication.Status.APPROVED,
+        submitted_at=now,
+        decided_at=now,
+        decided_by=member,
+    )
+    DepositAccount.objects.create(application=application, bank=bank, number="6222000000000000001")
+    Qualification.objects.create(application=application, lot=lot, bidder_number="123456", issued_at=now)
+    return application
 
 
 def _phone_of(client: Client) -> str:

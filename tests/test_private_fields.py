@@ -22,7 +22,7 @@ from elasticsearch import Elasticsearch
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
-from auctions.models import Entrustment, Lot
+from auctions.models import Bank, BidApplication, DepositAccount, Entrustment, Lot
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -48,6 +48,7 @@ PHONES = {
     "demand_contact_phone": "13911170235",
     "pre_announcement_contact_phone": "13911170236",
     "appointment_phone": "13911170237",
+    "application_contact_phone": "13911170238",  # a bid application: its bidder's and its centre's
 }
 TEXTS = {
     "parcel_certificate_number": "QZXPARCELCERT0001",
@@ -78,6 +79,8 @@ TEXTS = {
     "draft_announcement_title": "QZXDRAFTNOTICE0026",  # a draft change announcement: nobody's business yet
     "entrustment_owner_address": "QZXENTRUSTADDR0027",  # an entrustment: its owner's and its centre's
     "entrustment_title": "QZXENTRUSTTITLE0028",
+    "deposit_account_number": "QZXDEPOSITACCOUNT0029",  # a bid application's deposit sub-account
+    "application_address": "QZXAPPLYADDR0030",
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -232,6 +235,17 @@ def world(db: Any) -> World:
         sha256="0" * 64,
         uploaded_by=owner,
     )
+    application = BidApplication.objects.create(
+        lot_id=notice.lot_id,
+        applicant=owner,
+        created_by=owner,
+        contact_name="王五",
+        contact_phone=PHONES["application_contact_phone"],
+        address=TEXTS["application_address"],
+        submitted_at=now,
+    )
+    bank = Bank.objects.create(code="CANARY", name="金丝雀银行")
+    DepositAccount.objects.create(application=application, bank=bank, number=TEXTS["deposit_account_number"])
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -256,6 +270,7 @@ def world(db: Any) -> World:
             "document_id": [notice_document.pk],
             "entrustment_id": [entrustment.pk],
             "entrustment_attachment_id": [entrustment_attachment.pk],
+            "application_id": [application.pk],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )
