@@ -136,9 +136,10 @@
   }
 
   async function requestChange() {
-    await ready; // the listing as loaded, to compare with
+    await Promise.all([ready, identityShown]); // the listing as loaded, to compare with
     const now = payload(), changed = {};
     for (const [name, value] of Object.entries(now)) {
+      if (identity && name in identity) { continue; } // the verified applicant: the server's, never a change
       if (JSON.stringify(value) !== JSON.stringify(loaded[name])) { changed[name] = value; }
     }
     await request("POST", `/api/market/supply/${listingId}/changes/`, changed);
@@ -218,7 +219,7 @@
   }));
 
   if (changeMode) { title.dataset.transfer = title.dataset.lease = title.dataset.change; }
-  showIdentity(form).then((verified) => { identity = verified || null; }).catch(fail);
+  const identityShown = showIdentity(form).then((verified) => { identity = verified || null; }).catch(fail);
   const ready = listingId ? refresh().catch(fail) : Promise.resolve();
   show(1);
   preview();
