@@ -654,3 +654,30 @@ class Qualification(models.Model):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = [models.UniqueConstraint(fields=["lot", "bidder_number"], name="auctions_bidder_number_unique")]
+
+
+# ------------------------------------------------------------------------------ bank reconciliation (H10)
+class ReconciliationDifference(models.Model):
+    """A difference between a bank's daily statement and the arrivals we recorded: an arrival the bank reports that
+    never reached us (recorded from the statement, `arrival` set) or one we recorded that the bank does not report
+    (for staff to look into)."""
+
+    class Kind(models.TextChoices):
+        RECORDED_FROM_STATEMENT = "from_statement", _("reported by the bank, never notified: recorded")
+        NOT_AT_BANK = "not_at_bank", _("recorded here, not on the bank's statement")
+        CONFLICT = "conflict", _("the statement's content differs from the notice")
+
+    bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("statement day"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    serial = models.CharField(_("bank serial number"), max_length=64)
+    arrival = models.ForeignKey(DepositArrival, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    found_at = models.DateTimeField(_("found at"))
+
+    class Meta:
+        ordering = ["day", "bank", "serial"]
+        verbose_name = _("reconciliation difference")
+        verbose_name_plural = _("reconciliation differences")
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "serial", "kind"], name="auctions_reconciliation_once"),
+        ]

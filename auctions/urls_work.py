@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import bidding, supervision, work
+from auctions.api import bank, bidding, supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -92,4 +92,7 @@ urlpatterns: list[URLPattern] = [
         bidding.ApplicationQualifyApi.as_view(),
         name="bid-application-qualify",
     ),
+    # the banks (auctions/api/bank.py): the signed arrival webhook and the reconciliation's differences
+    path("bank/<slug:bank_code>/arrivals/", bank.BankArrivalApi.as_view(), name="bank-arrivals"),
+    path("bank/reconciliation/", bank.ReconciliationApi.as_view(), name="bank-reconciliation"),
 ]

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -166,6 +167,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "market-expire-listings": {"task": "market.tasks.expire_listings", "schedule": 15 * 60},
 }
 
+# --- trading engine (auctions/services/trading.py) -------------------------------------------------------------
+# The close task runs every few seconds; being late only delays the result page, never lets a bid in.
+CELERY_IMPORTS = ["auctions.trading_tasks"]
+CELERY_BEAT_SCHEDULE["auctions-close-due-lots"] = {"task": "auctions.trading.close_due_lots", "schedule": 5}
+# The sealed reserve (底价): every web process has the public key; the private key is given only to the process that
+# closes lots (the Celery worker), never to web processes. PEM files; see docs/trading-engine.md.
+RESERVE_PUBLIC_KEY_FILE = env("RESERVE_PUBLIC_KEY_FILE", default="")
+RESERVE_PRIVATE_KEY_FILE = env("RESERVE_PRIVATE_KEY_FILE", default="")
+CLOCK_SHIFT_ALLOWED = False  # only the test settings may shift the trading clock (core.clock.shifted)
+# --- end of trading engine
+
 # ------------------------------------------------------------------------------ Elasticsearch
 # Empty ELASTICSEARCH_URL means "not available": search answers from the database backend (logged loudly).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -220,6 +232,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bids"] = env("API_THROTTLE_BIDS", default="120/min")  # type: ignore[index]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Land secondary market API (土地二级市场)",
     "DESCRIPTION": "Map search, supply and demand, online trading and contract coding. "
@@ -338,6 +351,21 @@ SMS_PROVIDER_TIMEOUT = env.float("SMS_PROVIDER_TIMEOUT", default=5.0)
 # production has no default.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
+# ------------------------------------------------------------------------------ banks (deposits; docs/banks.md)
+# BANKS is JSON: {"ICBC": {"url": "https://bank.example/api", "key_env": "BANK_KEY_ICBC"}, ...}; each bank's shared
+# key is read from the environment variable it names, never from a file in the repository. `scripts/stack up` points
+# the demo banks at the development bank (var/stack.env). The webhook refuses notices whose X-Bank-Timestamp is more
+# than BANK_WEBHOOK_TOLERANCE seconds away from the database clock.
+BANKS: dict[str, dict[str, str]] = env.json("BANKS", default={})
+BANK_TIMEOUT = env.float("BANK_TIMEOUT", default=10.0)  # seconds, every call to a bank
+BANK_WEBHOOK_TOLERANCE = env.int("BANK_WEBHOOK_TOLERANCE", default=300)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bank"] = env("API_THROTTLE_BANK", default="600/min")  # type: ignore[index]
+CELERY_BEAT_SCHEDULE["auctions-bank-reconcile"] = {
+    "task": "auctions.tasks.reconcile_yesterday",
+    "schedule": crontab(hour=6, minute=0),  # the banks' statements of the day before, each morning
+}
+# ------------------------------------------------------------------------------ end of banks
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {
