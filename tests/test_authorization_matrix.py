@@ -109,6 +109,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
     "notices/<int:announcement_id>/": {"get": ANYONE},
     "lots/<int:lot_id>/": {"get": ANYONE},
+    "lots/<int:lot_id>/apply/": {"get": SIGNED_IN},  # 申请竞买: the form's API call decides
     # accounts
     "api/auth/captcha/": {"post": ANYONE},
     "api/auth/captcha/<slug:key>.png": {"get": ANYONE},
@@ -259,13 +260,16 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/work/announcements/<int:announcement_id>/": {"get": CENTRE, "patch": CENTRE},
     "api/auctions/work/announcements/<int:announcement_id>/documents/": {"post": CENTRE},
     "api/auctions/work/announcements/<int:announcement_id>/publish/": {"post": CENTRE},
+    # trading (auctions/api/trading.py): the world's lot is announced, nobody is qualified yet (409 not_qualified)
+    "api/auctions/lots/<int:lot_id>/bids/": {"post": VERIFIED},
+    "api/auctions/lots/<int:lot_id>/trading/": {"get": ANYONE},
+    "api/auctions/lots/<int:lot_id>/timed-entry/": {"post": VERIFIED},
+    "api/auctions/lots/<int:lot_id>/reserve/": {"post": GRANTOR},
+    "api/auctions/work/lots/<int:lot_id>/suspend/": {"post": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/resume/": {"post": CENTRE},
     "api/auctions/supervision/lots/": {"get": SUPERVISOR},
     "api/auctions/supervision/entrustments/": {"get": SUPERVISOR},
     "api/auctions/supervision/events/": {"get": SUPERVISOR},
-    # the banks (auctions/api/bank.py). The arrival webhook has no session: anyone may call it, but only a notice
-    # signed with the bank's key is let through, so every role's unsigned call is refused with 401 (signature_missing).
-    "api/auctions/bank/<slug:bank_code>/arrivals/": {"post": frozenset()},
-    "api/auctions/bank/reconciliation/": {"get": CENTRE},  # 400 without ?day= for those let through
     # bid applications (auctions/api/bidding.py): the world's lot has `owner`'s approved, qualified application
     "api/auctions/lots/<int:lot_id>/applications/": {"post": VERIFIED},  # the owner: 200 with its own
     "api/auctions/applications/": {"get": SIGNED_IN},  # the caller's own
@@ -276,6 +280,10 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/applications/<int:application_id>/approve/": {"post": CENTRE},  # 409: decided
     "api/auctions/applications/<int:application_id>/reject/": {"post": CENTRE},
     "api/auctions/applications/<int:application_id>/qualify/": {"post": CENTRE},
+    # the banks (auctions/api/bank.py). The arrival webhook has no session: anyone may call it, but only a notice
+    # signed with the bank's key is let through, so every role's unsigned call is refused with 401 (signature_missing).
+    "api/auctions/bank/<slug:bank_code>/arrivals/": {"post": frozenset()},
+    "api/auctions/bank/reconciliation/": {"get": CENTRE},  # 400 without ?day= for those let through
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {
@@ -308,6 +316,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "api/auctions/work/lots/<int:lot_id>/announcements/": {"title": "公告", "body": "正文"},
     "api/auctions/work/announcements/<int:announcement_id>/": {"title": "公告", "body": "正文"},
     "api/auctions/entrustments/": {"mode": "transfer"},
+    "api/auctions/lots/<int:lot_id>/bids/": {
+        "client_bid_id": "6f1c6f1e-0000-4000-8000-000000000001",
+        "amount_wan": "100",
+    },
+    "api/auctions/lots/<int:lot_id>/reserve/": {"amount_wan": "150"},
     "api/auctions/entrustments/<int:entrustment_id>/": {"title": "委托"},
 }
 MULTIPART = {

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from web import views, views_auctions, views_map, views_market, views_parcels, views_search, views_trading
+from web import (
+    views,
+    views_auctions,
+    views_bidding,
+    views_map,
+    views_market,
+    views_parcels,
+    views_search,
+    views_trading,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -44,6 +53,7 @@ urlpatterns = [
     path("notices/", views_auctions.notices, name="notices"),  # 交易公示 (web/views_auctions.py)
     path("notices/<int:announcement_id>/", views_auctions.notice_detail, name="notice-detail"),
     path("lots/<int:lot_id>/", views_auctions.lot_detail, name="lot-detail"),
+    path("lots/<int:lot_id>/apply/", views_bidding.lot_apply, name="lot-apply"),  # 申请竞买 (web/views_bidding.py)
     # trading pages (web/views_trading.py): 委托交易, the centre's console, the grantor's lots
     path("entrustments/new/", views_trading.entrustment_form, name="entrustment-new"),
     path("entrustments/<int:entrustment_id>/edit/", views_trading.entrustment_form, name="entrustment-edit"),

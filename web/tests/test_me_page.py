@@ -15,6 +15,7 @@ SECTIONS = [
     "pre-announcements",
     "demand",
     "entrustments",  # 我的委托交易 (web/templates/web/trading/_me_entrustments.html)
+    "bids",  # 我的竞买 (web/templates/web/bidding/_me_bids.html)
     "quotes",
     "appointments",
     "favourites",
