@@ -27,7 +27,7 @@
       el("td", {}, M.statusTag(item.status, t.status[item.status])),
       el("td", { dataset: { field: "qualification" } }, q
         ? [el("div", {}, `${t.bidderNumber}: `, el("span", { class: "bid-number", dataset: { field: "bidder-number" } }, q.bidder_number)),
-          el("a", { class: "me-button small", href: `/api/auctions/applications/${item.id}/qualification.pdf`, dataset: { action: "certificate" } }, t.certificate)]
+          el("a", { class: "me-button small", href: `/api/auctions/applications/${item.id}/qualification.pdf`, download: "", dataset: { action: "certificate" } }, t.certificate)]
         : el("span", { class: "muted" }, t.notYet)));
   }
 
