@@ -7,7 +7,7 @@ PY := .venv/bin/python
 .PHONY: run test setup stack stop status lint migrate bench bench-search bench-tiles
 
 run: setup
-	scripts/stack up
+	LAND_APP_PORT=$(PORT) scripts/stack up
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_basemap
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -16,6 +16,7 @@ run: setup
 	$(PY) manage.py seed_auctions_demo
 	$(PY) manage.py search_reindex --no-progress
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
+	@echo "development bank (pay a deposit): http://127.0.0.1:$${LAND_DEVBANK_PORT:-8790}/"
 # DEBUG off (friendly 404/500 pages, no URL list); whitenoise serves the collected static files. DJANGO_DEBUG=True overrides.
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} .venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 

@@ -8,7 +8,7 @@ before it answers a call), `fail` (500 to every call), `repeat` a notice, hold n
 another order (`flush(reverse=True)`), or never send one (`send=False` and no flush: only the statement has it).
 
 A path may start with a bank's code (/ICBC/statements/...): one server then plays several banks. Run as a program
-(`python -m tests.fakes.bank --port 8790`) it is the development bank of `make run`, with a page where a person pays
+(`python tests/fakes/bank.py --port 8790`) it is the development bank of `make run`, with a page where a person pays
 an amount into a deposit account (GET /): the notice goes to the running application's webhook.
 """
 
@@ -105,7 +105,7 @@ class FakeBank:
     ) -> list[Answer]:
         """Book an arrival (the statement reports it) and send its notice `repeat` times (or hold it)."""
         notice = {
-            "serial": serial or f"{code or self.code}{time.strftime('%Y%m%d')}{next(self._serials):06d}",
+            "serial": serial or f"{code or self.code}{datetime.now(BANK_ZONE):%Y%m%d}{next(self._serials):06d}",
             "account_number": account_number,
             "amount": amount,
             "payer_name": payer_name,
