@@ -2,7 +2,10 @@
 statement, one the bank does not report is flagged, staff read both), sub-accounts opened at the bank after commit,
 and a bank that fails answered as unavailable."""
 
+import html
 import json
+import urllib.parse
+import urllib.request
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -123,15 +126,21 @@ def test_the_sub_account_is_opened_at_the_bank_after_commit(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_notices_from_the_fake_bank_reach_the_live_server_over_http(live_server, fake_bank: FakeBank):
+def test_notices_and_the_development_banks_page_reach_the_live_server_over_http(live_server, fake_bank: FakeBank):
     world = test_deposits.make_world()
     application = approved(world, bidder())
     fake_bank.webhook_url = live_server.url + bank_world.WEBHOOK
     fake_bank.deliver = post_over_http
 
-    answers = [fake_bank.pay(account_of(application), amount, payer_name="赵六")[0] for amount in thirds(application)]
-    unsigned = fake_bank.send(json.loads(fake_bank.sent[0][1]), signed=False)
+    first, second, third = thirds(application)
 
-    assert [body["status"] for _status, body in answers] == ["recorded"] * 3
+    answers = [fake_bank.pay(account_of(application), amount, payer_name="赵六")[0] for amount in (first, second)]
+    unsigned = fake_bank.send(json.loads(fake_bank.sent[0][1]), signed=False)
+    form = {"bank": "ICBC", "account_number": account_of(application), "amount": third, "payer_name": "赵六"}
+    with urllib.request.urlopen(fake_bank.url + "/pay", data=urllib.parse.urlencode(form).encode()) as page:  # noqa: S310
+        shown = page.read().decode()  # the development bank's page: a person pays the rest
+
+    assert [body["status"] for _status, body in answers] == ["recorded"] * 2
     assert unsigned[0] == 401
+    assert html.escape('"status": "recorded"') in shown
     assert Qualification.objects.filter(application=application).exists()
