@@ -91,3 +91,13 @@ def sms_inbox(settings) -> Iterator["FakeSmsProvider"]:
     yield provider
     provider.stop()
     forget_sms_state()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reserve_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A reserve key pair for the whole run (deployments give the private key to the closing worker only)."""
+    from auctions.services.reserve import new_key_pair
+
+    public, private = new_key_pair(tmp_path_factory.mktemp("reserve-keys"))
+    settings.RESERVE_PUBLIC_KEY_FILE = str(public)
+    settings.RESERVE_PRIVATE_KEY_FILE = str(private)

@@ -681,3 +681,60 @@ class ReconciliationDifference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bank", "serial", "kind"], name="auctions_reconciliation_once"),
         ]
+
+
+class LotTrading(models.Model):
+    """The trading state of a lot: the one row every bid locks (SELECT … FOR UPDATE). The phase is computed from
+    the stored times and the database clock, never scheduled; the close only finalises what the clock decided."""
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("not closed")
+        DEAL = "deal", _("deal (成交)")
+        FAILED = "failed", _("no deal (流拍)")
+
+    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, primary_key=True, related_name="trading")
+    highest_bid = models.ForeignKey("Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bid_count = models.PositiveIntegerField(default=0)
+    countdown_ends_at = models.DateTimeField(null=True, blank=True)  # timed bidding or auction: the running deadline
+    timed_started_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=500, blank=True)
+    frozen_seconds = models.PositiveIntegerField(default=0)  # total time suspended: the listing period grows by it
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    # The sealed reserve (底价): ciphertext for the closing key only, and the commitment written to the evidence log.
+    reserve_ciphertext = models.BinaryField(null=True, blank=True)
+    reserve_commitment = models.CharField(max_length=64, blank=True)
+    reserve_entered_at = models.DateTimeField(null=True, blank=True)
+    reserve_revealed_wan = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)  # after close
+
+    class Meta:
+        verbose_name = _("lot trading state")
+        verbose_name_plural = _("lot trading states")
+
+
+class Bid(models.Model):
+    """An accepted bid (a quote in a listing, a bid in timed bidding or an auction). Refusals leave no row."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="bids")
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="bids")
+    client_bid_id = models.UUIDField()
+    amount_wan = models.DecimalField(max_digits=14, decimal_places=4)
+    stage = models.CharField(max_length=8)  # listing | timed | auction
+    arrived_at = models.DateTimeField()  # the start of the bid's transaction, taken before it waited for the lock
+    evidence_seq = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["lot", "evidence_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["qualification", "client_bid_id"], name="auctions_bid_idempotent"),
+            models.UniqueConstraint(fields=["lot", "amount_wan"], name="auctions_bid_prices_differ"),
+        ]
+
+
+class TimedEntry(models.Model):
+    """A bidder's confirmation to enter timed bidding (where the rules ask for one), within the window."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    qualification = models.OneToOneField(Qualification, on_delete=models.PROTECT, related_name="timed_entry")
+    confirmed_at = models.DateTimeField()

@@ -192,6 +192,17 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.Qualification": _classes(
         "", owner="id application lot bidder_number manual proof reason issued_by issued_at"
     ),
+    # The trade: its state and the accepted bids are public by bidder number (who bid is the bidder's and staff's);
+    # the sealed reserve is nobody's until the close, when `reserve_revealed_wan` is written and shown.
+    "auctions.LotTrading": _classes(
+        "lot highest_bid bid_count countdown_ends_at timed_started_at suspended_at suspended_reason frozen_seconds"
+        " closed_at outcome reserve_revealed_wan",
+        staff="reserve_ciphertext reserve_commitment reserve_entered_at",
+    ),
+    "auctions.Bid": _classes("id lot amount_wan stage arrived_at evidence_seq", owner="qualification client_bid_id"),
+    "auctions.TimedEntry": _classes("", owner="id lot qualification confirmed_at"),
+    # What a bank's statement and our records disagree on: the centres' staff read it.
+    "auctions.ReconciliationDifference": _classes("", staff="id bank day kind serial arrival found_at"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

@@ -1,8 +1,17 @@
-"""The one clock of trading: the database's. Every process reads the same time from PostgreSQL."""
+"""The one clock of trading: the database's. Every process reads the same time from PostgreSQL.
 
-from datetime import datetime
+Tests may shift it (`shifted`) to play a scenario through a deadline; the shift exists only where the settings allow
+it (CLOCK_SHIFT_ALLOWED, the test settings), never in production.
+"""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import connection
+
+_shift = timedelta(0)
 
 
 def db_now() -> datetime:
@@ -11,4 +20,17 @@ def db_now() -> datetime:
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         (now,) = cursor.fetchone()
-    return now
+    return now + _shift
+
+
+@contextmanager
+def shifted(by: timedelta) -> Iterator[None]:
+    """Run with the database clock read `by` later (tests only)."""
+    global _shift
+    if not getattr(settings, "CLOCK_SHIFT_ALLOWED", False):
+        raise RuntimeError("the trading clock can be shifted only where CLOCK_SHIFT_ALLOWED is set (tests)")
+    previous, _shift = _shift, _shift + by
+    try:
+        yield
+    finally:
+        _shift = previous

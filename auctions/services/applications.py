@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.checksums import resident_id_valid
 from accounts.models import User
 from accounts.services.messages import message_send
+from auctions.banks.accounts import sub_account_open_on_commit
 from auctions.models import Announcement, ApplicationDocument, BidApplication, Lot
 from auctions.selectors import centre_staff_covers
 from auctions.services.deposits import deposit_account_for, maybe_qualify
@@ -137,7 +138,9 @@ def application_submit(*, user: User, lot_id: int, form: ApplicationForm) -> tup
             application.save()
     except IntegrityError:  # a concurrent first application of the same bidder won
         return BidApplication.objects.get(lot=lot, applicant=user.principal), False
-    deposit_account_for(application, bank)
+    account = deposit_account_for(application, bank)
+    if account.opened_at is None:
+        sub_account_open_on_commit(account)  # the bank opens it after this transaction commits (a retried task)
     append(
         lot_id=lot.pk,
         kind="application.submitted",

@@ -167,6 +167,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "market-expire-listings": {"task": "market.tasks.expire_listings", "schedule": 15 * 60},
 }
 
+# --- trading engine (auctions/services/trading.py) -------------------------------------------------------------
+# The close task runs every few seconds; being late only delays the result page, never lets a bid in.
+CELERY_IMPORTS = ["auctions.trading_tasks"]
+CELERY_BEAT_SCHEDULE["auctions-close-due-lots"] = {"task": "auctions.trading.close_due_lots", "schedule": 5}
+# The sealed reserve (底价): every web process has the public key; the private key is given only to the process that
+# closes lots (the Celery worker), never to web processes. PEM files; see docs/trading-engine.md.
+RESERVE_PUBLIC_KEY_FILE = env("RESERVE_PUBLIC_KEY_FILE", default="")
+RESERVE_PRIVATE_KEY_FILE = env("RESERVE_PRIVATE_KEY_FILE", default="")
+CLOCK_SHIFT_ALLOWED = False  # only the test settings may shift the trading clock (core.clock.shifted)
+# --- end of trading engine
+
 # ------------------------------------------------------------------------------ Elasticsearch
 # Empty ELASTICSEARCH_URL means "not available": search answers from the database backend (logged loudly).
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
@@ -221,6 +232,7 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bids"] = env("API_THROTTLE_BIDS", default="120/min")  # type: ignore[index]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Land secondary market API (土地二级市场)",
     "DESCRIPTION": "Map search, supply and demand, online trading and contract coding. "

@@ -30,6 +30,8 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 if "pool" in DATABASES["default"].get("OPTIONS", {}):  # race tests hold up to 14 connections at once, in threads
     DATABASES["default"]["OPTIONS"]["pool"]["max_size"] = max(DATABASES["default"]["OPTIONS"]["pool"]["max_size"], 20)
 SEARCH_INDEX_PREFIX = env("TEST_SEARCH_INDEX_PREFIX", default="test_land")
+# Scenario tests move the trading clock (core.clock.shifted); production never can.
+CLOCK_SHIFT_ALLOWED = True
 # The evidence log refuses TRUNCATE unless the session allows it: pytest's flush after a transactional test needs it.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c land.evidence_truncate=allowed"
 

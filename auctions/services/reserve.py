@@ -1,0 +1,69 @@
+"""The sealed reserve price (底价): encrypted on entry with the platform's reserve public key (RSA-OAEP with SHA-256),
+committed in the evidence log as SHA-256(salt ‖ amount), and opened only by the process that closes lots, which
+alone is given the private key (RESERVE_PRIVATE_KEY_FILE). No response, log line or error carries the amount before
+the close."""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.conf import settings
+
+from core.errors import ServiceUnavailable
+
+OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+
+
+@dataclass(frozen=True)
+class Sealed:
+    ciphertext: bytes
+    commitment: str  # hex SHA-256(salt bytes ‖ amount text)
+
+
+def commitment(salt_hex: str, amount: Decimal) -> str:
+    return hashlib.sha256(bytes.fromhex(salt_hex) + str(amount).encode("ascii")).hexdigest()
+
+
+def _key_file(setting: str) -> bytes:
+    path = getattr(settings, setting, "")
+    if not path or not Path(path).is_file():
+        raise ServiceUnavailable(code="reserve_key_missing")  # says which key, never anything about a lot
+    return Path(path).read_bytes()
+
+
+def seal(amount: Decimal) -> Sealed:
+    public_key = serialization.load_pem_public_key(_key_file("RESERVE_PUBLIC_KEY_FILE"))
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise ServiceUnavailable(code="reserve_key_invalid")
+    salt = secrets.token_hex(16)
+    plaintext = json.dumps({"amount": str(amount), "salt": salt}).encode("ascii")
+    return Sealed(ciphertext=public_key.encrypt(plaintext, OAEP), commitment=commitment(salt, amount))
+
+
+def unseal(ciphertext: bytes) -> tuple[Decimal, str]:
+    """The amount and its salt (the closing process only: the private key is configured nowhere else)."""
+    private_key = serialization.load_pem_private_key(_key_file("RESERVE_PRIVATE_KEY_FILE"), password=None)
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        raise ServiceUnavailable(code="reserve_key_invalid")
+    opened = json.loads(private_key.decrypt(bytes(ciphertext), OAEP))
+    return Decimal(opened["amount"]), opened["salt"]
+
+
+def new_key_pair(directory: Path) -> tuple[Path, Path]:
+    """A reserve key pair as PEM files (deployment: the private one goes only to the closing worker)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    private = directory / "reserve_private.pem"
+    public = directory / "reserve_public.pem"
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    private.chmod(0o600)
+    public.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return public, private

@@ -1,0 +1,401 @@
+"""The trading engine: quotes in an online listing (挂牌), timed bidding (限时竞价) after it, online auctions (拍卖),
+suspension, the sealed reserve and the close.
+
+How it keeps its promises (docs/trading-engine.md):
+- one clock: a bid's arrival time is the start of its transaction by the database clock, read before it waits for
+  the lot's lock, and the phase is judged at that time;
+- one lock per lot: every bid locks the lot's LotTrading row, checks, appends the bid and its evidence entry, moves
+  the countdown and commits; bids on different lots never wait for each other;
+- phases are computed from stored times and the clock, never scheduled; the close only finalises what the clock
+  decided, so a late worker cannot let a bid in;
+- a client bid id makes a retried bid idempotent.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.selectors import scope_covers
+from auctions.models import Announcement, Bid, Lot, LotTrading, Qualification, RuleProfile, TimedEntry
+from auctions.selectors import centre_staff_covers
+from auctions.services import reserve as sealed
+from auctions.services.events import record
+from auctions.services.evidence import append
+from core.clock import db_now
+from core.errors import Conflict, InvalidInput, NotFound
+
+
+class BidRefused(Conflict):
+    """A bid the rules do not accept; `code` names the rule (not_qualified, late, not_higher …)."""
+
+    default_code = "bid_refused"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Where a lot's trade stands at a moment: `name`, whether bids are taken and in which stage, and the deadline
+    that moment runs to."""
+
+    name: str  # not_started | listing | quoting_stopped | confirming | timed | auction | suspended | ended | closed
+    stage: str = ""  # listing | timed | auction when bids are taken
+    deadline: datetime | None = None
+
+
+def _trading(lot: Lot) -> LotTrading:
+    trading, _created = LotTrading.objects.get_or_create(lot=lot)
+    return trading
+
+
+def locked(lot: Lot) -> LotTrading:
+    """The lot's trading row, locked; its highest bid read *after* the lock in a statement of its own, so a bid that
+    committed while this one waited is seen (a join in the locking statement would read it from the old snapshot)."""
+    trading = LotTrading.objects.select_for_update().get(lot=lot)
+    if trading.highest_bid_id is not None:
+        trading.highest_bid = Bid.objects.select_related("qualification").get(pk=trading.highest_bid_id)
+    return trading
+
+
+def _quoters(lot: Lot) -> int:
+    return Bid.objects.filter(lot=lot, stage="listing").aggregate(n=Count("qualification", distinct=True))["n"]
+
+
+def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
+    """The phase at `now` from the lot's schedule, its rules and what the trading row holds."""
+    rules: RuleProfile = lot.rules
+    countdown = timedelta(seconds=rules.countdown_seconds)
+    if trading.closed_at is not None:
+        return Phase("closed")
+    if lot.status == Lot.Status.TERMINATED:
+        return Phase("closed")
+    if trading.suspended_at is not None:
+        return Phase("suspended")
+    if lot.trading_mode == Lot.TradingMode.AUCTION:
+        assert lot.auction_starts_at is not None  # noqa: S101 - check_terms requires it
+        if now < lot.auction_starts_at:
+            return Phase("not_started", deadline=lot.auction_starts_at)
+        end = trading.countdown_ends_at or lot.auction_starts_at + countdown
+        return Phase("auction", "auction", end) if now <= end else Phase("ended")
+    assert lot.listing_starts_at is not None and lot.listing_ends_at is not None  # noqa: S101, PT018
+    listing_end = lot.listing_ends_at + timedelta(seconds=trading.frozen_seconds)
+    if now < lot.listing_starts_at:
+        return Phase("not_started", deadline=lot.listing_starts_at)
+    if now <= listing_end:
+        stop = timedelta(seconds=rules.quoting_stop_seconds)
+        if stop and now > listing_end - stop and _quoters(lot) >= rules.quoting_stop_min_bidders:
+            return Phase("quoting_stopped", deadline=listing_end)
+        return Phase("listing", "listing", listing_end)
+    if _quoters(lot) < 2:  # no competition: the close decides on the quote there is, if any
+        return Phase("ended")
+    timed_start = listing_end
+    if rules.timed_entry == RuleProfile.TimedEntry.CONFIRMED:
+        timed_start = listing_end + timedelta(seconds=rules.timed_entry_confirm_seconds)
+        if now <= timed_start:
+            return Phase("confirming", deadline=timed_start)
+    end = trading.countdown_ends_at or timed_start + countdown
+    return Phase("timed", "timed", end) if now <= end else Phase("ended")
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.0001")) or amount >= 10**10:
+        raise InvalidInput(
+            fields={
+                "amount_wan": [
+                    {
+                        "code": "invalid_amount",
+                        "message": _("A positive amount in 10,000 yuan, to the yuan (four decimals)."),
+                    }
+                ]
+            }
+        )
+    return amount
+
+
+def _check_price(lot: Lot, trading: LotTrading, amount: Decimal) -> None:
+    rules = lot.rules
+    highest = trading.highest_bid.amount_wan if trading.highest_bid is not None else None
+    if highest is None:
+        if amount < lot.start_price_wan:
+            raise BidRefused(_("The first bid must be at least the start price."), code="below_start")
+        raise_ = amount - lot.start_price_wan
+    else:
+        if amount <= highest:
+            raise BidRefused(_("A bid must be higher than the highest bid."), code="not_higher")
+        if amount < highest + lot.increment_wan:
+            raise BidRefused(_("A bid must raise the highest bid by at least the increment."), code="below_increment")
+        raise_ = amount - highest
+    if rules.increment_multiples and raise_ % lot.increment_wan != 0:
+        raise BidRefused(_("The raise must be a whole multiple of the increment."), code="not_a_multiple")
+    if rules.raise_cap_increments and highest is not None and raise_ > rules.raise_cap_increments * lot.increment_wan:
+        raise BidRefused(_("The raise is larger than the rules allow."), code="raise_too_large")
+
+
+REFUSAL = {
+    "not_started": ("not_started", gettext_lazy("Bidding has not started.")),
+    "suspended": ("suspended", gettext_lazy("Trading is suspended.")),
+    "quoting_stopped": ("quoting_stopped", gettext_lazy("Quoting has stopped before the listing deadline.")),
+    "confirming": ("not_started", gettext_lazy("Timed bidding has not started: bidders are confirming their entry.")),
+    "ended": ("late", gettext_lazy("The deadline has passed.")),
+    "closed": ("late", gettext_lazy("The deadline has passed.")),
+}
+
+
+def _refuse_phase(phase: Phase) -> None:
+    code, message = REFUSAL[phase.name]
+    raise BidRefused(str(message), code=code)
+
+
+def _may_enter_timed(lot: Lot, qualification: Qualification) -> bool:
+    entry = lot.rules.timed_entry
+    if entry == RuleProfile.TimedEntry.QUOTED:
+        return Bid.objects.filter(lot=lot, qualification=qualification, stage="listing").exists()
+    if entry == RuleProfile.TimedEntry.CONFIRMED:
+        return TimedEntry.objects.filter(qualification=qualification).exists()
+    return True
+
+
+@dataclass(frozen=True)
+class Placed:
+    bid: Bid
+    deadline: datetime | None
+    replayed: bool
+
+
+def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) -> Placed:
+    """Place a bid. Accepted: the bid with its arrival time, evidence number and the new deadline. Refused:
+    BidRefused with the rule's code, nothing changed. A retry with the same client bid id returns the first bid."""
+    amount = _amount(amount_wan)
+    with transaction.atomic():
+        arrived_at = db_now()  # the transaction's start: before any wait for the lock
+        qualification = Qualification.objects.filter(lot_id=lot_id, application__applicant=user.principal).first()
+        if qualification is None:
+            if not Lot.objects.filter(pk=lot_id).exists():
+                raise NotFound(_("No lot has this id."))
+            raise BidRefused(_("You are not qualified to bid for this lot."), code="not_qualified")
+        lot = Lot.objects.select_related("rules").get(pk=lot_id)
+        _trading(lot)
+        trading = locked(lot)
+        earlier = Bid.objects.filter(qualification=qualification, client_bid_id=client_bid_id).first()
+        if earlier is not None:
+            if earlier.amount_wan != amount:
+                raise BidRefused(_("This bid id was used for another amount."), code="bid_id_reused")
+            return Placed(earlier, phase_at(lot, trading, arrived_at).deadline, replayed=True)
+        phase = phase_at(lot, trading, arrived_at)
+        if not phase.stage:
+            _refuse_phase(phase)
+        if phase.stage == "timed" and not _may_enter_timed(lot, qualification):
+            raise BidRefused(_("You did not enter timed bidding."), code="not_in_timed_bidding")
+        _check_price(lot, trading, amount)
+        entry = append(
+            lot_id=lot.pk,
+            kind="bid.accepted",
+            data={
+                "bidder": qualification.bidder_number,
+                "amount_wan": amount,
+                "stage": phase.stage,
+                "arrived_at": arrived_at,
+            },
+        )
+        try:
+            with transaction.atomic():
+                bid = Bid.objects.create(
+                    lot=lot,
+                    qualification=qualification,
+                    client_bid_id=client_bid_id,
+                    amount_wan=amount,
+                    stage=phase.stage,
+                    arrived_at=arrived_at,
+                    evidence_seq=entry.seq,
+                )
+        except IntegrityError:  # an equal price cannot get here past _check_price; a concurrent retry can
+            raise BidRefused(_("A bid must be higher than the highest bid."), code="not_higher") from None
+        trading.highest_bid = bid
+        trading.bid_count += 1
+        deadline = phase.deadline
+        if phase.stage in ("timed", "auction"):
+            deadline = arrived_at + timedelta(seconds=lot.rules.countdown_seconds)
+            if trading.timed_started_at is None:
+                trading.timed_started_at = arrived_at
+            trading.countdown_ends_at = deadline
+            append(lot_id=lot.pk, kind="countdown.restarted", data={"ends_at": deadline, "by_seq": entry.seq})
+        trading.save()
+        return Placed(bid, deadline, replayed=False)
+
+
+@transaction.atomic
+def timed_entry_confirm(*, user: User, lot_id: int) -> TimedEntry:
+    """Confirm entering timed bidding within the window after the listing deadline (where the rules ask for it)."""
+    now = db_now()
+    qualification = Qualification.objects.filter(lot_id=lot_id, application__applicant=user.principal).first()
+    if qualification is None:
+        raise BidRefused(_("You are not qualified to bid for this lot."), code="not_qualified")
+    lot = Lot.objects.select_related("rules").get(pk=lot_id)
+    trading = LotTrading.objects.select_for_update().get(lot=_trading(lot).lot)
+    if phase_at(lot, trading, now).name != "confirming":
+        raise BidRefused(_("Entry to timed bidding is confirmed only in its window."), code="not_confirming")
+    entry, created = TimedEntry.objects.get_or_create(
+        lot=lot, qualification=qualification, defaults={"confirmed_at": now}
+    )
+    if created:
+        append(lot_id=lot.pk, kind="timed.confirmed", data={"bidder": qualification.bidder_number})
+    return entry
+
+
+def _staff_lot(user: User, lot_id: int) -> tuple[Lot, LotTrading]:
+    lot = Lot.objects.select_related("rules", "centre").filter(pk=lot_id).first()
+    if lot is None or not centre_staff_covers(user, lot.centre):
+        raise NotFound(_("No lot has this id."))
+    _trading(lot)
+    return lot, LotTrading.objects.select_for_update().get(lot=lot)
+
+
+@transaction.atomic
+def trading_suspend(*, user: User, lot_id: int, reason: str) -> LotTrading:
+    """Suspend (中止): no bid is accepted until it resumes; the reason goes to the log and the trail."""
+    lot, trading = _staff_lot(user, lot_id)
+    now = db_now()
+    if not (reason or "").strip():
+        raise InvalidInput(fields={"reason": [{"code": "required", "message": _("Give the reason.")}]})
+    if phase_at(lot, trading, now).name in ("suspended", "closed", "ended"):
+        raise Conflict(_("Only a lot in trading can be suspended."), code="not_trading")
+    trading.suspended_at = now
+    trading.suspended_reason = reason.strip()[:500]
+    trading.save(update_fields=["suspended_at", "suspended_reason"])
+    append(lot_id=lot.pk, kind="trading.suspended", data={"reason": trading.suspended_reason})
+    record("lot.suspended", actor=user, lot=lot, note=trading.suspended_reason)
+    return trading
+
+
+@transaction.atomic
+def trading_resume(*, user: User, lot_id: int) -> LotTrading:
+    """Resume: the listing period grows by the frozen time; timed bidding or an auction gets a fresh countdown."""
+    lot, trading = _staff_lot(user, lot_id)
+    now = db_now()
+    if trading.suspended_at is None:
+        raise Conflict(_("The lot is not suspended."), code="not_suspended")
+    frozen = now - trading.suspended_at
+    trading.frozen_seconds += int(frozen.total_seconds()) + (1 if frozen.microseconds else 0)  # at least the frozen
+    trading.suspended_at = None
+    trading.suspended_reason = ""
+    resumed = phase_at(lot, trading, now)
+    if resumed.stage in ("timed", "auction") or trading.countdown_ends_at is not None:
+        trading.countdown_ends_at = now + timedelta(seconds=lot.rules.countdown_seconds)
+    trading.save(update_fields=["frozen_seconds", "suspended_at", "suspended_reason", "countdown_ends_at"])
+    append(
+        lot_id=lot.pk,
+        kind="trading.resumed",
+        data={"frozen_seconds": trading.frozen_seconds, "countdown_ends_at": trading.countdown_ends_at},
+    )
+    record("lot.resumed", actor=user, lot=lot)
+    return trading
+
+
+def _reserve_deadline(lot: Lot) -> tuple[datetime | None, datetime]:
+    """(opens, closes) of reserve entry by the lot's rules."""
+    end = lot.listing_ends_at if lot.trading_mode == Lot.TradingMode.LISTING else lot.auction_starts_at
+    assert end is not None  # noqa: S101 - check_terms requires it
+    rules = lot.rules
+    if rules.reserve_entry == RuleProfile.ReserveEntry.FINAL_WINDOW:
+        return end - timedelta(seconds=rules.reserve_final_window_seconds), end
+    return None, end - timedelta(seconds=rules.reserve_lead_seconds)
+
+
+def _may_enter_reserve(user: User, lot: Lot) -> bool:
+    if lot.door == Lot.Door.PRIMARY:
+        return scope_covers(user, lot.region_id, User.Role.GRANTOR)
+    return lot.entrustment is not None and user.is_authenticated and lot.entrustment.owner_id == user.principal.pk
+
+
+@transaction.atomic
+def reserve_enter(*, user: User, lot_id: int, amount_wan: Any) -> None:
+    """The grantor (primary) or the transferor (secondary) enters the reserve, sealed; re-entry is allowed until the
+    rules' deadline, never after. Nothing returned or raised carries the amount."""
+    amount = _amount(amount_wan)
+    now = db_now()
+    lot = Lot.objects.select_related("rules", "entrustment").filter(pk=lot_id).first()
+    if lot is None or not _may_enter_reserve(user, lot):
+        raise NotFound(_("No lot has this id."))
+    if not Announcement.objects.filter(lot=lot).exclude(status=Announcement.Status.DRAFT).exists():
+        raise Conflict(_("The reserve is entered once the lot is announced."), code="not_announced")
+    opens, closes = _reserve_deadline(lot)
+    if opens is not None and now < opens:
+        raise Conflict(_("The reserve is entered in the final window before the deadline."), code="reserve_too_early")
+    if now > closes:
+        raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
+    _trading(lot)
+    trading = LotTrading.objects.select_for_update().get(lot=lot)
+    if trading.closed_at is not None:
+        raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
+    box = sealed.seal(amount)
+    trading.reserve_ciphertext = box.ciphertext
+    trading.reserve_commitment = box.commitment
+    trading.reserve_entered_at = now
+    trading.save(update_fields=["reserve_ciphertext", "reserve_commitment", "reserve_entered_at"])
+    append(lot_id=lot.pk, kind="reserve.committed", data={"commitment": box.commitment})
+    record("lot.reserve_entered", actor=user, lot=lot)
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: str
+    winner: str | None  # bidder number
+    price_wan: Decimal | None
+    reserve_wan: Decimal | None
+
+
+def lot_close(*, lot_id: int) -> Result | None:
+    """Finalise what the clock decided (the closing worker: it alone has the reserve's private key). None while the
+    trade still runs; a second close returns the first result and changes nothing."""
+    with transaction.atomic():
+        lot = Lot.objects.select_related("rules").get(pk=lot_id)
+        _trading(lot)
+        trading = locked(lot)
+        highest = trading.highest_bid
+        if trading.closed_at is not None:
+            return Result(
+                trading.outcome,
+                highest.qualification.bidder_number if highest and trading.outcome == "deal" else None,
+                highest.amount_wan if highest else None,
+                trading.reserve_revealed_wan,
+            )
+        now = db_now()
+        if phase_at(lot, trading, now).name != "ended":
+            return None
+        reserve = None
+        if trading.reserve_ciphertext:
+            reserve, salt = sealed.unseal(bytes(trading.reserve_ciphertext))
+            if sealed.commitment(salt, reserve) != trading.reserve_commitment:
+                raise Conflict(_("The sealed reserve does not match its commitment."), code="reserve_mismatch")
+            append(lot_id=lot.pk, kind="reserve.revealed", data={"amount_wan": reserve, "salt": salt})
+        deal = highest is not None and (reserve is None or highest.amount_wan >= reserve)
+        trading.closed_at = now
+        trading.outcome = LotTrading.Outcome.DEAL if deal else LotTrading.Outcome.FAILED
+        trading.reserve_revealed_wan = reserve
+        trading.save(update_fields=["closed_at", "outcome", "reserve_revealed_wan"])
+        winner = highest.qualification.bidder_number if deal and highest else None
+        append(
+            lot_id=lot.pk,
+            kind="result",
+            data={"outcome": trading.outcome, "winner": winner, "price_wan": highest.amount_wan if highest else None},
+        )
+        return Result(trading.outcome, winner, highest.amount_wan if highest else None, reserve)
+
+
+def lots_to_close() -> list[int]:
+    """Lots whose trade may have ended: announced, trading not closed (the close checks the clock itself)."""
+    return list(
+        Lot.objects.filter(status=Lot.Status.ANNOUNCED)
+        .exclude(trading__closed_at__isnull=False)
+        .values_list("pk", flat=True)
+    )

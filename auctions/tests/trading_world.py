@@ -1,0 +1,125 @@
+"""A lot ready to trade, its qualified bidders and the clock, for the trading engine's scenario tests."""
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.tests.factories import user_create
+from auctions.models import Bank, Lot, Qualification
+from auctions.services.applications import ApplicationForm, application_approve, application_submit
+from auctions.services.deposits import Notice, arrival_record
+from auctions.services.lots import Terms
+from auctions.services.rules import lot_rules_update
+from auctions.services.trading import Placed, bid_place
+from auctions.tests.factories import centre_create, centre_staff_create, sichuan_regions
+from auctions.tests.test_lots_and_announcements import announced
+
+DAY = timedelta(days=1)
+
+
+def listing_schedule(t0: datetime) -> Terms:
+    """Announced and applying from t0, deposits by t0 + 2 days, the listing from t0 + 3 days to t0 + 13 days."""
+    return Terms(
+        trading_mode="listing",
+        process="full",
+        start_price_wan=Decimal("1000"),
+        increment_wan=Decimal("10"),
+        deposit_wan=Decimal("100"),
+        announcement_starts_at=t0,
+        applications_open_at=t0,
+        applications_close_at=t0 + 2 * DAY,
+        deposit_deadline=t0 + 2 * DAY,
+        listing_starts_at=t0 + 3 * DAY,
+        listing_ends_at=t0 + 13 * DAY,
+    )
+
+
+def auction_schedule(t0: datetime) -> Terms:
+    return Terms(
+        trading_mode="auction",
+        process="full",
+        start_price_wan=Decimal("1000"),
+        increment_wan=Decimal("10"),
+        deposit_wan=Decimal("100"),
+        announcement_starts_at=t0,
+        applications_open_at=t0,
+        applications_close_at=t0 + 2 * DAY,
+        deposit_deadline=t0 + 2 * DAY,
+        auction_starts_at=t0 + 3 * DAY,
+    )
+
+
+def trading_lot(*, mode: str = "listing", rules: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An announced lot whose application window is open now, with its centre, staff and grantor."""
+    regions = sichuan_regions()
+    centre = centre_create(region=regions["chengdu"])
+    bank = Bank.objects.create(code="ICBC", name="中国工商银行", account_prefix="6222")
+    centre.banks.add(bank)
+    world: dict[str, Any] = {
+        "regions": regions,
+        "centre": centre,
+        "staff": centre_staff_create(centre),
+        "grantor": user_create(role=User.Role.GRANTOR, regions=["510104"]),
+    }
+    t0 = timezone.now() - timedelta(hours=1)
+    schedule = listing_schedule(t0) if mode == "listing" else auction_schedule(t0)
+    if rules:  # override before the announcement, as staff may
+        from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
+
+        lot = lot_submit_by_grantor(
+            user=world["grantor"],
+            grant=Grant(centre_id=centre.pk, region_code="510104", title="规则地块", transfer="grant"),
+            terms=schedule,
+        )
+        lot.documents.create(
+            title="须知", file="n.pdf", original_name="n.pdf", content_type="application/pdf", size=1, sha256="0" * 64
+        )
+        lot_register_submitted(user=world["staff"], lot_id=lot.pk)
+        lot_rules_update(user=world["staff"], lot_id=lot.pk, **rules)
+        from auctions.services.announcements import announcement_draft, announcement_publish
+
+        draft = announcement_draft(user=world["staff"], lot_id=lot.pk, title="公告", body="正文")
+        announcement_publish(user=world["staff"], announcement_id=draft.pk)
+        world["lot"] = Lot.objects.get(pk=lot.pk)
+    else:
+        world["lot"] = announced(world, schedule)[0]
+    return world
+
+
+def qualified_bidder(world: dict[str, Any], name: str) -> tuple[User, Qualification]:
+    user = user_create(real_name=name)
+    form = ApplicationForm(contact_name=name, contact_phone="13800138000", address="成都", bank_code="ICBC")
+    application, _created = application_submit(user=user, lot_id=world["lot"].pk, form=form)
+    application_approve(user=world["staff"], application_id=application.pk)
+    arrival_record(
+        Notice(
+            bank_code="ICBC",
+            serial=f"Q{application.pk}",
+            account_number=application.deposit_account.number,
+            amount="1000000.00",
+            payer_name=name,
+            payer_account="",
+            channel="transfer",
+            arrived_at=timezone.now(),
+        )
+    )
+    return user, Qualification.objects.get(application=application)
+
+
+def shift_to(moment: datetime | None, *, plus: timedelta = timedelta(0)) -> timedelta:
+    """The clock shift that makes the database time `moment` + `plus` now, against the database's own unshifted
+    clock (inside a test's transaction `now()` stands still; outside, real time only moves it later)."""
+    assert moment is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        (now,) = cursor.fetchone()
+    return moment + plus - now
+
+
+def bid(user: User, world: dict[str, Any], amount: str) -> Placed:
+    return bid_place(user=user, lot_id=world["lot"].pk, client_bid_id=uuid.uuid4(), amount_wan=amount)
