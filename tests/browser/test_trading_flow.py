@@ -1,9 +1,10 @@
 """The trading flow end to end in the real Chromium: an owner entrusts a published listing through the three steps
 (documents uploaded as PDFs) and submits it; the centre's staff accept it with a performance bond in the console,
 register its lot with terms entered in Beijing time, override its rules, draft and publish its announcement and
-then a change announcement that supersedes it; the owner sees the bond
-and the lot; a visitor finds the announcement by a fragment of the lot number on /notices/. The Entrustment, Lot and
-Announcement rows are checked at each step; screenshots go to var/test-artifacts/trading_*.png."""
+then a change announcement that supersedes it; the owner sees the bond and the lot; a visitor finds the announcement
+by a fragment of the lot number on /notices/, among today's announcements on the home page and in the map's list of
+trading lots. The Entrustment, Lot and Announcement rows are checked at each step; screenshots go to
+var/test-artifacts/trading_*.png."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -255,6 +256,20 @@ def test_an_owner_entrusts_a_listing_the_centre_accepts_registers_and_announces_
     expect(table).to_be_visible(timeout=WAIT_MS)
     expect(table).to_contain_text(change.number)
     visitor.screenshot(path=str(ARTIFACTS / "trading_notices_search.png"), full_page=True)
+
+    # … on the home page's broadcast, among today's announcements (今日公告), linking to the lot's page …
+    visitor.goto(f"{base}/")
+    visitor.locator("#broadcast-tab-announced").click()
+    announced_today = visitor.locator("#broadcast-announced")
+    expect(announced_today.locator(f'a[href="/lots/{lot.pk}/"]')).to_contain_text(lot.number)
+    visitor.screenshot(path=str(ARTIFACTS / "trading_home_announced_today.png"), full_page=True)
+
+    # … and on the map, in the list of trading lots (交易标的).
+    visitor.goto(f"{base}/map/")
+    visitor.locator(".map-list-tab[data-list=lots]").click()
+    item = visitor.locator(f"#map-lots > li[data-id='{lot.pk}']")
+    expect(item.locator("[data-field=number]")).to_have_text(lot.number, timeout=WAIT_MS)
+    visitor.screenshot(path=str(ARTIFACTS / "trading_map_lots.png"), full_page=True)
     for page in (owner_page, staff_page, visitor):
         close_settled(page.context)
 
