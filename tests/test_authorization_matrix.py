@@ -244,7 +244,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/entrustments/<int:entrustment_id>/submit/": {"post": OWNER},
     "api/auctions/entrustments/<int:entrustment_id>/withdraw/": {"post": OWNER},
     "api/auctions/entrustments/<int:entrustment_id>/attachments/": {"post": OWNER},
-    "api/auctions/entrustment-attachments/<int:entrustment_attachment_id>/": {"delete": OWNER},
+    "api/auctions/entrustment-attachments/<int:entrustment_attachment_id>/": {"get": OWNER | CENTRE, "delete": OWNER},
     "api/auctions/entrustments/<int:entrustment_id>/accept/": {"post": CENTRE},
     "api/auctions/entrustments/<int:entrustment_id>/reject/": {"post": CENTRE},
     "api/auctions/entrustments/<int:entrustment_id>/lot/": {"post": CENTRE},
@@ -453,13 +453,13 @@ def _trading_world(*, owner: User, region: Any, staff: dict[str, Client]) -> dic
     )
     attachment = entrustment.attachments.create(
         kind="identity_proof",
-        file="e.pdf",
         original_name="e.pdf",
         content_type="application/pdf",
         size=1,
         sha256="0" * 64,
         uploaded_by=owner,
     )
+    attachment.file.save("e.pdf", ContentFile(pdf_bytes()), save=True)
     grantor = User.objects.filter(role=User.Role.GRANTOR).latest("pk")
     lot = lot_submit_by_grantor(
         user=grantor,

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -31,6 +30,7 @@ from auctions.services.applications import (
 )
 from auctions.services.deposits import counted_yuan, qualification_issue_manual, required_yuan
 from core.errors import NotFound
+from core.pagination import PageNumberPagination
 from core.serializers import ErrorOutput
 
 TAGS = ["auctions: bidding"]

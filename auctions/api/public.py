@@ -5,7 +5,6 @@ from typing import Any
 
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -22,7 +21,7 @@ from auctions.selectors_public import (
     lot_public_get,
     rules_summary,
 )
-from core.errors import NotFound
+from core.files import stored_file_response
 from core.serializers import ErrorOutput
 from geo.services_listing import region_full_name
 
@@ -248,10 +247,6 @@ class AnnouncementDocumentFileApi(APIView):
     )
     def get(self, request: Request, announcement_id: int, document_id: int) -> FileResponse:
         document = document_public_get(announcement_id=announcement_id, document_id=document_id)
-        try:
-            content = document.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(_("No document has this id.")) from None
-        return FileResponse(
-            content, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        return stored_file_response(
+            document.file, filename=document.original_name, content_type=document.content_type, private=False
         )

@@ -3,7 +3,6 @@ submitted entrustments, and the trail of who did what and when."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +11,7 @@ from accounts.permissions import IsSupervisor, request_user
 from auctions.api.work import ERRORS, EntrustmentOutput, EntrustmentQuery, LotWorkOutput, _paged
 from auctions.models import Lot, TradingEvent
 from auctions.selectors import supervised_entrustments, supervised_events, supervised_lots
+from core.pagination import PageNumberPagination
 
 TAGS = ["auctions: supervision"]
 

@@ -5,10 +5,11 @@ centre staff's acceptance, registration, rules, documents and announcements. Pub
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -30,8 +31,11 @@ from auctions.selectors import (
 )
 from auctions.services import announcements, entrustments, lots, rules
 from core.errors import NotFound
+from core.files import stored_file_response
+from core.pagination import PageNumberPagination
 from core.serializers import ErrorOutput
 from geo.api import RegionCodeField
+from geo.services_listing import region_full_name
 from market.models import SupplyListing
 from market.serializers_supply import SupplyFieldsInput
 
@@ -70,6 +74,9 @@ class CentreOutput(serializers.Serializer):
     contact = serializers.CharField()
     banks = BankOutput(many=True, source="banks.all")
     rule_profile = serializers.CharField(source="rule_profile.name")
+    bond_payee = serializers.CharField(help_text="where an accepted entrustment's performance bond is paid")
+    bond_bank = serializers.CharField()
+    bond_account = serializers.CharField()
 
     class Meta:
         ref_name = "TradingCentre"
@@ -169,6 +176,7 @@ class EntrustmentOutput(serializers.Serializer):
     title = serializers.CharField()
     hide_result = serializers.BooleanField()
     region = serializers.CharField(source="region_id", allow_null=True)
+    region_name = serializers.SerializerMethodField(help_text="province, city and county, e.g. 四川省成都市锦江区")
     land_nature = serializers.CharField()
     use_right_type = serializers.CharField()
     land_type = serializers.CharField()
@@ -211,6 +219,9 @@ class EntrustmentOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_region_name(self, entrustment: Entrustment) -> str | None:
+        return region_full_name(entrustment.region) if entrustment.region_id else None
 
     def get_location(self, entrustment: Entrustment) -> list[float] | None:
         return [entrustment.location.x, entrustment.location.y] if entrustment.location else None
@@ -367,9 +378,26 @@ class EntrustmentAttachmentAddApi(APIView):
 
 
 class EntrustmentAttachmentApi(APIView):
-    """Remove a document of a draft or rejected entrustment."""
+    """A document of an entrustment: its owner and its centre's staff download it (GET); its owner removes it from a
+    draft or rejected entrustment (DELETE)."""
 
-    permission_classes = [IsVerified]
+    def get_permissions(self) -> list[Any]:
+        return [IsAuthenticated()] if self.request.method == "GET" else [IsVerified()]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="entrustment_attachment_file",
+        parameters=[ATTACHMENT_ID],
+        responses={(200, "*/*"): OpenApiTypes.BINARY, 404: OpenApiResponse(ErrorOutput)},
+    )
+    def get(self, request: Request, entrustment_attachment_id: int) -> FileResponse:
+        attachment = EntrustmentAttachment.objects.filter(pk=entrustment_attachment_id).first()
+        if attachment is None:
+            raise NotFound(_("No attachment has this id."))
+        entrustment_get(user=request_user(request), entrustment_id=attachment.entrustment_id)  # 404 for others
+        return stored_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type, private=True
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -547,6 +575,15 @@ class RulesOutput(serializers.Serializer):
         return {name: getattr(profile, name) for name in RuleProfile.PARAMETERS}
 
 
+class AnnouncementBriefOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Announcement.Kind.choices)
+    status = serializers.ChoiceField(choices=Announcement.Status.choices)
+    number = serializers.CharField()
+    title = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
 class LotWorkOutput(serializers.Serializer):
     """A lot as its centre's staff and its grantor see it (any state)."""
 
@@ -561,7 +598,9 @@ class LotWorkOutput(serializers.Serializer):
     process = serializers.CharField()
     title = serializers.CharField()
     centre = serializers.IntegerField(source="centre_id")
+    centre_name = serializers.CharField(source="centre.name")
     region = serializers.CharField(source="region_id")
+    region_name = serializers.SerializerMethodField(help_text="province, city and county")
     address = serializers.CharField()
     entrustment = serializers.IntegerField(source="entrustment_id", allow_null=True)
     listing = serializers.IntegerField(source="listing_id", allow_null=True)
@@ -584,8 +623,19 @@ class LotWorkOutput(serializers.Serializer):
     rules = RulesOutput()
     documents = LotDocumentOutput(many=True, source="documents.all")
     reason = serializers.CharField()
+    announcements = serializers.SerializerMethodField(
+        help_text="the lot's announcements, drafts included, newest first"
+    )
     registered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+    def get_region_name(self, lot: Lot) -> str:
+        return region_full_name(lot.region)
+
+    @extend_schema_field(AnnouncementBriefOutput(many=True))
+    def get_announcements(self, lot: Lot) -> list[dict[str, Any]]:
+        found = Announcement.objects.filter(lot=lot).order_by("-created_at", "-id")
+        return AnnouncementBriefOutput(found, many=True).data  # type: ignore[return-value]
 
 
 def _lot(request: Request, lot_id: int, code: int = status.HTTP_200_OK) -> Response:
