@@ -1,5 +1,5 @@
 """Bidding end to end in the real Chromium: a verified user applies for an announced lot whose window is open and
-sees the deposit account number; the fake bank transfers the deposit through the signed webhook; the centre's staff
+sees the deposit account number; pays it on the development bank's page (the signed webhook); the centre's staff
 approve in the console's 竞买申请 tab; the bidder number appears in 我的竞买 and the 竞买资格确认书 PDF downloads with
 the lot number and the bidder number in its text (pdftotext). Screenshots go to var/test-artifacts/bidding_*.png."""
 
@@ -71,8 +71,16 @@ def test_a_bidder_applies_pays_is_approved_and_downloads_the_qualification(
     application = BidApplication.objects.get(lot=lot, applicant=bidder)
     assert (account.text_content() or "").strip() == application.deposit_account.number
 
-    ((status, _answer),) = bank.pay(application.deposit_account.number, "2400000.00", payer_name="赵六")
-    assert status < 300
+    # The bidder pays on the development bank's page, which sends the bank's signed notice to the webhook.
+    bank_page = page.context.new_page()
+    bank_page.goto(f"{bank.url}/")
+    bank_page.fill("input[name=account_number]", application.deposit_account.number)
+    bank_page.fill("input[name=amount]", "2400000.00")
+    bank_page.fill("input[name=payer_name]", "赵六")
+    bank_page.click("button")
+    expect(bank_page.locator("pre")).to_contain_text("recorded", timeout=WAIT_MS)
+    bank_page.screenshot(path=str(ARTIFACTS / "bidding_dev_bank.png"), full_page=True)
+    bank_page.close()
 
     staff = _page_for(browser, world["staff"], base)
     staff.goto(f"{base}/centre/")
