@@ -534,6 +534,12 @@ class GrantInput(TermsInput):
         default=None,
         help_text="[longitude, latitude] without a parcel (a parcel's lot lies at its centroid)",
     )
+    area = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="a mining right's area: a GeoJSON Polygon or MultiPolygon (lon/lat, CGCS2000)",
+    )
 
     def grant(self) -> lots.Grant:
         data = self.validated_data
@@ -551,6 +557,7 @@ class GrantInput(TermsInput):
             transferor=data["transferor"],
             conditions=data["conditions"],
             location=tuple(data["location"]) if data["location"] else None,
+            area=data["area"],
         )
 
 

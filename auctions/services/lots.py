@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -24,7 +24,7 @@ from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from core.uploads import store_checked
 from geo.models import Parcel, Region
-from geo.services_listing import parcel_for_listing, point_clean
+from geo.services_listing import outline_clean, outline_point, parcel_for_listing, point_clean
 from market.models import SupplyListing
 
 L = Lot.Status
@@ -185,6 +185,7 @@ class Grant:
     transferor: str = ""
     conditions: str = ""
     location: tuple[float, float] | None = None  # [lon, lat]; a parcel's lot lies at the parcel's centroid
+    area: dict[str, Any] | None = None  # a mining right's area: a GeoJSON Polygon or MultiPolygon (lon/lat)
 
 
 PRIMARY_TRANSFERS: dict[str, set[str]] = {
@@ -193,20 +194,36 @@ PRIMARY_TRANSFERS: dict[str, set[str]] = {
 }
 
 
-def _place(grant: Grant, region: Region | None, fields: FieldErrors) -> tuple[Parcel | None, Point | None]:
-    """The lot's parcel (which must lie in its county) and point: the parcel's centroid, else the given point."""
+@dataclass(frozen=True)
+class Place:
+    parcel: Parcel | None
+    point: Point | None
+    area: MultiPolygon | None
+    area_m2: Decimal | None
+
+
+def _place(grant: Grant, region: Region | None, fields: FieldErrors) -> Place:
+    """The lot's parcel (which must lie in its county), a mining right's area (a polygon), and its point: the
+    parcel's centroid, else the given point, else a point inside the area."""
     try:
         parcel = parcel_for_listing(parcel_id=grant.parcel_id) if grant.parcel_id is not None else None
         point = point_clean(value=grant.location) if grant.location is not None else None
+        area, area_m2 = outline_clean(value=grant.area, field="area") if grant.area is not None else (None, None)
     except InvalidInput as refused:
         fields.update({"parcel" if name == "parcel_id" else name: errors for name, errors in refused.fields.items()})
-        return None, None
+        return Place(None, None, None, None)
     if parcel is not None and region is not None and parcel.region_id != region.code:
         _error(fields, "parcel", "out_of_region", _("The parcel does not lie in the lot's county."))
-    return parcel, parcel.centroid if parcel is not None else point
+    if area is not None and grant.kind != Lot.Kind.MINING_RIGHT:
+        _error(fields, "area", "not_mining", _("Only a mining right is given by an area; a land lot by its parcel."))
+    if parcel is not None:
+        point = parcel.centroid
+    elif point is None and area is not None:
+        point = outline_point(area)
+    return Place(parcel, point, area, area_m2)
 
 
-def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region, Parcel | None, Point | None]:
+def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region, Place]:
     fields: FieldErrors = {}
     centre = TradingCentre.objects.filter(pk=grant.centre_id, is_active=True).select_related("rule_profile").first()
     region = Region.objects.filter(pk=grant.region_code).first()
@@ -222,10 +239,10 @@ def _check_grant(grant: Grant, user: User) -> tuple[TradingCentre, Region, Parce
         _error(fields, "transfer", "invalid_choice", _("Not a way this kind of right is granted."))
     if not grant.title.strip():
         _error(fields, "title", "required", _("This field is required."))
-    parcel, point = _place(grant, region, fields)
+    place = _place(grant, region, fields)
     if fields or centre is None or region is None:
         raise InvalidInput(fields=fields)
-    return centre, region, parcel, point
+    return centre, region, place
 
 
 @transaction.atomic
@@ -240,7 +257,7 @@ def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int
         if found.status != L.RETURNED:
             raise LotConflict(_("Only a lot the centre returned can be changed and submitted again."))
         lot = found
-    centre, region, parcel, point = _check_grant(grant, user)
+    centre, region, place = _check_grant(grant, user)
     check_terms(terms)
     for name in (
         "title",
@@ -256,9 +273,10 @@ def lot_submit_by_grantor(*, user: User, grant: Grant, terms: Terms, lot_id: int
         setattr(lot, name, getattr(grant, name))
     lot.centre = centre
     lot.region = region
-    lot.location = point
-    if lot.area_m2 is None and parcel is not None:
-        lot.area_m2 = parcel.area_m2
+    lot.location = place.point
+    lot.area = place.area
+    if lot.area_m2 is None:
+        lot.area_m2 = place.parcel.area_m2 if place.parcel is not None else place.area_m2
     lot.transferor = grant.transferor or user.principal.real_name or str(user)
     lot.status = L.SUBMITTED
     lot.reason = ""

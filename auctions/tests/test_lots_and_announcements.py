@@ -225,3 +225,20 @@ def test_a_grantor_lot_on_a_parcel_lies_at_its_centroid_and_a_parcel_of_another_
     with pytest.raises(InvalidInput) as refused:
         lot_submit_by_grantor(user=world["grantor"], grant=grant(world, location=(200.0, 95.0)), terms=listing_terms())
     assert "location" in refused.value.fields
+
+
+def test_a_mining_right_is_registered_with_its_area_and_a_land_lot_cannot_be_given_one(world):
+    area = {
+        "type": "Polygon",
+        "coordinates": [[[104.10, 30.60], [104.12, 30.60], [104.12, 30.62], [104.10, 30.62], [104.10, 30.60]]],
+    }
+    mining = grant(world, kind="mining_right", transfer="extraction", area=area)
+    lot = lot_submit_by_grantor(user=world["grantor"], grant=mining, terms=listing_terms())
+    assert lot.area is not None
+    assert lot.location is not None
+    assert lot.area_m2 is not None
+    assert lot.area.contains(lot.location)
+    assert 4_000_000 < lot.area_m2 < 5_000_000  # about 1.9 km × 2.2 km
+    with pytest.raises(InvalidInput) as refused:
+        lot_submit_by_grantor(user=world["grantor"], grant=grant(world, area=area), terms=listing_terms())
+    assert refused.value.fields["area"][0]["code"] == "not_mining"

@@ -133,8 +133,19 @@ def test_a_grantors_submission_with_a_schedule_out_of_order_names_the_field_and_
     lot_id = created.json()["id"]
     with_file = {"title": "出让须知", "file": pdf()}
     assert grantor.post(f"/api/auctions/work/lots/{lot_id}/documents/", with_file).status_code == 201
-    registered = client_of(world["staff"]).post(f"/api/auctions/work/lots/{lot_id}/register/")
+    staff = client_of(world["staff"])
+    registered = staff.post(f"/api/auctions/work/lots/{lot_id}/register/")
     assert registered.json()["status"] == "registered"
+    draft = staff.post(
+        f"/api/auctions/work/lots/{lot_id}/announcements/",
+        {"title": "出让公告", "body": "正文"},
+        content_type="application/json",
+    )
+    published = staff.post(f"/api/auctions/work/announcements/{draft.json()['id']}/publish/")
+    assert published.json()["status"] == "published"
+    lot = staff.get(f"/api/auctions/work/lots/{lot_id}/").json()
+    assert (lot["status"], [a["status"] for a in lot["announcements"]]) == ("announced", ["published"])
+    assert client_of(user_create()).get(f"/api/auctions/lots/{lot_id}/").status_code == 200  # public once announced
 
 
 def test_another_centres_staff_and_other_users_get_404(world):
