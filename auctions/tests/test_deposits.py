@@ -1,12 +1,17 @@
 """Bid applications, deposit sub-accounts, arrivals and qualification at the service level (the bank's HTTP side is
 tested through the fake bank): exact money, idempotent notices, the deadline by the bank's time, one bidder's data."""
 
+import json
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.conf import settings
+from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,11 +31,13 @@ from auctions.services.deposits import (
     luhn_valid,
     qualification_issue_manual,
 )
+from auctions.services.evidence import protocol_export
 from auctions.tests.factories import centre_create, centre_staff_create, listing_terms, sichuan_regions
 from auctions.tests.test_lots_and_announcements import announced
 from core.errors import InvalidInput, PermissionDenied
 
 pytestmark = pytest.mark.django_db
+VERIFIER = Path(settings.BASE_DIR) / "scripts" / "verify_evidence.py"
 
 
 def make_world() -> dict:
@@ -80,7 +87,7 @@ def approved(world, user: User) -> BidApplication:
     return application_approve(user=world["staff"], application_id=application.pk)
 
 
-def test_three_transfers_summing_to_the_deposit_qualify_the_bidder_at_the_third(world):
+def test_three_transfers_summing_to_the_deposit_qualify_the_bidder_at_the_third(world, tmp_path):
     application = approved(world, bidder())
     account = application.deposit_account.number
     assert world["lot"].deposit_wan == Decimal("240")  # 2,400,000.00 yuan
@@ -93,6 +100,32 @@ def test_three_transfers_summing_to_the_deposit_qualify_the_bidder_at_the_third(
     kinds = list(EvidenceEntry.objects.filter(lot=world["lot"]).values_list("kind", flat=True))
     assert kinds[-1] == "qualification.issued"
     assert kinds.count("deposit.arrived") == 3
+    assert verify_chain(world["lot"], tmp_path).returncode == 0  # the standalone verifier accepts the lot's chain
+
+
+def verify_chain(lot, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "protocol.json"
+    path.write_text(json.dumps(protocol_export(lot=lot), ensure_ascii=False), encoding="utf-8")
+    return subprocess.run([sys.executable, str(VERIFIER), str(path)], capture_output=True, text=True, check=False)  # noqa: S603
+
+
+def test_an_arrival_altered_by_sql_fails_verification_at_its_entry(world, tmp_path):
+    application = approved(world, bidder())
+    pay(world, application.deposit_account.number, "1000.00", serial="X1")
+    pay(world, application.deposit_account.number, "2000.00", serial="X2")
+    seq = EvidenceEntry.objects.get(lot=world["lot"], kind="deposit.arrived", data__serial="X1").seq
+    with connection.cursor() as cursor:  # the test's transaction undoes all of this
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("ALTER TABLE auctions_evidenceentry DISABLE TRIGGER auctions_evidence_no_change")
+        cursor.execute(
+            "UPDATE auctions_evidenceentry SET data = jsonb_set(data, '{amount}', '\"9000.00\"') "
+            "WHERE lot_id = %s AND seq = %s",
+            [world["lot"].pk, seq],
+        )
+        cursor.execute("ALTER TABLE auctions_evidenceentry ENABLE TRIGGER auctions_evidence_no_change")
+    result = verify_chain(world["lot"], tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"entry {seq} (deposit.arrived)")
 
 
 def test_an_arrival_one_second_after_the_deadline_by_bank_time_does_not_count(world):
