@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import bank, bidding, supervision, work
+from auctions.api import bank, bidding, centres, supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -95,4 +95,6 @@ urlpatterns: list[URLPattern] = [
     # the banks (auctions/api/bank.py): the signed arrival webhook and the reconciliation's differences
     path("bank/<slug:bank_code>/arrivals/", bank.BankArrivalApi.as_view(), name="bank-arrivals"),
     path("bank/reconciliation/", bank.ReconciliationApi.as_view(), name="bank-reconciliation"),
+    # a centre's own details, kept by its staff (auctions/api/centres.py)
+    path("centre/<int:centre_id>/", centres.CentreApi.as_view(), name="centre-detail"),
 ]

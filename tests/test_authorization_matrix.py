@@ -284,6 +284,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # signed with the bank's key is let through, so every role's unsigned call is refused with 401 (signature_missing).
     "api/auctions/bank/<slug:bank_code>/arrivals/": {"post": frozenset()},
     "api/auctions/bank/reconciliation/": {"get": CENTRE},  # 400 without ?day= for those let through
+    # a centre's own details (auctions/api/centres.py): the world's centre, the centre_staff caller on its staff
+    "api/auctions/centre/<int:centre_id>/": {"get": CENTRE, "patch": CENTRE},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {
@@ -490,6 +492,7 @@ def _trading_world(*, owner: User, region: Any, staff: dict[str, Client]) -> dic
         "entrustment_attachment_id": attachment.pk,
         "lot_id": lot.pk,
         "announcement_id": announcement.pk,
+        "centre_id": centre.pk,
     }
 
 

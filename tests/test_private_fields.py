@@ -271,6 +271,7 @@ def world(db: Any) -> World:
             "entrustment_id": [entrustment.pk],
             "entrustment_attachment_id": [entrustment_attachment.pk],
             "application_id": [application.pk],
+            "centre_id": [Lot.objects.get(pk=notice.lot_id).centre_id],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )
