@@ -119,6 +119,7 @@ class DifferenceArrivalOutput(serializers.Serializer):
     id = serializers.IntegerField()
     account_number = serializers.CharField()
     amount_yuan = serializers.DecimalField(max_digits=16, decimal_places=2)
+    payer_name = serializers.CharField(help_text="the payer's account name as the bank reported it (staff only)")
     arrived_at = serializers.DateTimeField()
     counted = serializers.BooleanField()
     flag = serializers.CharField()
