@@ -386,8 +386,8 @@ def reindex(
     logger.info("reindexed %s: %d documents into %s (removed %s)", kind, loaded, new, ", ".join(leftovers) or "none")
     try:
         index_pending_changes()  # replay what was written during the load into the new index
-    except IndexingUnavailable:
-        logger.warning("the outbox could not be replayed after the reindex of %s; the task will", kind, exc_info=True)
+    except IndexingUnavailable as error:  # e.g. another kind's index not built yet: no traceback, the task replays it
+        logger.warning("the outbox could not be replayed after the reindex of %s; the task will: %s", kind, error)
     return ReindexResult(kind=kind, index=new, documents=loaded, removed=sorted(leftovers))
 
 

@@ -377,6 +377,8 @@ LOGGING = {
     "loggers": {
         "elastic_transport": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # it narrates its CSS parsing at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }
 
