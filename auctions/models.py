@@ -551,6 +551,9 @@ class BidApplication(models.Model):
     address = models.CharField(_("address"), max_length=255)
     statement = models.TextField(_("statement"), max_length=2000, blank=True)
     joint = models.BooleanField(_("joint bidding"), default=False)  # 联合竞买
+    # The bidder's side of the price's publicity: the result publicity (成交公示) hides the price only when both the
+    # lot's seller (Lot.publish_result off) and the winner (this off) opted out.
+    publish_price = models.BooleanField(_("publish the price if I win"), default=True)
     partners = models.JSONField(_("partners"), default=list, blank=True)  # [{"name", "id_number"}]
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
@@ -691,6 +694,7 @@ class LotTrading(models.Model):
         NONE = "", _("not closed")
         DEAL = "deal", _("deal (成交)")
         FAILED = "failed", _("no deal (流拍)")
+        TERMINATED = "terminated", _("terminated (终止)")
 
     lot = models.OneToOneField(Lot, on_delete=models.PROTECT, primary_key=True, related_name="trading")
     highest_bid = models.ForeignKey("Bid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -701,7 +705,7 @@ class LotTrading(models.Model):
     suspended_reason = models.CharField(max_length=500, blank=True)
     frozen_seconds = models.PositiveIntegerField(default=0)  # total time suspended: the listing period grows by it
     closed_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     # The sealed reserve (底价): ciphertext for the closing key only, and the commitment written to the evidence log.
     reserve_ciphertext = models.BinaryField(null=True, blank=True)
     reserve_commitment = models.CharField(max_length=64, blank=True)
@@ -738,3 +742,79 @@ class TimedEntry(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     qualification = models.OneToOneField(Qualification, on_delete=models.PROTECT, related_name="timed_entry")
     confirmed_at = models.DateTimeField()
+
+
+class LotResult(models.Model):
+    """The result of a lot's trade as the public and the parties see it, written once in the transaction that closes
+    the trade: online by the close (the engine's outcome), offline by staff for a semi-process lot (the winner's
+    bidder number, the price and the signed confirmation's scan), or a termination (终止). A result may be revoked by
+    staff with a reason and a document (the procedure in docs/results.md); it keeps its row, marked revoked."""
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("online trading")
+        OFFLINE = "offline", _("recorded by staff (on site)")
+
+    lot = models.OneToOneField(Lot, on_delete=models.PROTECT, primary_key=True, related_name="result")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=LotTrading.Outcome.choices)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.ONLINE)
+    winner = models.ForeignKey(Qualification, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    price_wan = models.DecimalField(_("price (10,000 yuan)"), max_digits=14, decimal_places=4, null=True, blank=True)
+    price_public = models.BooleanField(_("price published"), default=True)  # False only when both sides opted out
+    reason = models.CharField(_("reason"), max_length=500, blank=True)  # of a termination, or staff's note
+    confirmation = models.FileField(_("signed confirmation"), upload_to="results/%Y/%m/", blank=True, max_length=255)
+    confirmation_name = models.CharField(_("file name"), max_length=255, blank=True)
+    confirmation_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    revocation = models.FileField(_("revocation decision"), upload_to="results/%Y/%m/", blank=True, max_length=255)
+    revocation_name = models.CharField(_("file name"), max_length=255, blank=True)
+    revocation_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("lot result")
+        verbose_name_plural = _("lot results")
+        indexes = [models.Index(fields=["outcome", "-decided_at"])]
+
+
+class DepositMovement(models.Model):
+    """What happens to one deposit arrival after the trade (or after it was flagged): sent back to the payer's
+    account (refund) or, for the winner's counted deposit, converted into the price (转为成交价款/出让金). One per
+    arrival, so money never moves twice; sent through the bank adapter with the arrival's serial as the idempotency
+    key, retried until the bank confirms, and checked against the bank's answer."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("refund")
+        CONVERSION = "conversion", _("converted into the price")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")  # decided, not yet accepted by the bank
+        SENT = "sent", _("sent")  # the bank accepted the order (its reference kept)
+        DONE = "done", _("done")  # the bank reports it executed
+        FAILED = "failed", _("failed")  # the bank refused it for good: staff look into it
+
+    arrival = models.OneToOneField(DepositArrival, on_delete=models.PROTECT, primary_key=True, related_name="movement")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2)
+    to_account = models.CharField(_("to account"), max_length=40, blank=True)
+    cause = models.CharField(_("cause"), max_length=32)  # lost | failed | terminated | flagged | revoked | won
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    bank_ref = models.CharField(_("bank's reference"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("deposit movement")
+        verbose_name_plural = _("deposit movements")
+        indexes = [models.Index(fields=["status", "created_at"])]

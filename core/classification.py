@@ -177,8 +177,8 @@ CLASSIFICATION: dict[str, Classes] = {
     # bidder sees another's (a bidder number appears in the trading room without the identity behind it).
     "auctions.BidApplication": _classes(
         "",
-        owner="id lot applicant created_by status contact_name contact_phone address statement joint partners bank"
-        " reason decided_by submitted_at decided_at created_at",
+        owner="id lot applicant created_by status contact_name contact_phone address statement joint partners"
+        " publish_price bank reason decided_by submitted_at decided_at created_at",
     ),
     "auctions.ApplicationDocument": _classes(
         "", owner="id application title file original_name content_type size sha256 created_at"
@@ -203,6 +203,20 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.TimedEntry": _classes("", owner="id lot qualification confirmed_at"),
     # What a bank's statement and our records disagree on: the centres' staff read it.
     "auctions.ReconciliationDifference": _classes("", staff="id bank day kind serial arrival found_at"),
+    # A trade's result (成交公示): public once decided, with the winner by bidder number (the winner's name is published
+    # in the result page and the protocol unless the opt-out applies: auctions/services/results.py), the price unless
+    # both sides opted out; the staff's record of who recorded or revoked it and the confirmation scans are staff's.
+    "auctions.LotResult": _classes(
+        "lot outcome source winner price_wan price_public reason decided_at revoked_at revoked_reason",
+        owner="confirmation confirmation_name confirmation_sha256",
+        staff="recorded_by revoked_by revocation revocation_name revocation_sha256",
+    ),
+    # Refunds and the winner's conversion: the bidder's own and its centre's staff.
+    "auctions.DepositMovement": _classes(
+        "",
+        owner="arrival kind amount_yuan to_account cause status bank_ref attempts last_error created_at sent_at"
+        " done_at",
+    ),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

@@ -29,6 +29,7 @@ from auctions.selectors import centre_staff_covers
 from auctions.services import reserve as sealed
 from auctions.services.events import record
 from auctions.services.evidence import append
+from auctions.services.results import result_write
 from core.clock import db_now
 from core.errors import Conflict, InvalidInput, NotFound
 
@@ -388,6 +389,13 @@ def lot_close(*, lot_id: int) -> Result | None:
             lot_id=lot.pk,
             kind="result",
             data={"outcome": trading.outcome, "winner": winner, "price_wan": highest.amount_wan if highest else None},
+        )
+        result_write(
+            lot=lot,
+            outcome=trading.outcome,
+            decided_at=now,
+            winner=highest.qualification if deal and highest else None,
+            price_wan=highest.amount_wan if deal and highest else None,
         )
         return Result(trading.outcome, winner, highest.amount_wan if highest else None, reserve)
 
