@@ -45,9 +45,11 @@ class Phase:
     """Where a lot's trade stands at a moment: `name`, whether bids are taken and in which stage, and the deadline
     that moment runs to."""
 
-    name: str  # not_started | listing | quoting_stopped | confirming | timed | auction | suspended | ended | closed
+    name: str  # not_started | listing | quoting_stopped | confirming | preparing | timed | auction | suspended | ended
+    # | closed
     stage: str = ""  # listing | timed | auction when bids are taken
     deadline: datetime | None = None
+    entry: str = RuleProfile.TimedEntry.ALL_QUALIFIED  # who may bid in the stage (RuleProfile.TimedEntry's values)
 
 
 def _trading(lot: Lot) -> LotTrading:
@@ -66,6 +68,15 @@ def locked(lot: Lot) -> LotTrading:
 
 def _quoters(lot: Lot) -> int:
     return Bid.objects.filter(lot=lot, stage="listing").aggregate(n=Count("qualification", distinct=True))["n"]
+
+
+def _converts(lot: Lot, listing_end: datetime) -> bool:
+    """Whether the listing turns into an online auction: enough bidders quoted in the last window before its deadline
+    (quotes are fixed once the listing has ended, so the answer never changes afterwards)."""
+    rules = lot.rules
+    window_start = listing_end - timedelta(seconds=rules.conversion_window_seconds)
+    in_window = Bid.objects.filter(lot=lot, stage="listing", arrived_at__gte=window_start, arrived_at__lte=listing_end)
+    return in_window.aggregate(n=Count("qualification", distinct=True))["n"] >= rules.conversion_min_bidders
 
 
 def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
@@ -95,13 +106,19 @@ def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
         return Phase("listing", "listing", listing_end)
     if _quoters(lot) < 2:  # no competition: the close decides on the quote there is, if any
         return Phase("ended")
+    if rules.auction_conversion and _converts(lot, listing_end):  # 挂牌转拍卖: an auction after a preparation time
+        auction_start = listing_end + timedelta(seconds=rules.conversion_preparation_seconds)
+        if now < auction_start:
+            return Phase("preparing", deadline=auction_start)
+        end = trading.countdown_ends_at or auction_start + countdown
+        return Phase("auction", "auction", end, RuleProfile.TimedEntry.QUOTED) if now <= end else Phase("ended")
     timed_start = listing_end
     if rules.timed_entry == RuleProfile.TimedEntry.CONFIRMED:
         timed_start = listing_end + timedelta(seconds=rules.timed_entry_confirm_seconds)
         if now <= timed_start:
             return Phase("confirming", deadline=timed_start)
     end = trading.countdown_ends_at or timed_start + countdown
-    return Phase("timed", "timed", end) if now <= end else Phase("ended")
+    return Phase("timed", "timed", end, rules.timed_entry) if now <= end else Phase("ended")
 
 
 def _amount(value: Any) -> Decimal:
@@ -147,6 +164,7 @@ REFUSAL = {
     "suspended": ("suspended", gettext_lazy("Trading is suspended.")),
     "quoting_stopped": ("quoting_stopped", gettext_lazy("Quoting has stopped before the listing deadline.")),
     "confirming": ("not_started", gettext_lazy("Timed bidding has not started: bidders are confirming their entry.")),
+    "preparing": ("not_started", gettext_lazy("The listing turns into an online auction: it has not started yet.")),
     "ended": ("late", gettext_lazy("The deadline has passed.")),
     "closed": ("late", gettext_lazy("The deadline has passed.")),
 }
@@ -157,8 +175,9 @@ def _refuse_phase(phase: Phase) -> None:
     raise BidRefused(str(message), code=code)
 
 
-def _may_enter_timed(lot: Lot, qualification: Qualification) -> bool:
-    entry = lot.rules.timed_entry
+def _may_enter(lot: Lot, qualification: Qualification, entry: str) -> bool:
+    """Whether the bidder may bid in this stage: every qualified bidder, those who quoted in the listing, or those who
+    confirmed their entry in the window."""
     if entry == RuleProfile.TimedEntry.QUOTED:
         return Bid.objects.filter(lot=lot, qualification=qualification, stage="listing").exists()
     if entry == RuleProfile.TimedEntry.CONFIRMED:
@@ -195,7 +214,7 @@ def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) 
         phase = phase_at(lot, trading, arrived_at)
         if not phase.stage:
             _refuse_phase(phase)
-        if phase.stage == "timed" and not _may_enter_timed(lot, qualification):
+        if not _may_enter(lot, qualification, phase.entry):
             raise BidRefused(_("You did not enter timed bidding."), code="not_in_timed_bidding")
         _check_price(lot, trading, amount)
         entry = append(
