@@ -131,6 +131,7 @@ class ApplicationOutput(serializers.Serializer):
     statement = serializers.CharField()
     joint = serializers.BooleanField()
     partners = PartnerOutput(many=True)
+    publish_price = serializers.BooleanField(help_text="whether the price may be published if this bidder wins")
     bank = BankChoiceOutput(allow_null=True)
     account_number = serializers.SerializerMethodField(help_text="the deposit sub-account to transfer to")
     arrivals = serializers.SerializerMethodField()
@@ -193,6 +194,11 @@ class ApplicationInput(serializers.Serializer):
     statement = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     joint = serializers.BooleanField(required=False, default=False, help_text="联合竞买")
     partners = PartnerInput(many=True, required=False, default=list)
+    publish_price = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="false: if this bidder wins, the result publicity hides the price when the seller also opted out",
+    )
 
     class Meta:
         ref_name = "BidApplicationInput"

@@ -47,6 +47,8 @@ class ApplicationForm:
     statement: str = ""
     joint: bool = False
     partners: list[dict[str, str]] = field(default_factory=list)  # 联合竞买: [{"name", "id_number"}]
+    publish_price: bool = True  # the bidder agrees to the price's publicity if it wins (the result hides it only
+    # when the seller opted out too)
 
 
 def _error(fields: FieldErrors, name: str, code: str, message: str) -> None:
@@ -129,6 +131,7 @@ def application_submit(*, user: User, lot_id: int, form: ApplicationForm) -> tup
     application.address = form.address.strip()
     application.statement = form.statement
     application.joint = form.joint
+    application.publish_price = form.publish_price
     application.partners = [{"name": p["name"].strip(), "id_number": p["id_number"].strip()} for p in form.partners]
     application.bank = bank
     application.reason = ""
@@ -245,4 +248,5 @@ def form_from(data: dict[str, Any]) -> ApplicationForm:
         statement=data.get("statement", ""),
         joint=data.get("joint", False),
         partners=list(data.get("partners", [])),
+        publish_price=data.get("publish_price", True),
     )

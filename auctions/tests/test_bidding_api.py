@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 
 from accounts.models import User
 from accounts.tests.factories import user_create
+from auctions.models import BidApplication
 from auctions.tests.factories import centre_create, centre_staff_create
 from auctions.tests.test_deposits import make_world, pay
 from core.tests.samples import pdf_bytes
@@ -38,7 +39,7 @@ def client_of(user: User) -> Client:
     return client
 
 
-def apply(world: dict, client: Client, **changes: str):
+def apply(world: dict, client: Client, **changes: str | bool):
     return client.post(f"/api/auctions/lots/{world['lot'].pk}/applications/", APPLY | changes, "application/json")
 
 
@@ -64,6 +65,17 @@ def test_a_bidder_applies_once_and_a_repeat_returns_the_same_application_and_acc
     assert again.json()["account_number"] == first.json()["account_number"]
     assert first.json()["required_yuan"] == "2400000.00"
     assert first.json()["status"] == "submitted"
+    assert first.json()["publish_price"] is True  # the price may be published unless the bidder says otherwise
+
+
+def test_a_bidder_may_opt_out_of_the_prices_publicity(world):
+    bidder = client_of(user_create(real_name="赵六"))
+
+    answer = apply(world, bidder, publish_price=False)
+
+    assert answer.status_code == 201
+    assert answer.json()["publish_price"] is False
+    assert BidApplication.objects.get(pk=answer.json()["id"]).publish_price is False
 
 
 def test_arrivals_approval_and_the_qualification_reach_my_bidding_and_the_pdf(world, tmp_path):

@@ -1,5 +1,5 @@
-"""Listing-to-auction conversion (挂牌转拍卖): a listing with enough bidders quoting in its last window becomes an online
-auction after a preparation time, open to those who quoted; otherwise the profile's timed bidding follows."""
+"""Listing-to-auction conversion (挂牌转拍卖): a listing with enough bidders quoting in its last window becomes an
+online auction after a preparation time, open to those who quoted; otherwise the profile's timed bidding follows."""
 
 from datetime import timedelta
 
