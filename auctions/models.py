@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from geo.models import SRID
-from market.models import AREA, MONEY, CertificateType, LandNature, OwnerNature, SupplyListing, UseRightType
+from market.models import AREA, MONEY, ApplicantFields, LandFields, SupplyListing
 
 YUAN: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}  # 元 to the fen
 
@@ -158,7 +158,7 @@ class TradingCentre(models.Model):
         return self.name
 
 
-class Entrustment(models.Model):
+class Entrustment(LandFields, ApplicantFields):
     """An owner's entrustment (委托交易) of land to a trading centre: the seed's three steps, then the centre's
     acceptance (with the performance bond it sets) or rejection; withdrawable before acceptance."""
 
@@ -186,49 +186,14 @@ class Entrustment(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     hide_result = models.BooleanField(_("do not publish the bidding result"), default=False)  # 不公示竞价结果
-    land_nature = models.CharField(_("land nature"), max_length=16, choices=LandNature.choices, blank=True)
-    region = models.ForeignKey(
-        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
-    )
-    use_right_type = models.CharField(_("use-right type"), max_length=16, choices=UseRightType.choices, blank=True)
     land_type = models.CharField(
         _("land type"), max_length=32, choices=SupplyListing._meta.get_field("land_type").choices, blank=True
     )
-    land_use = models.CharField(_("land use"), max_length=4, blank=True)
-    area_m2 = models.DecimalField(_("area (m²)"), **AREA, null=True, blank=True)
-    right_end_date = models.DateField(_("use right ends"), null=True, blank=True)
     term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
-    address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
-    location = models.PointField(_("coordinates"), srid=SRID, null=True, blank=True)
     parcel = models.ForeignKey("geo.Parcel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    outline = models.MultiPolygonField(_("outline"), srid=SRID, null=True, blank=True)  # drawn when no parcel
-    boundary_east = models.CharField(_("east boundary"), max_length=255, blank=True)
-    boundary_west = models.CharField(_("west boundary"), max_length=255, blank=True)
-    boundary_south = models.CharField(_("south boundary"), max_length=255, blank=True)
-    boundary_north = models.CharField(_("north boundary"), max_length=255, blank=True)
     price_wan = models.DecimalField(_("proposed total price (10,000 yuan)"), **MONEY, null=True, blank=True)
-    certificate_type = models.CharField(
-        _("certificate type"), max_length=16, choices=CertificateType.choices, blank=True
-    )
-    certificate_number = models.CharField(_("certificate number"), max_length=128, blank=True)
-    registration_authority = models.CharField(_("registration authority"), max_length=128, blank=True)
     unit_numbers = ArrayField(models.CharField(max_length=28), default=list, blank=True)
-    with_buildings = models.BooleanField(_("with buildings and fixtures"), null=True, blank=True)
-    # xgettext:no-python-format
-    investment_over_25 = models.BooleanField(_("25% of the investment completed"), null=True, blank=True)
-    floor_area_ratio = models.DecimalField(_("floor area ratio"), max_digits=6, decimal_places=2, null=True, blank=True)
-    notes = models.TextField(_("other notes"), max_length=1000, blank=True)
-    # Step 2: 申请人基本信息
-    owner_nature = models.CharField(_("owner nature"), max_length=16, choices=OwnerNature.choices, blank=True)
-    owner_name = models.CharField(_("owner name"), max_length=128, blank=True)
-    owner_id_type = models.CharField(_("owner ID type"), max_length=32, blank=True)
-    owner_id_number = models.CharField(_("owner ID number"), max_length=32, blank=True)
-    owner_address = models.CharField(_("owner address"), max_length=255, blank=True)
-    owner_phone = models.CharField(_("owner phone"), max_length=20, blank=True)
-    agent_name = models.CharField(_("contact or agent"), max_length=64, blank=True)
-    agent_id_number = models.CharField(_("contact's ID number"), max_length=18, blank=True)
-    agent_phone = models.CharField(_("contact's phone"), max_length=20, blank=True)
-    agent_address = models.CharField(_("contact's address"), max_length=255, blank=True)
+    # The land (LandFields) and the applicant (ApplicantFields, step 2: 申请人基本信息) as in a supply listing.
     # The centre's answer
     reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     bond_yuan = models.DecimalField(_("performance bond (yuan)"), **YUAN, null=True, blank=True)  # 履约保证金

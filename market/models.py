@@ -49,7 +49,58 @@ class OwnerNature(models.TextChoices):
     ENTERPRISE = "enterprise", _("enterprise")
 
 
-class SupplyListing(models.Model):
+class LandFields(models.Model):
+    """The land as the seeds' forms describe it (土地基本信息), shared by a supply listing and an entrustment."""
+
+    land_nature = models.CharField(_("land nature"), max_length=16, choices=LandNature.choices, blank=True)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    use_right_type = models.CharField(_("use-right type"), max_length=16, choices=UseRightType.choices, blank=True)
+    land_use = models.CharField(_("land use"), max_length=4, blank=True)  # GB/T 21010-2017, second level
+    area_m2 = models.DecimalField(_("area (m²)"), **AREA, null=True, blank=True)
+    right_end_date = models.DateField(_("use right ends"), null=True, blank=True)
+    address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
+    location = models.PointField(_("coordinates"), srid=SRID, null=True, blank=True)
+    outline = models.MultiPolygonField(_("outline"), srid=SRID, null=True, blank=True)  # drawn when no parcel
+    boundary_east = models.CharField(_("east boundary"), max_length=255, blank=True)
+    boundary_west = models.CharField(_("west boundary"), max_length=255, blank=True)
+    boundary_south = models.CharField(_("south boundary"), max_length=255, blank=True)
+    boundary_north = models.CharField(_("north boundary"), max_length=255, blank=True)
+    certificate_type = models.CharField(
+        _("certificate type"), max_length=16, choices=CertificateType.choices, blank=True
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=128, blank=True)
+    registration_authority = models.CharField(_("registration authority"), max_length=128, blank=True)
+    with_buildings = models.BooleanField(_("with buildings and fixtures"), null=True, blank=True)
+    # xgettext:no-python-format
+    investment_over_25 = models.BooleanField(_("25% of the investment completed"), null=True, blank=True)
+    floor_area_ratio = models.DecimalField(_("floor area ratio"), max_digits=6, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(_("other notes"), max_length=1000, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ApplicantFields(models.Model):
+    """The right holder and its contact (申请人基本信息), shared by a supply listing and an entrustment."""
+
+    owner_nature = models.CharField(_("owner nature"), max_length=16, choices=OwnerNature.choices, blank=True)
+    owner_name = models.CharField(_("owner name"), max_length=128, blank=True)
+    owner_id_type = models.CharField(_("owner ID type"), max_length=32, blank=True)
+    owner_id_number = models.CharField(_("owner ID number"), max_length=32, blank=True)
+    owner_address = models.CharField(_("owner address"), max_length=255, blank=True)
+    owner_phone = models.CharField(_("owner phone"), max_length=20, blank=True)
+    agent_name = models.CharField(_("contact or agent"), max_length=64, blank=True)
+    agent_id_number = models.CharField(_("contact's ID number"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("contact's phone"), max_length=20, blank=True)
+    agent_address = models.CharField(_("contact's address"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SupplyListing(LandFields, ApplicantFields):
     """A supply listing (地源): land offered for transfer (转让) or lease (出租), reviewed before the public sees it.
 
     Published is the initial review passed (tag 属地未认证); certified is the final review passed (tag 属地认证).
@@ -81,57 +132,22 @@ class SupplyListing(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Step 1: land (土地基本信息)
     title = models.CharField(_("title"), max_length=200, blank=True)  # region + area + first-level use + mode
-    land_nature = models.CharField(_("land nature"), max_length=16, choices=LandNature.choices, blank=True)
-    region = models.ForeignKey(
-        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
-    )
-    use_right_type = models.CharField(_("use-right type"), max_length=16, choices=UseRightType.choices, blank=True)
     land_type = models.CharField(_("land type"), max_length=32, choices=LandType.choices, blank=True)
-    land_use = models.CharField(_("land use"), max_length=4, blank=True)  # GB/T 21010-2017, second level
-    area_m2 = models.DecimalField(_("area (m²)"), **AREA, null=True, blank=True)
-    right_end_date = models.DateField(_("use right ends"), null=True, blank=True)
     lease_term_years = models.PositiveSmallIntegerField(_("lease term (years)"), null=True, blank=True)
-    address = models.CharField(_("location (坐落)"), max_length=255, blank=True)
-    location = models.PointField(_("coordinates"), srid=SRID, null=True, blank=True)
     parcel = models.ForeignKey(
         "geo.Parcel", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("parcel")
     )
-    outline = models.MultiPolygonField(_("outline"), srid=SRID, null=True, blank=True)  # drawn when no parcel
-    boundary_east = models.CharField(_("east boundary"), max_length=255, blank=True)
-    boundary_west = models.CharField(_("west boundary"), max_length=255, blank=True)
-    boundary_south = models.CharField(_("south boundary"), max_length=255, blank=True)
-    boundary_north = models.CharField(_("north boundary"), max_length=255, blank=True)
     price_wan = models.DecimalField(_("total price (10,000 yuan)"), **MONEY, null=True, blank=True)  # null: 面议
-    certificate_type = models.CharField(
-        _("certificate type"), max_length=16, choices=CertificateType.choices, blank=True
-    )
-    certificate_number = models.CharField(_("certificate number"), max_length=128, blank=True)
-    registration_authority = models.CharField(_("registration authority"), max_length=128, blank=True)
     unit_numbers = ArrayField(
         models.CharField(max_length=28), verbose_name=_("real-estate unit numbers"), default=list, blank=True
     )
-    with_buildings = models.BooleanField(_("with buildings and fixtures"), null=True, blank=True)
-    # xgettext:no-python-format
-    investment_over_25 = models.BooleanField(_("25% of the investment completed"), null=True, blank=True)
     building_area_m2 = models.DecimalField(_("building area (m²)"), **AREA, null=True, blank=True)
     building_structure = models.CharField(_("building structure"), max_length=64, blank=True)
     height_limit_m = models.DecimalField(_("height limit (m)"), max_digits=6, decimal_places=2, null=True, blank=True)
     green_ratio = models.DecimalField(_("green ratio (%)"), **PERCENT, null=True, blank=True)
     building_density = models.DecimalField(_("building density (%)"), **PERCENT, null=True, blank=True)
-    floor_area_ratio = models.DecimalField(_("floor area ratio"), max_digits=6, decimal_places=2, null=True, blank=True)
-    notes = models.TextField(_("other notes"), max_length=1000, blank=True)
     institution = models.CharField(_("reviewing institution"), max_length=128, blank=True)
     # Step 2: applicant (申请人基本信息)
-    owner_nature = models.CharField(_("owner nature"), max_length=16, choices=OwnerNature.choices, blank=True)
-    owner_name = models.CharField(_("owner name"), max_length=128, blank=True)
-    owner_id_type = models.CharField(_("owner ID type"), max_length=32, blank=True)
-    owner_id_number = models.CharField(_("owner ID number"), max_length=32, blank=True)
-    owner_address = models.CharField(_("owner address"), max_length=255, blank=True)
-    owner_phone = models.CharField(_("owner phone"), max_length=20, blank=True)
-    agent_name = models.CharField(_("contact or agent"), max_length=64, blank=True)
-    agent_id_number = models.CharField(_("contact's ID number"), max_length=18, blank=True)
-    agent_phone = models.CharField(_("contact's phone"), max_length=20, blank=True)
-    agent_address = models.CharField(_("contact's address"), max_length=255, blank=True)
     # Review and life cycle
     reason = models.CharField(_("reason (rejection or delisting)"), max_length=500, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
