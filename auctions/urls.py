@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("map/lots/", LotsMapApi.as_view(), name="lots-map"),  # the map's 交易标的 list (auctions/api/lots_map.py)
     path("", include("auctions.urls_work")),  # the work of owners, grantors and centre staff
     path("", include("auctions.urls_trading")),  # bids, the trading state, reserve, suspension
+    path("", include("auctions.urls_closing")),  # staff's results, revocations, announced suspensions
 ]

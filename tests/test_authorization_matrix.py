@@ -267,6 +267,11 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/lots/<int:lot_id>/reserve/": {"post": GRANTOR},
     "api/auctions/work/lots/<int:lot_id>/suspend/": {"post": CENTRE},
     "api/auctions/work/lots/<int:lot_id>/resume/": {"post": CENTRE},
+    # staff's procedures (auctions/api/closing.py): the world's lot is full-process, without a result, so a result
+    # is refused 409 not_semi_process / not_a_deal for those let through
+    "api/auctions/work/lots/<int:lot_id>/result/": {"get": CENTRE, "post": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/result/revoke/": {"post": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/suspension/": {"post": CENTRE},
     "api/auctions/supervision/lots/": {"get": SUPERVISOR},
     "api/auctions/supervision/entrustments/": {"get": SUPERVISOR},
     "api/auctions/supervision/events/": {"get": SUPERVISOR},
@@ -334,6 +339,8 @@ MULTIPART = {
     "api/auctions/work/announcements/<int:announcement_id>/documents/",
     "api/auctions/applications/<int:application_id>/documents/",
     "api/auctions/applications/<int:application_id>/qualify/",
+    "api/auctions/work/lots/<int:lot_id>/result/",
+    "api/auctions/work/lots/<int:lot_id>/result/revoke/",
 }
 # The Django admin site, every one of its routes: administrators only.
 ADMIN_SITE = "admin/"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from auctions.models import Announcement, AnnouncementDocument, Lot
 from auctions.selectors import centre_staff_covers
+from auctions.services import closing
 from auctions.services.events import record
 from auctions.services.lots import LotConflict
 from auctions.services.numbering import announcement_number
@@ -118,6 +119,9 @@ def announcement_publish(*, user: User, announcement_id: int) -> Announcement:
     """Publish a draft: it gets its number and the database's time; the one it changes is superseded; a
     termination ends the lot. From here the database refuses any change to it."""
     announcement = _draft_for_staff(user, announcement_id)
+    terminating = None  # a termination also closes the trade: its row locked first, in the order bids lock
+    if announcement.kind == K.TERMINATION and announcement.lot.status != Lot.Status.TERMINATED:
+        terminating = closing.termination_lock(lot_id=announcement.lot_id)
     lot = Lot.objects.select_for_update().select_related("centre").get(pk=announcement.lot_id)
     if lot.status == Lot.Status.TERMINATED:
         raise LotConflict(_("The lot is terminated."))
@@ -140,4 +144,6 @@ def announcement_publish(*, user: User, announcement_id: int) -> Announcement:
     record(
         f"announcement.{announcement.kind}", actor=user, lot=lot, announcement=announcement, note=announcement.number
     )
+    if terminating is not None:
+        closing.trading_terminate(user=user, lot=lot, trading=terminating, announcement=announcement)
     return announcement

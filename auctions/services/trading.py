@@ -89,6 +89,8 @@ def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
         return Phase("closed")
     if trading.suspended_at is not None:
         return Phase("suspended")
+    if lot.process == Lot.Process.SEMI:  # bid for on site; staff record the result (auctions/services/closing.py)
+        return Phase("offline")
     if lot.trading_mode == Lot.TradingMode.AUCTION:
         assert lot.auction_starts_at is not None  # noqa: S101 - check_terms requires it
         if now < lot.auction_starts_at:
@@ -167,6 +169,7 @@ REFUSAL = {
     "preparing": ("not_started", gettext_lazy("The listing turns into an online auction: it has not started yet.")),
     "ended": ("late", gettext_lazy("The deadline has passed.")),
     "closed": ("late", gettext_lazy("The deadline has passed.")),
+    "offline": ("offline_trading", gettext_lazy("This lot is bid for on site, not online.")),
 }
 
 
@@ -423,6 +426,7 @@ def lots_to_close() -> list[int]:
     """Lots whose trade may have ended: announced, trading not closed (the close checks the clock itself)."""
     return list(
         Lot.objects.filter(status=Lot.Status.ANNOUNCED)
+        .exclude(process=Lot.Process.SEMI)  # staff record its result
         .exclude(trading__closed_at__isnull=False)
         .values_list("pk", flat=True)
     )

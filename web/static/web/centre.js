@@ -212,6 +212,8 @@
     lDetail.replaceChildren(...parts);
     lDetail.hidden = false;
     lDetail.focus();
+    // other sections of the lot (web/static/web/centre_closing.js: trading and result) add themselves
+    document.dispatchEvent(new CustomEvent("centre:lot-opened", { detail: { lot, box: lDetail, reopen: () => openLot(id) } }));
   }
 
   // ------------------------------------------------------------------------------------------ announcements
