@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import bank, bidding, centres, supervision, work
+from auctions.api import bank, bidding, centres, refunds, supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -97,4 +97,15 @@ urlpatterns: list[URLPattern] = [
     path("bank/reconciliation/", bank.ReconciliationApi.as_view(), name="bank-reconciliation"),
     # a centre's own details, kept by its staff (auctions/api/centres.py)
     path("centre/<int:centre_id>/", centres.CentreApi.as_view(), name="centre-detail"),
+    # deposits after the trade (auctions/api/refunds.py): a lot's refunds and conversion, the retry of a failed one
+    path(
+        "work/lots/<int:lot_id>/deposit-movements/",
+        refunds.LotMovementListApi.as_view(),
+        name="lot-deposit-movements",
+    ),
+    path(
+        "work/lots/<int:lot_id>/deposit-movements/<int:arrival_id>/retry/",
+        refunds.MovementRetryApi.as_view(),
+        name="lot-deposit-movement-retry",
+    ),
 ]

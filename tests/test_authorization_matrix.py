@@ -27,6 +27,8 @@ from auctions.models import (
     Bank,
     BidApplication,
     DepositAccount,
+    DepositArrival,
+    DepositMovement,
     Entrustment,
     Qualification,
     TradingCentre,
@@ -291,6 +293,10 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/bank/reconciliation/": {"get": CENTRE},  # 400 without ?day= for those let through
     # a centre's own details (auctions/api/centres.py): the world's centre, the centre_staff caller on its staff
     "api/auctions/centre/<int:centre_id>/": {"get": CENTRE, "patch": CENTRE},
+    # deposits after the trade (auctions/api/refunds.py): the world's application has an arrival whose refund the
+    # bank refused (failed), so a retry is let through for the lot's centre staff
+    "api/auctions/work/lots/<int:lot_id>/deposit-movements/": {"get": CENTRE},
+    "api/auctions/work/lots/<int:lot_id>/deposit-movements/<int:arrival_id>/retry/": {"post": CENTRE},
 }
 # Routes whose 404 answers the caller about a record that is not there (not a refusal).
 MISSING_IS_AN_ANSWER = {
@@ -492,7 +498,9 @@ def _trading_world(*, owner: User, region: Any, staff: dict[str, Client]) -> dic
     document.file.save("a.pdf", ContentFile(pdf_bytes()), save=True)  # while a draft: published ones are fixed
     announcement = announcement_publish(user=member, announcement_id=draft.pk)
     application = _application(owner=owner, lot=lot, centre=centre, member=member)
+    arrival = _refused_refund(application)
     return {
+        "arrival_id": arrival.pk,
         "application_id": application.pk,
         "document_id": document.pk,
         "entrustment_id": entrustment.pk,
@@ -524,6 +532,29 @@ def _application(*, owner: User, lot: Any, centre: TradingCentre, member: User) 
     DepositAccount.objects.create(application=application, bank=bank, number="6222000000000000001")
     Qualification.objects.create(application=application, lot=lot, bidder_number="123456", issued_at=now)
     return application
+
+
+def _refused_refund(application: BidApplication) -> DepositArrival:
+    """A cash arrival to the application's account whose refund the bank refused."""
+    now = timezone.now()
+    account = application.deposit_account
+    arrival = DepositArrival.objects.create(
+        bank=account.bank,
+        serial="MATRIX-1",
+        account_number=account.number,
+        account=account,
+        amount_yuan="100.00",
+        payer_name="王五",
+        channel="cash",
+        arrived_at=now,
+        received_at=now,
+        flag="cash",
+        refund_status="due",
+    )
+    DepositMovement.objects.create(
+        arrival=arrival, kind="refund", cause="flagged", amount_yuan="100.00", status="failed", created_at=now
+    )
+    return arrival
 
 
 def _phone_of(client: Client) -> str:

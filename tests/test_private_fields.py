@@ -22,7 +22,7 @@ from elasticsearch import Elasticsearch
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
-from auctions.models import Bank, BidApplication, DepositAccount, Entrustment, Lot
+from auctions.models import Bank, BidApplication, DepositAccount, DepositArrival, DepositMovement, Entrustment, Lot
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -81,6 +81,7 @@ TEXTS = {
     "entrustment_title": "QZXENTRUSTTITLE0028",
     "deposit_account_number": "QZXDEPOSITACCOUNT0029",  # a bid application's deposit sub-account
     "application_address": "QZXAPPLYADDR0030",
+    "refund_account": "QZXREFUNDACCOUNT0031",  # where a bidder's deposit is refunded: its own and its centre's
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -245,7 +246,27 @@ def world(db: Any) -> World:
         submitted_at=now,
     )
     bank = Bank.objects.create(code="CANARY", name="金丝雀银行")
-    DepositAccount.objects.create(application=application, bank=bank, number=TEXTS["deposit_account_number"])
+    account = DepositAccount.objects.create(application=application, bank=bank, number=TEXTS["deposit_account_number"])
+    arrival = DepositArrival.objects.create(
+        bank=bank,
+        serial="CANARY-1",
+        account_number=account.number,
+        account=account,
+        amount_yuan=Decimal("100.00"),
+        payer_name="王五",
+        payer_account=TEXTS["refund_account"],
+        arrived_at=now,
+        received_at=now,
+        counted=True,
+    )
+    DepositMovement.objects.create(
+        arrival=arrival,
+        kind="refund",
+        cause="lost",
+        amount_yuan=arrival.amount_yuan,
+        to_account=TEXTS["refund_account"],
+        created_at=now,
+    )
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,

@@ -44,7 +44,10 @@ def _applications() -> QuerySet[BidApplication]:
         "lot__centre", "bank", "deposit_account", "qualification", "applicant"
     ).prefetch_related(
         "documents",
-        Prefetch("deposit_account__arrivals", queryset=DepositArrival.objects.order_by("arrived_at", "id")),
+        Prefetch(
+            "deposit_account__arrivals",
+            queryset=DepositArrival.objects.select_related("movement").order_by("arrived_at", "id"),
+        ),
     )
 
 
@@ -70,6 +73,18 @@ class ApplicationLotOutput(serializers.Serializer):
         ref_name = "BidApplicationLot"
 
 
+class ArrivalMovementOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["refund", "conversion"], help_text="refund, or converted into the price")
+    status = serializers.ChoiceField(choices=["pending", "sent", "done", "failed"])
+    amount_yuan = serializers.DecimalField(**YUAN)
+    bank_ref = serializers.CharField(help_text="the bank's reference, once it booked the order")
+    sent_at = serializers.DateTimeField(allow_null=True)
+    done_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "BidDepositMovement"
+
+
 class ArrivalOutput(serializers.Serializer):
     amount_yuan = serializers.DecimalField(**YUAN)
     payer_name = serializers.CharField()
@@ -77,10 +92,16 @@ class ArrivalOutput(serializers.Serializer):
     arrived_at = serializers.DateTimeField(help_text="the bank's time")
     counted = serializers.BooleanField()
     flag = serializers.CharField(help_text="why it is not counted (unknown_account, cash, payer_mismatch, late …)")
-    refund_status = serializers.CharField()
+    refund_status = serializers.CharField(help_text="due | requested | done, converted for the winner's deposit")
+    movement = serializers.SerializerMethodField(help_text="its refund or conversion (after the trade, or the flag)")
 
     class Meta:
         ref_name = "BidDepositArrival"
+
+    @extend_schema_field(ArrivalMovementOutput(allow_null=True))
+    def get_movement(self, arrival: DepositArrival) -> dict[str, Any] | None:
+        movement = getattr(arrival, "movement", None)
+        return ArrivalMovementOutput(movement).data if movement is not None else None
 
 
 class QualificationOutput(serializers.Serializer):

@@ -5,11 +5,23 @@ import os
 from django.conf import settings
 
 from auctions.banks.http import HttpBank
-from auctions.banks.protocol import BankAdapter, BankUnavailable, StatementLine, signature, signature_valid
+from auctions.banks.protocol import (
+    BankAdapter,
+    BankRefused,
+    BankUnavailable,
+    MovementLine,
+    Order,
+    StatementLine,
+    signature,
+    signature_valid,
+)
 
 __all__ = [
     "BankAdapter",
+    "BankRefused",
     "BankUnavailable",
+    "MovementLine",
+    "Order",
     "StatementLine",
     "adapter_for",
     "bank_key",

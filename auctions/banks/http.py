@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
@@ -9,13 +10,40 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auctions.banks.protocol import BankUnavailable, StatementLine, signature
+from auctions.banks.protocol import (
+    ORDER_STATUSES,
+    BankRefused,
+    BankUnavailable,
+    MovementLine,
+    Order,
+    StatementLine,
+    signature,
+)
 
 logger = logging.getLogger(__name__)
+REFUSALS = frozenset({409, 422})  # the bank's definite no to an order; every other failure is retried
+ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,60}")
+
+
+def _unavailable(detail: str, *, code: str | None = None, refused: bool = False) -> BankUnavailable:
+    error = BankRefused(code=code) if refused else BankUnavailable(code=code)
+    error.detail = detail
+    return error
+
+
+def _bank_error(error: urllib.error.HTTPError) -> str:
+    """The bank's error code from a refusal's body ({"error": "..."}), when it is a short plain code."""
+    try:
+        body = json.loads(error.read() or b"{}")
+    except (OSError, ValueError):
+        return ""
+    code = body.get("error") if isinstance(body, dict) else None
+    return code if isinstance(code, str) and ERROR_CODE.fullmatch(code) else ""
 
 
 class HttpBank:
-    """POST {url}/sub-accounts/, POST {url}/refunds/, GET {url}/statements/<YYYY-MM-DD>/, signed like the webhook."""
+    """POST {url}/sub-accounts/, POST {url}/refunds/, POST {url}/conversions/, GET {url}/statements/<YYYY-MM-DD>/,
+    signed like the webhook."""
 
     def __init__(self, *, code: str, url: str, key: str, timeout: float) -> None:
         self.code = code
@@ -30,14 +58,46 @@ class HttpBank:
             {"account_number": account_number, "lot_number": lot_number, "holder_name": holder_name},
         )
 
-    def refund(self, arrival_serial: str, amount_yuan: Decimal, to_account: str) -> str:
+    def refund(self, arrival_serial: str, amount_yuan: Decimal, to_account: str) -> Order:
         answer = self._call(
             "POST", "/refunds/", {"serial": arrival_serial, "amount": f"{amount_yuan:.2f}", "to_account": to_account}
         )
-        refund_id = answer.get("refund_id")
-        if not isinstance(refund_id, str) or not refund_id:
-            raise BankUnavailable(code="bank_bad_answer")
-        return refund_id
+        return self._order(answer, "refund_id")
+
+    def convert(self, arrival_serial: str, amount_yuan: Decimal, lot_number: str) -> Order:
+        answer = self._call(
+            "POST",
+            "/conversions/",
+            {"serial": arrival_serial, "amount": f"{amount_yuan:.2f}", "lot_number": lot_number},
+        )
+        return self._order(answer, "conversion_id")
+
+    def _order(self, answer: dict[str, Any], key: str) -> Order:
+        """The order's reference and status; an answer without a reference is unreadable. An old bank that answers
+        only the reference is taken as having executed the order."""
+        ref, status = answer.get(key), answer.get("status", "done")
+        if not isinstance(ref, str) or not ref or len(ref) > 64 or status not in ORDER_STATUSES:
+            raise _unavailable("an order's answer that cannot be read", code="bank_bad_answer")
+        if status == "refused":
+            raise _unavailable(f"order {ref} refused", refused=True)
+        return Order(ref=ref, status=status)
+
+    def movements(self, day: date) -> list[MovementLine]:
+        answer = self._call("GET", f"/statements/{day.isoformat()}/", None)
+        try:
+            return [
+                MovementLine(
+                    serial=str(line["serial"]),
+                    kind=str(line["kind"]),
+                    amount_yuan=Decimal(str(line["amount"])),
+                    ref=str(line["ref"]),
+                    status=str(line.get("status", "")),
+                )
+                for line in answer.get("movements", [])
+            ]
+        except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as error:
+            logger.warning("bank %s: a statement's movements that cannot be read (%s)", self.code, type(error).__name__)
+            raise _unavailable("a statement that cannot be read", code="bank_bad_answer") from error
 
     def statement(self, day: date) -> list[StatementLine]:
         answer = self._call("GET", f"/statements/{day.isoformat()}/", None)
@@ -75,11 +135,13 @@ class HttpBank:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 answer = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
-            logger.warning("bank %s: %s %s answered %s", self.code, method, path, error.code)
-            raise BankUnavailable() from error
+            reason = _bank_error(error)
+            logger.warning("bank %s: %s %s answered %s %s", self.code, method, path, error.code, reason)
+            detail = f"HTTP {error.code}" + (f" {reason}" if reason else "")
+            raise _unavailable(detail, refused=error.code in REFUSALS) from error
         except (OSError, ValueError) as error:  # refused, timed out, not JSON
             logger.warning("bank %s: %s %s failed (%s)", self.code, method, path, type(error).__name__)
-            raise BankUnavailable() from error
+            raise _unavailable(type(error).__name__) from error
         if not isinstance(answer, dict):
-            raise BankUnavailable(code="bank_bad_answer")
+            raise _unavailable("an answer that is not an object", code="bank_bad_answer")
         return answer

@@ -22,6 +22,7 @@ from auctions.models import Bank, BidApplication, DepositAccount, DepositArrival
 from auctions.selectors import centre_staff_covers
 from auctions.services.events import record
 from auctions.services.evidence import append
+from auctions.services.refunds import refund_on_commit
 from core.clock import db_now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.uploads import store_checked
@@ -167,6 +168,8 @@ def arrival_record(notice: Notice) -> tuple[DepositArrival, bool]:
         flag=flag,
         refund_status="" if flag == A.NONE else "due",
     )
+    if flag != A.NONE:  # not counted: its refund is sent once this transaction commits (auctions/services/refunds.py)
+        refund_on_commit(arrival.pk)
     if account is not None:
         application = account.application
         append(

@@ -57,4 +57,6 @@ def result_write(
 def result_settled(lot_id: int) -> None:
     """After the commit of a result, a termination or a revocation: plan and send the deposits' movements, refresh the
     result publicity. Each hook is idempotent: running it twice changes nothing more."""
-    del lot_id  # the hooks are added below as they are built
+    from auctions.services.refunds import settle_on_commit  # refunds and the winner's conversion
+
+    settle_on_commit(lot_id)

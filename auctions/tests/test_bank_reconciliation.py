@@ -97,9 +97,9 @@ def test_a_failing_or_slow_bank_is_unavailable_and_nothing_changes(world, fake_b
 
 
 def test_refund_answers_the_banks_refund_id(fake_bank: FakeBank):
-    refund_id = adapter_for("ICBC").refund("S1", Decimal("1000.00"), "6222000011112222")
+    order = adapter_for("ICBC").refund("S1", Decimal("1000.00"), "6222000011112222")
 
-    assert refund_id == "RF00000001"
+    assert (order.ref, order.status) == ("RF00000001", "done")
     assert fake_bank.refunds == [{"serial": "S1", "amount": "1000.00", "to_account": "6222000011112222"}]
 
 

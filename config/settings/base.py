@@ -365,6 +365,9 @@ CELERY_BEAT_SCHEDULE["auctions-bank-reconcile"] = {
     "task": "auctions.tasks.reconcile_yesterday",
     "schedule": crontab(hour=6, minute=0),  # the banks' statements of the day before, each morning
 }
+# Deposits after the trade: refunds and the winner's conversion not yet confirmed by the bank are sent again when
+# their backoff has passed (auctions/services/refunds.py), and what an on-commit task missed is planned.
+CELERY_BEAT_SCHEDULE["auctions-refunds-send-due"] = {"task": "auctions.refunds.send_due", "schedule": 60}
 # ------------------------------------------------------------------------------ end of banks
 
 # ------------------------------------------------------------------------------ logging

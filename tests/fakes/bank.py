@@ -2,10 +2,16 @@
 
 It answers the platform's calls, each signed with the shared key (401 unless the signature is right):
 POST /sub-accounts/ {account_number, lot_number, holder_name}; POST /refunds/ {serial, amount, to_account} →
-{"refund_id"}; GET /statements/<YYYY-MM-DD>/ → {"lines": [...]} (every arrival it booked that day, Asia/Shanghai).
+{"refund_id", "status"}; POST /conversions/ {serial, amount, lot_number} → {"conversion_id", "status"};
+GET /statements/<YYYY-MM-DD>/ → {"lines": [...], "movements": [...]} (every arrival and every refund or conversion
+it booked that day, Asia/Shanghai). Refunds and conversions are idempotent by the arrival's serial, as a bank's must
+be: a repeated order answers the same reference and its current status and pays nothing more; the same serial with
+another amount or account is refused (409 order_differs).
 It books arrivals (`pay`) and sends their signed notices to the platform's webhook, with switches: `slow` (seconds
 before it answers a call), `fail` (500 to every call), `repeat` a notice, hold notices and send them later in
 another order (`flush(reverse=True)`), or never send one (`send=False` and no flush: only the statement has it).
+For orders: `settle_later` (answer "accepted" and execute only at `settle()`), `refuse` (serials refused for good,
+409 account_closed) and `lose_answers` (execute the next N orders, then answer 500 as if the answer were lost).
 
 A path may start with a bank's code (/ICBC/statements/...): one server then plays several banks. Run as a program
 (`python tests/fakes/bank.py --port 8790`) it is the development bank of `make run`, with a page where a person pays
@@ -59,7 +65,14 @@ class FakeBank:
         self.webhook_url = webhook_url  # may hold "{code}", filled with the bank's code
         self.deliver: Deliver = post_over_http  # how notices travel (tests may hand them to a test client)
         self.opened: dict[str, dict[str, Any]] = {}  # account number → the open call's body
-        self.refunds: list[dict[str, Any]] = []
+        self.refunds: list[dict[str, Any]] = []  # every refund executed (paid out), once per serial
+        self.conversions: list[dict[str, Any]] = []  # every conversion executed, once per serial
+        self.orders: dict[tuple[str, str, str], dict[str, Any]] = {}  # (code, kind, serial) → the order as booked
+        self.order_calls = 0  # every refund or conversion call answered, repeats included
+        self.settle_later = False
+        self.refuse: set[str] = set()
+        self.lose_answers = 0
+        self._orders_lock = threading.Lock()  # concurrent repeats of one order book it once
         self.ledger: list[dict[str, Any]] = []  # every arrival booked: what the statements report
         self.held: list[dict[str, Any]] = []  # booked, notice not sent yet
         self.sent: list[tuple[str, bytes, dict[str, str]]] = []  # every notice request, as sent
@@ -153,6 +166,57 @@ class FakeBank:
             and datetime.fromisoformat(line["arrived_at"]).astimezone(BANK_ZONE).date().isoformat() == day
         ]
 
+    def movements(self, day: str, code: str = "") -> list[dict[str, Any]]:
+        """The refunds and conversions booked on the day (Asia/Shanghai), as the statement lists them."""
+        return [
+            {k: order[k] for k in ("serial", "kind", "amount", "ref", "status", "booked_at")}
+            for (bank, _kind, _serial), order in self.orders.items()
+            if bank == (code or self.code) and order["booked_at"][:10] == day
+        ]
+
+    def order(self, kind: str, payload: dict[str, Any], code: str = "") -> Answer:
+        """Book a refund or a conversion once per serial: a repeat answers the first booking as it stands now."""
+        key = (code or self.code, kind, str(payload.get("serial", "")))
+        counterpart = "to_account" if kind == "refund" else "lot_number"
+        with self._orders_lock:
+            self.order_calls += 1
+            booked = self.orders.get(key)
+            if booked is not None and (booked["amount"], booked[counterpart]) != (
+                payload.get("amount"),
+                payload.get(counterpart, ""),
+            ):
+                return 409, {"error": "order_differs"}
+            if booked is None:
+                if key[2] in self.refuse:
+                    return 409, {"error": "account_closed"}
+                done = self.refunds if kind == "refund" else self.conversions
+                prefix = "RF" if kind == "refund" else "CV"
+                booked = {
+                    "serial": key[2],
+                    "kind": kind,
+                    "amount": payload.get("amount"),
+                    counterpart: payload.get(counterpart, ""),
+                    "ref": f"{prefix}{len(self.orders) + 1:08d}",
+                    "status": "accepted" if self.settle_later else "done",
+                    "booked_at": datetime.now(BANK_ZONE).isoformat(),
+                    "payload": payload,
+                }
+                self.orders[key] = booked
+                if booked["status"] == "done":
+                    done.append(payload)
+            if self.lose_answers:
+                self.lose_answers -= 1
+                return 500, {"error": "internal"}
+            return 200, {f"{kind}_id": booked["ref"], "status": booked["status"]}
+
+    def settle(self) -> None:
+        """Execute every order answered "accepted" so far."""
+        with self._orders_lock:
+            for booked in self.orders.values():
+                if booked["status"] == "accepted":
+                    booked["status"] = "done"
+                    (self.refunds if booked["kind"] == "refund" else self.conversions).append(booked["payload"])
+
     # ---------------------------------------------------------------- the bank's HTTP side
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         bank = self
@@ -164,13 +228,14 @@ class FakeBank:
                     self._page("")
                 elif len(parts) == 2 and parts[0] == "statements":
                     if self._authorised(b""):
-                        self._answer(200, {"lines": bank.statement(parts[1], code)})
+                        lines, movements = bank.statement(parts[1], code), bank.movements(parts[1], code)
+                        self._answer(200, {"lines": lines, "movements": movements})
                 else:
                     self._answer(404, {"error": "not found"})
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                _code, parts = self._route()
+                code, parts = self._route()
                 if parts == ["pay"] and bank.webhook_url:  # the development page's form
                     self._pay(body)
                     return
@@ -181,8 +246,9 @@ class FakeBank:
                     bank.opened[payload["account_number"]] = payload
                     self._answer(200, {"ok": True})
                 elif parts == ["refunds"]:
-                    bank.refunds.append(payload)
-                    self._answer(200, {"refund_id": f"RF{len(bank.refunds):08d}"})
+                    self._answer(*bank.order("refund", payload, code))
+                elif parts == ["conversions"]:
+                    self._answer(*bank.order("conversion", payload, code))
                 else:
                     self._answer(404, {"error": "not found"})
 

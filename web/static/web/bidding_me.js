@@ -8,10 +8,18 @@
   const { el, time } = window.LandApi;
   const yuan = (value) => `${window.LandFormat.grouped(value, 2)} ${t.yuan}`;
 
+  // After the trade (or at once for a flagged arrival): its refund or its conversion into the price, and where it stands.
+  function movement(a) {
+    const m = a.movement;
+    if (!m) { return ""; }
+    return el("span", { class: "bid-movement", dataset: { field: "movement", kind: m.kind, status: m.status } },
+      ` · ${t.movementKind[m.kind]}: ${t.movementStatus[m.status]}`);
+  }
+
   function arrivals(item) {
     if (!item.arrivals.length) { return null; }
     return el("ul", { class: "bid-arrivals", dataset: { field: "arrivals" } }, item.arrivals.map((a) => el("li", { dataset: { counted: String(a.counted) } },
-      `${time(a.arrived_at)} ${yuan(a.amount_yuan)}`, a.counted ? "" : ` · ${t.notCounted}: ${t.flags[a.flag] || a.flag}`)));
+      `${time(a.arrived_at)} ${yuan(a.amount_yuan)}`, a.counted ? "" : ` · ${t.notCounted}: ${t.flags[a.flag] || a.flag}`, movement(a))));
   }
 
   function row(item) {
