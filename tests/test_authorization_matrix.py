@@ -265,6 +265,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # trading (auctions/api/trading.py): the world's lot is announced, nobody is qualified yet (409 not_qualified)
     "api/auctions/lots/<int:lot_id>/bids/": {"post": VERIFIED},
     "api/auctions/lots/<int:lot_id>/trading/": {"get": ANYONE},
+    "api/auctions/lots/<int:lot_id>/events/": {"get": ANYONE},  # the live channel (Server-Sent Events)
     "api/auctions/lots/<int:lot_id>/timed-entry/": {"post": VERIFIED},
     "api/auctions/lots/<int:lot_id>/reserve/": {"post": GRANTOR},
     "api/auctions/work/lots/<int:lot_id>/suspend/": {"post": CENTRE},

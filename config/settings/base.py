@@ -233,6 +233,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.errors.exception_handler",
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bids"] = env("API_THROTTLE_BIDS", default="120/min")  # type: ignore[index]
+# The live channel of a lot (auctions/live.py, docs/live.md): a tick every LIVE_TICK_SECONDS in timed bidding or an
+# auction, every LIVE_SLOW_TICK_SECONDS otherwise; the reconnect delay browsers are told; open streams per client.
+LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=1.0)
+LIVE_SLOW_TICK_SECONDS = env.float("LIVE_SLOW_TICK_SECONDS", default=5.0)
+LIVE_RETRY_MS = env.int("LIVE_RETRY_MS", default=2000)
+LIVE_MAX_CONNECTIONS_PER_CLIENT = env.int("LIVE_MAX_CONNECTIONS_PER_CLIENT", default=8)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Land secondary market API (土地二级市场)",
     "DESCRIPTION": "Map search, supply and demand, online trading and contract coding. "

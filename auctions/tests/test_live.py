@@ -1,0 +1,180 @@
+"""The live channel over a real ASGI server (uvicorn in this process, on the test database): replay after
+Last-Event-ID, live events after a commit, ticks with the database's time, only trading entries, the end at the
+close, and the refusals (unknown lot, bad id, too many connections)."""
+
+import http.client
+import json
+import queue
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import uvicorn
+from django.core.asgi import get_asgi_application
+from django.test import override_settings
+
+from auctions.live import LIVE_KINDS
+from auctions.models import EvidenceEntry
+from auctions.services.trading import lot_close
+from auctions.tests.trading_world import bid, qualified_bidder, shift_to, trading_lot
+from core.clock import shifted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SECOND = timedelta(seconds=1)
+WAIT = 10.0  # seconds an expected event may take before the test fails (it arrives within about one tick)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    while not instance.started:
+        time.sleep(0.05)
+    yield f"127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+class Stream:
+    """An SSE connection read in a thread: its events, in order, on a queue."""
+
+    def __init__(self, host: str, path: str, headers: dict[str, str] | None = None) -> None:
+        self.connection = http.client.HTTPConnection(host, timeout=30)
+        self.connection.request("GET", path, headers=headers or {})
+        self.response = self.connection.getresponse()
+        self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        if self.response.status == 200:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        event: dict[str, Any] = {}
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if not line:
+                    if "event" in event:
+                        self.events.put(event)
+                    event = {}
+                    continue
+                name, _, value = line.partition(": ")
+                event[name] = json.loads(value) if name == "data" else value
+        except (OSError, ValueError, AttributeError):  # closed by the test (http.client drops its file then)
+            pass
+        self.events.put(None)  # the stream ended
+
+    def next(self, kind: str) -> dict[str, Any]:
+        """The next event of `kind`, skipping others; fails if the stream ends first."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            event = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
+            assert event is not None, f"the stream ended before a {kind} event"
+            if event["event"] == kind:
+                return event
+
+    def until_tick(self) -> list[dict[str, Any]]:
+        """The events before the first tick (a new connection's replay comes first)."""
+        events = []
+        while (event := self.events.get(timeout=WAIT)) is not None and event["event"] != "tick":
+            events.append(event)
+        return events
+
+    def ended(self) -> bool:
+        """Whether the server ends the stream before anything else arrives."""
+        return self.events.get(timeout=WAIT) is None
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def running_auction() -> tuple[dict[str, Any], list]:
+    world = trading_lot(mode="auction")
+    bidders = [qualified_bidder(world, name)[0] for name in ("甲", "乙")]
+    return world, bidders
+
+
+def test_a_watcher_gets_each_bid_live_with_its_sequence_number_and_never_an_application(server):
+    world, (a, b) = running_auction()
+    lot = world["lot"]
+    with shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
+        stream = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        assert stream.response.status == 200
+        assert str(stream.response.getheader("Content-Type")).startswith("text/event-stream")
+        tick = stream.next("tick")
+        assert tick["data"]["phase"] == "auction"
+        first = bid(a, world, "1000")
+        second = bid(b, world, "1010")
+        got = [stream.next("bid.accepted"), stream.next("bid.accepted")]
+        stream.close()
+        replay = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")  # from the log's start
+        replayed = replay.until_tick()
+        replay.close()
+    assert [int(event["id"]) for event in got] == [first.bid.evidence_seq, second.bid.evidence_seq]
+    assert [event["data"]["data"]["amount_wan"] for event in got] == ["1000", "1010"]
+    assert {"application.approved", "qualification.issued"} <= set(
+        EvidenceEntry.objects.filter(lot=lot).values_list("kind", flat=True)
+    )  # in the log, and never on the live channel: it would tell who and how many bid
+    assert [int(event["id"]) for event in replayed if event["event"] == "bid.accepted"] == [
+        first.bid.evidence_seq,
+        second.bid.evidence_seq,
+    ]
+    assert {event["event"] for event in replayed} <= LIVE_KINDS
+
+
+def test_a_reconnect_with_last_event_id_replays_what_it_missed_in_order_without_duplicates(server):
+    world, (a, b) = running_auction()
+    lot = world["lot"]
+    with shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
+        first = bid(a, world, "1000")
+        missed = [bid(b, world, "1010"), bid(a, world, "1020")]
+        stream = Stream(server, f"/api/auctions/lots/{lot.pk}/events/", {"Last-Event-ID": str(first.bid.evidence_seq)})
+        replayed = [stream.next("bid.accepted"), stream.next("bid.accepted")]
+        live = bid(b, world, "1030")
+        after = stream.next("bid.accepted")
+        stream.close()
+    assert [int(event["id"]) for event in replayed] == [placed.bid.evidence_seq for placed in missed]
+    assert int(after["id"]) == live.bid.evidence_seq
+
+
+def test_ticks_carry_the_database_time_and_the_stream_ends_at_the_close(server):
+    world, (a, _b) = running_auction()
+    lot = world["lot"]
+    with shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
+        placed = bid(a, world, "1000")
+    with override_settings(LIVE_TICK_SECONDS=0.2), shifted(shift_to(placed.deadline, plus=SECOND)):
+        stream = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        ended = stream.next("tick")
+        assert ended["data"]["phase"] == "ended"
+        assert ended["data"]["deadline"] is None
+        closing = lot_close(lot_id=lot.pk)
+        assert closing is not None
+        assert closing.outcome == "deal"
+        result = stream.next("result")
+        closed = stream.next("closed")
+        assert stream.ended()  # the server ended the stream
+    assert result["data"]["data"]["winner"] == placed.bid.qualification.bidder_number
+    assert closed["data"] == {"outcome": "deal"}
+
+
+def test_refusals_an_unknown_lot_a_bad_event_id_and_too_many_connections(server):
+    world, _bidders = running_auction()
+    lot = world["lot"]
+    unknown = Stream(server, "/api/auctions/lots/999999/events/")
+    bad = Stream(server, f"/api/auctions/lots/{lot.pk}/events/?last_event_id=x")
+    assert (unknown.response.status, bad.response.status) == (404, 400)
+    assert json.loads(bad.response.read())["error"]["fields"]["last_event_id"][0]["code"] == "invalid"
+    with override_settings(LIVE_MAX_CONNECTIONS_PER_CLIENT=2):
+        open_ones = [Stream(server, f"/api/auctions/lots/{lot.pk}/events/") for _ in range(2)]
+        third = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        assert third.response.status == 429
+        assert json.loads(third.response.read())["error"]["code"] == "too_many_connections"
+        for stream in open_ones:
+            stream.close()
