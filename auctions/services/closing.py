@@ -9,7 +9,7 @@ its commit. The procedure for a deployer is in docs/results.md.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -96,12 +96,14 @@ def trading_terminate(*, user: User, lot: Lot, trading: LotTrading, announcement
 # ------------------------------------------------------------------------------------------ semi-process result
 
 
-def trading_time(lot: Lot) -> datetime:
-    """When a semi-process lot's on-site bidding takes place: the auction's start, or the listing's end (after any
-    suspension); its result is recorded from then on."""
-    moment = lot.auction_starts_at if lot.trading_mode == Lot.TradingMode.AUCTION else lot.listing_ends_at
-    assert moment is not None  # noqa: S101 - check_terms requires it
-    return moment
+def trading_time(lot: Lot, trading: LotTrading) -> datetime:
+    """When a semi-process lot's on-site bidding takes place: the auction's start, or the listing's end grown by any
+    time suspended; its result is recorded from then on."""
+    if lot.trading_mode == Lot.TradingMode.AUCTION:
+        assert lot.auction_starts_at is not None  # noqa: S101 - check_terms requires it
+        return lot.auction_starts_at
+    assert lot.listing_ends_at is not None  # noqa: S101 - check_terms requires it
+    return lot.listing_ends_at + timedelta(seconds=trading.frozen_seconds)
 
 
 def _price(value: Any, lot: Lot, fields: FieldErrors) -> Decimal | None:
@@ -178,7 +180,7 @@ def result_record(*, user: User, lot_id: int, entered: OfflineResult) -> LotResu
             now = db_now()
             if trading.suspended_at is not None:
                 raise Conflict(_("Trading is suspended."), code="suspended")
-            if now < trading_time(lot):
+            if now < trading_time(lot, trading):
                 raise Conflict(_("The result is recorded after the trading time."), code="not_yet")
             winner, price = _check_offline(lot, entered)
             if entered.confirmation is not None:
@@ -331,7 +333,7 @@ def closing_state(*, user: User, lot_id: int) -> Closing:
         raise NotFound(_("No lot has this id."))
     trading = LotTrading.objects.filter(lot=lot).first() or LotTrading(lot=lot)
     now = db_now()
-    moment = trading_time(lot)
+    moment = trading_time(lot, trading)
     recordable = (
         lot.process == Lot.Process.SEMI
         and lot.status == Lot.Status.ANNOUNCED

@@ -245,6 +245,17 @@ def test_a_wrong_field_is_named_and_nothing_is_recorded(change: dict[str, Any], 
     assert not list(media.rglob("results/**/*.*"))
 
 
+def test_a_suspended_semi_process_lot_is_recorded_only_after_it_resumes():
+    world = semi_lot()
+    lot = world["lot"]
+    with shifted(shift_to(lot.listing_ends_at, plus=-timedelta(hours=1))):
+        trading_suspend_announced(user=world["staff"], lot_id=lot.pk, reason="现场秩序")
+    with after_trading(world), pytest.raises(Conflict) as suspended:
+        result_record(user=world["staff"], lot_id=lot.pk, entered=OfflineResult(outcome="failed", reason="无"))
+    assert suspended.value.code == "suspended"
+    assert not LotResult.objects.filter(lot=lot).exists()
+
+
 def test_a_full_process_lot_cannot_be_recorded_by_staff():
     world = trading_lot()
     with pytest.raises(Conflict) as refused:
