@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from auctions.models import Announcement, Lot
+from auctions.selectors_results import published_results
 from core.clock import db_now
 from core.formatting import SHANGHAI
 
@@ -42,11 +43,13 @@ def home_broadcast(*, now: datetime | None = None, closing_days: int = CLOSING_D
     - 即将截止 (closing): an announced lot whose listing ends, or whose applications close, between `now` and
       `closing_days` days later;
     - 今日公告 (announced): a lot whose current announcement (normal, change or termination) was published today;
-    - 今日成交 (results): results of today's trading: always empty until the trading engine records results;
+    - 今日成交 (results): deals decided today and published (not revoked), newest first, each lot carrying its
+      result's price (None when not published), winner's bidder number and time (`today_results`);
     - 明日交易 (tomorrow): an announced lot whose listing starts or whose auction starts tomorrow.
 
     Only lots with a published announcement appear; terminated lots only under 今日公告 (their termination).
-    One query (and one for the database clock without `now`): each tab's condition is a flag on the lots.
+    Two queries (and one for the database clock without `now`): each of the four tabs' condition is a flag on the
+    lots, and today's results.
     """
     now = now or db_now()
     today, tomorrow, after = _day_start(now), _day_start(now, 1), _day_start(now, 2)
@@ -99,7 +102,23 @@ def home_broadcast(*, now: datetime | None = None, closing_days: int = CLOSING_D
         ),
         BroadcastTab("announced", _("Announced today"), _("No announcement was published today."), rows("announced")),
         BroadcastTab(
-            "results", _("Results today"), _("No result yet: results appear once online trading has closed."), []
+            "results",
+            _("Results today"),
+            _("No result yet: results appear once online trading has closed."),
+            today_results(today, tomorrow),
         ),
         BroadcastTab("tomorrow", _("Trading tomorrow"), _("No lot is traded tomorrow."), rows("tomorrow")),
     ]
+
+
+def today_results(start: datetime, end: datetime) -> list[Lot]:
+    """The lots of the published deals decided in [start, end), newest first, at most ROWS, each with `deal_at`,
+    `deal_winner_number` and `deal_price_wan` (None when the price is not published)."""
+    lots: list[Lot] = []
+    for result in published_results().filter(decided_at__gte=start, decided_at__lt=end).order_by("-decided_at")[:ROWS]:
+        lot = result.lot
+        lot.deal_at = result.decided_at  # type: ignore[attr-defined]
+        lot.deal_winner_number = result.winner.bidder_number if result.winner else ""  # type: ignore[attr-defined]
+        lot.deal_price_wan = result.price_wan if result.price_public else None  # type: ignore[attr-defined]
+        lots.append(lot)
+    return lots

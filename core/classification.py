@@ -203,9 +203,12 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.TimedEntry": _classes("", owner="id lot qualification confirmed_at"),
     # What a bank's statement and our records disagree on: the centres' staff read it.
     "auctions.ReconciliationDifference": _classes("", staff="id bank day kind serial arrival found_at"),
-    # A trade's result (成交公示): public once decided, with the winner by bidder number (the winner's name is published
-    # in the result page and the protocol unless the opt-out applies: auctions/services/results.py), the price unless
-    # both sides opted out; the staff's record of who recorded or revoked it and the confirmation scans are staff's.
+    # A trade's result (成交公示): public once decided, the price unless both sides opted out (price_public); the
+    # staff's record of who recorded or revoked it and the confirmation scans are staff's. Published identity: for a
+    # deal that is not revoked, the winner is named in public by its bidder number (Qualification.bidder_number) and
+    # its verified name (the applicant's User.real_name, a person's or an enterprise's), on the lot and result pages,
+    # the lot API's `result`, the notice index (winner_number, winner_name) and the protocol's `result` block — those
+    # two values only, by auctions/selectors_results.py; every other field of the winner stays its own.
     "auctions.LotResult": _classes(
         "lot outcome source winner price_wan price_public reason decided_at revoked_at revoked_reason",
         owner="confirmation confirmation_name confirmation_sha256",

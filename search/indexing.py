@@ -26,7 +26,7 @@ from market.documents import DemandDocument, SupplyListingDocument, index_settin
 from market.models import Demand, SupplyListing
 from search.backends import elasticsearch_client_timing_out
 from search.models import IndexChange
-from search.notice_documents import NoticeDocument
+from search.notice_documents import NoticeDocument, all_notice_sources, notice_count, notice_sources
 
 logger = logging.getLogger("search")
 
@@ -116,6 +116,9 @@ def delete_indices(kinds: Iterable[str] = KINDS, *, prefix: str | None = None) -
 
 
 def _documents(kind: str, ids: Iterable[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    if kind == "notice":  # announcements and results (search/notice_documents.py)
+        yield from notice_sources(ids)
+        return
     document = DOCUMENTS[kind]()
     for row in document.get_queryset().filter(pk__in=list(ids)):
         yield row.pk, document.prepare(row)
@@ -345,6 +348,8 @@ def _reindex_lock(alias: str) -> Iterator[None]:
 
 def reindex_count(kind: str) -> int:
     """How many documents a reindex of the kind will load (the public rows)."""
+    if kind == "notice":
+        return notice_count()
     return int(DOCUMENTS[kind]().get_queryset().count())
 
 
@@ -394,9 +399,12 @@ def reindex(
 def _load(
     client: Elasticsearch, kind: str, index: str, *, chunk_size: int, progress: Callable[[int], None] | None
 ) -> int:
-    document = DOCUMENTS[kind]()
-    rows = document.get_queryset().iterator(chunk_size=chunk_size)
-    actions = ({"_index": index, "_id": str(row.pk), "_source": document.prepare(row)} for row in rows)
+    if kind == "notice":  # announcements and results (search/notice_documents.py)
+        sources = all_notice_sources(chunk_size=chunk_size)
+    else:
+        document = DOCUMENTS[kind]()
+        sources = ((row.pk, document.prepare(row)) for row in document.get_queryset().iterator(chunk_size=chunk_size))
+    actions = ({"_index": index, "_id": str(pk), "_source": source} for pk, source in sources)
     loaded = pending = 0
     try:
         for ok, _item in streaming_bulk(client, actions, chunk_size=chunk_size, max_retries=3):

@@ -16,6 +16,7 @@ from geo.api import RegionCodeField
 from geo.reference import is_valid_region_code, region_name
 from geo.services_listing import region_full_name
 from search.notice_query import MAX_FRAGMENTS, NOTICE_SORTS, NOTICE_TYPES, RESULT_TYPE, NoticeQuery
+from search.notice_selectors import ResultNotice
 from search.query import MAX_KEYWORDS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SearchPage
 from search.serializers import PUBLISHED_PRESETS, SHANGHAI, FacetOutput, QueryParameters
 
@@ -161,28 +162,50 @@ class NoticeLotOutput(serializers.Serializer):
         return reverse("web:lot-detail", args=[lot.pk])
 
 
-class NoticeResultOutput(serializers.Serializer):
-    """One notice: an announcement's public fields and its lot's summary."""
+class NoticeTradeResultOutput(serializers.Serializer):
+    """What a result notice (成交公示) adds: the winner by bidder number and published name, the price unless both
+    sides opted out (then null, price_public false), the lot's land use."""
 
-    id = serializers.IntegerField()
-    number = serializers.CharField(help_text="e.g. 川自然资源字[2026]0001号")
+    winner_number = serializers.CharField(help_text="the winner's bidder number (竞买号)")
+    winner_name = serializers.CharField(help_text="the winner's published (verified) name")
+    price_public = serializers.BooleanField()
+    price_wan = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True, help_text="万元")
+    land_use = serializers.CharField(help_text="GB/T 21010 code")
+
+    class Meta:
+        ref_name = "NoticeTradeResult"
+
+
+class NoticeResultOutput(serializers.Serializer):
+    """One notice: an announcement's public fields and its lot's summary, or a published result (type `result`,
+    whose `id` and `number` are its lot's, with `result`)."""
+
+    id = serializers.IntegerField(help_text="the announcement's id; for a result, its lot's id")
+    number = serializers.CharField(help_text="e.g. 川自然资源字[2026]0001号; for a result, the lot number")
     title = serializers.CharField()
-    type = serializers.CharField(source="kind", help_text="normal, change or termination (result: 成交公示)")
+    type = serializers.CharField(source="kind", help_text="normal, change, termination or result (成交公示)")
     type_name = serializers.CharField(source="get_kind_display")
     status = serializers.ChoiceField(choices=["published", "superseded"])
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(help_text="for a result, when it was decided")
     lot = NoticeLotOutput()
     url = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField(help_text="a result notice's winner and price; null otherwise")
 
     class Meta:
         ref_name = "NoticeResult"
 
-    def get_url(self, announcement: Announcement) -> str:
-        return reverse("web:notice-detail", args=[announcement.pk])
+    def get_url(self, notice: Announcement | ResultNotice) -> str:
+        if isinstance(notice, ResultNotice):
+            return reverse("web:result-detail", args=[notice.lot.pk])
+        return reverse("web:notice-detail", args=[notice.pk])
+
+    @extend_schema_field(NoticeTradeResultOutput(allow_null=True))
+    def get_result(self, notice: Announcement | ResultNotice) -> dict[str, Any] | None:
+        return NoticeTradeResultOutput(notice).data if isinstance(notice, ResultNotice) else None
 
 
 class NoticeFacetsOutput(serializers.Serializer):
-    type = FacetOutput(many=True, help_text="every type, with 0 where none matches (result: none yet)")
+    type = FacetOutput(many=True, help_text="every type, with 0 where none matches")
     region = FacetOutput(many=True, help_text="provinces, or one level below the `region` asked for")
     centre = FacetOutput(many=True)
 

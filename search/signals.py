@@ -5,7 +5,8 @@ Covered: saves and deletes of supply listings and demands (every service path: c
 delete); quotes, viewing appointments and favourites, whose services change the heat counters with
 QuerySet.update(), which sends no signal; a supply listing's attachments (its result shows the first photo); parcels
 saved through the ORM (a listing without coordinates is placed at its parcel's centroid); announcements past their
-draft (publication, superseding) and their lots' saves (the notices). Not covered, caught
+draft (publication, superseding) and their lots' saves (the notices); a lot's result through result_changed, which
+auctions/services/results.py result_settled calls after every write of a result. Not covered, caught
 elsewhere: view counts (QuerySet.update() only; the hourly heat sweep re-indexes listings whose heat differs), parcels
 upserted by the importer's COPY, region and trading centre renames (run `manage.py search_reindex`).
 """
@@ -15,10 +16,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-from auctions.models import Announcement, Lot
+from auctions.models import Announcement, Lot, LotResult
 from geo.models import Parcel, Region
 from market.models import Demand, Favourite, IntentionQuote, SupplyAttachment, SupplyListing, ViewingAppointment
 from search.indexing import changes_record
+from search.notice_documents import result_doc_id
 from search.selectors import region_table_clear
 
 
@@ -65,7 +67,8 @@ def announcement_changed(sender: Any, instance: Announcement, **kwargs: Any) -> 
 
 
 def lot_changed(sender: Any, instance: Lot, created: bool = False, **kwargs: Any) -> None:
-    """A lot's notices show its public fields: re-index its published and superseded announcements."""
+    """A lot's notices show its public fields: re-index its published and superseded announcements and its result
+    (whose notice id is the negative of the lot's: search/notice_documents.py)."""
     if created:
         return
     ids = list(
@@ -73,7 +76,15 @@ def lot_changed(sender: Any, instance: Lot, created: bool = False, **kwargs: Any
             "pk", flat=True
         )
     )
+    if LotResult.objects.filter(lot_id=instance.pk).exists():
+        ids.append(result_doc_id(instance.pk))
     _record("notice", ids)
+
+
+def result_changed(lot_id: int) -> None:
+    """A lot's result was written, revoked or changed (auctions/services/results.py result_settled): index its
+    notice, or remove it when it is no longer published (not a deal, or revoked)."""
+    _record("notice", [result_doc_id(lot_id)])
 
 
 def connect() -> None:

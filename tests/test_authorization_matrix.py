@@ -30,6 +30,8 @@ from auctions.models import (
     DepositArrival,
     DepositMovement,
     Entrustment,
+    LotResult,
+    LotTrading,
     Qualification,
     TradingCentre,
 )
@@ -220,6 +222,11 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/announcements/<int:announcement_id>/": {"get": ANYONE},  # published or superseded only
     "api/auctions/announcements/<int:announcement_id>/documents/<int:document_id>/file": {"get": ANYONE},
     "api/auctions/lots/<int:lot_id>/": {"get": ANYONE},  # once announced
+    # a trade's result (auctions/api/results.py, web/views_auctions.py) on the world's closed lot (`_closed_lot`): a
+    # deal won by `owner`, its lot's centre with `centre_staff` on its staff
+    "results/<int:lot_id>/": {"get": ANYONE},  # 成交公示
+    "api/auctions/lots/<int:lot_id>/result/confirmation.pdf": {"get": OWNER | CENTRE},
+    "api/auctions/lots/<int:lot_id>/protocol/": {"get": ANYONE},  # once closed (the centre's staff: at any time)
     "api/auctions/map/lots/": {"get": ANYONE},  # the map's 交易标的 list: announced lots only
     "api/search/demand": {"get": ANYONE},
     "api/search/autocomplete": {"get": ANYONE},
@@ -423,6 +430,7 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
     message = Message.objects.create(user=owner, title="消息", created_at=timezone.now())
     trading = _trading_world(owner=owner, region=world.listing.region, staff=callers)
     notice, notice_document = notice_with_document("510104")  # the world's county
+    closed = _closed_lot(notice.lot, owner=owner, staff=callers)
     values = {name: values[0] for name, values in world.params.items()}
     return (
         values
@@ -450,7 +458,37 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
             "pk:api/auth/messages/": message.pk,
         }
         | trading
+        | {f"lot_id:{route}": closed for route in RESULT_ROUTES}
     )
+
+
+RESULT_ROUTES = (
+    "results/<int:lot_id>/",
+    "api/auctions/lots/<int:lot_id>/result/confirmation.pdf",
+    "api/auctions/lots/<int:lot_id>/protocol/",
+)
+
+
+def _closed_lot(lot: Any, *, owner: User, staff: dict[str, Client]) -> int:
+    """The announced lot, closed in a deal that `owner` won (bidder number 654321), its centre with the
+    `centre_staff` caller on its staff: the result routes' lot."""
+    lot.centre.staff.add(User.objects.get(role=User.Role.CENTRE_STAFF, phone=_phone_of(staff["centre_staff"])))
+    now = timezone.now()
+    application = BidApplication.objects.create(
+        lot=lot,
+        applicant=owner,
+        created_by=owner,
+        contact_name="王五",
+        contact_phone="13800138000",
+        address="成都市",
+        status=BidApplication.Status.APPROVED,
+        submitted_at=now,
+        decided_at=now,
+    )
+    winner = Qualification.objects.create(application=application, lot=lot, bidder_number="654321", issued_at=now)
+    LotTrading.objects.update_or_create(lot=lot, defaults={"closed_at": now, "outcome": LotTrading.Outcome.DEAL})
+    LotResult.objects.create(lot=lot, outcome=LotTrading.Outcome.DEAL, winner=winner, price_wan=120, decided_at=now)
+    return int(lot.pk)
 
 
 WORLD_CENTRE = "成都市公共资源交易中心"
@@ -569,6 +607,8 @@ def _path(route: str, params: dict[str, Any]) -> str:
             return str(next(v for k, v in params.items() if k.startswith("pk:") and route.startswith(k[3:])))
         if name == "code":
             return params["code"] if "regions/" in route else str(params["feature_id"])
+        if f"{name}:{route}" in params:  # a record of this route's own
+            return str(params[f"{name}:{route}"])
         return str(params[name])
 
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", value, route)

@@ -1,5 +1,6 @@
-"""The notices pages (交易公示): the search page with its tabs, one announcement and one lot. Public fields only
-(auctions.selectors_public); drafts and lots never announced are not found."""
+"""The notices pages (交易公示): the search page with its tabs, one announcement, one lot and one published result
+(成交公示). Public fields only (auctions.selectors_public, auctions.selectors_results); drafts and lots never
+announced are not found."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import Announcement, Lot
 from auctions.selectors_public import announcement_public_get, announcement_successor, lot_public_get, rules_summary
+from auctions.selectors_results import result_notice_get, result_public
 from core.errors import NotFound
 from geo.models import Region
 from geo.serializers import GeoJsonGeometryField
@@ -84,5 +86,23 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
         "current": current,
         "place": _place(lot),
         "map_config": _map_config(),
+        "result": result_public(lot),
     }
     return render(request, "web/auctions/lot_detail.html", context)
+
+
+def result_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
+    """A published result (成交公示): a deal that is not revoked; a revoked one leaves (the lot page says why)."""
+    try:
+        found = result_notice_get(lot_id=lot_id)
+    except NotFound as error:
+        return _missing(request, error)
+    lot = found.lot
+    context = {
+        "lot": lot,
+        "region_name": region_full_name(lot.region),
+        "result": result_public(lot),
+        "place": _place(lot),
+        "map_config": _map_config(),
+    }
+    return render(request, "web/auctions/result_detail.html", context)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.permissions import IsCentreStaff, IsVerified, request_user
 from auctions.api.work import ERRORS, ReasonInput, _paged
-from auctions.models import BidApplication, DepositArrival, Lot
+from auctions.models import BidApplication, DepositArrival, Lot, LotResult, LotTrading, Qualification
 from auctions.pdf import qualification_pdf
 from auctions.selectors import centre_staff_covers
 from auctions.services.applications import (
@@ -108,9 +109,19 @@ class QualificationOutput(serializers.Serializer):
     bidder_number = serializers.CharField()
     manual = serializers.BooleanField()
     issued_at = serializers.DateTimeField()
+    confirmation = serializers.SerializerMethodField(
+        help_text="the 成交确认书 (PDF) once this bidder won a deal that is not revoked; null otherwise"
+    )
 
     class Meta:
         ref_name = "BidQualification"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_confirmation(self, qualification: Qualification) -> str | None:
+        won = LotResult.objects.filter(
+            winner=qualification, outcome=LotTrading.Outcome.DEAL, revoked_at__isnull=True
+        ).exists()
+        return reverse("auctions:result-confirmation", args=[qualification.lot_id]) if won else None
 
 
 class ApplicationDocumentOutput(serializers.Serializer):

@@ -21,6 +21,7 @@ from auctions.selectors_public import (
     lot_public_get,
     rules_summary,
 )
+from auctions.selectors_results import PublicResult, result_public
 from core.files import stored_file_response
 from core.serializers import ErrorOutput
 from geo.services_listing import region_full_name
@@ -169,6 +170,39 @@ class AnnouncementPublicOutput(serializers.Serializer):
         return None if successor is None else AnnouncementLinkOutput(successor).data
 
 
+class LotResultPublicOutput(serializers.Serializer):
+    """A lot's result as anyone sees it (auctions/selectors_results.py): the winner and the price only for a deal
+    that is not revoked, the price only unless both sides opted out, the reserve only once the trade is closed."""
+
+    outcome = serializers.ChoiceField(choices=["deal", "failed", "terminated"])
+    outcome_name = serializers.CharField()
+    trade_source = serializers.ChoiceField(
+        source="source", choices=["online", "offline"], help_text="online trading, or recorded by staff (on site)"
+    )
+    decided_at = serializers.DateTimeField()
+    revoked = serializers.BooleanField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    revoked_reason = serializers.CharField(allow_blank=True)
+    price_public = serializers.BooleanField(help_text="false only when both the seller and the winner opted out")
+    price_wan = serializers.DecimalField(**MONEY, allow_null=True)
+    winner_number = serializers.CharField(allow_null=True, help_text="the winner's bidder number (竞买号)")
+    winner_name = serializers.CharField(allow_null=True, help_text="the winner's published (verified) name")
+    reserve_wan = serializers.DecimalField(**MONEY, allow_null=True)
+    page = serializers.SerializerMethodField(help_text="the result's page (成交公示), for a published deal")
+    protocol = serializers.SerializerMethodField(help_text="the lot's protocol (evidence log) to download")
+
+    class Meta:
+        ref_name = "LotResultPublic"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_page(self, result: PublicResult) -> str | None:
+        published = result.outcome == "deal" and not result.revoked
+        return reverse("web:result-detail", args=[self.context["lot_id"]]) if published else None
+
+    def get_protocol(self, result: PublicResult) -> str:
+        return reverse("auctions:lot-protocol", args=[self.context["lot_id"]])
+
+
 class LotPublicOutput(LotSummaryOutput):
     """An announced lot's public fields, its schedule (Asia/Shanghai), its rules in words and its announcements."""
 
@@ -190,9 +224,15 @@ class LotPublicOutput(LotSummaryOutput):
     rules = serializers.SerializerMethodField(help_text="the lot's trading rules in words")
     announcements = AnnouncementLinkOutput(source="notices", many=True, help_text="newest first")
     current_announcement = serializers.SerializerMethodField(help_text="the one in force (null once ended)")
+    result = serializers.SerializerMethodField(help_text="the trade's result (null before there is one)")
 
     class Meta:
         ref_name = "LotPublic"
+
+    @extend_schema_field(LotResultPublicOutput(allow_null=True))
+    def get_result(self, lot: Lot) -> dict[str, Any] | None:
+        result = result_public(lot)
+        return None if result is None else LotResultPublicOutput(result, context={"lot_id": lot.pk}).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_rules(self, lot: Lot) -> list[str]:

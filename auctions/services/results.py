@@ -14,6 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from auctions.models import Lot, LotResult, LotTrading, Qualification
+from search.signals import result_changed
 
 
 def price_public(lot: Lot, winner: Qualification | None) -> bool:
@@ -60,3 +61,4 @@ def result_settled(lot_id: int) -> None:
     from auctions.services.refunds import settle_on_commit  # refunds and the winner's conversion
 
     settle_on_commit(lot_id)
+    result_changed(lot_id)  # the result publicity (成交公示): index the lot's result notice, or remove it

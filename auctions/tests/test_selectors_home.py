@@ -1,5 +1,5 @@
 """The home page's broadcast tabs at a fixed time: days cut at midnight in Asia/Shanghai (not UTC), closing within
-three days, only lots with a published announcement, and today's results empty until trading records them."""
+three days, only lots with a published announcement, and today's results empty without a deal."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +32,7 @@ def test_the_tabs_are_the_five_of_the_broadcast_in_order_with_todays_results_emp
     assert [tab.key for tab in tabs] == ["today", "closing", "announced", "results", "tomorrow"]
     with translation.override("zh-hans"):  # the labels are lazy: read in the page's language
         assert [str(tab.label) for tab in tabs] == ["今日交易", "即将截止", "今日公告", "今日成交", "明日交易"]
-    assert tabs[3].lots == []  # no trading result exists before the trading engine
+    assert tabs[3].lots == []  # no trade has ended in a result (auctions/tests/test_results_outputs.py has some)
 
 
 def test_a_listing_starting_at_half_past_midnight_shanghai_is_tomorrows_though_the_same_utc_day(world):
@@ -108,10 +108,10 @@ def test_todays_notices_are_those_published_since_midnight_shanghai(world):
     assert titles(midnight)["announced"] == []  # the next day in Shanghai, whatever the UTC date
 
 
-def test_the_tabs_take_one_query_whatever_the_number_of_lots(world, django_assert_num_queries):
+def test_the_tabs_take_two_queries_whatever_the_number_of_lots(world, django_assert_num_queries):
     for n in range(3):
         lot(world, f"挂牌{n}", listing(sh(1, 9), sh(10, 15)))
 
-    with django_assert_num_queries(1):  # one query for the four tabs that read lots (results reads none)
+    with django_assert_num_queries(2):  # one query for the four tabs that read lots, one for today's results
         tabs = home_broadcast(now=sh(6, 12))
         assert [row.region.name for row in tabs[0].lots] == ["锦江区"] * 3

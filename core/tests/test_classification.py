@@ -11,6 +11,7 @@ from auctions.api.public import (
     AnnouncementPublicOutput,
     CentreOutput,
     LotPublicOutput,
+    LotResultPublicOutput,
     LotSummaryOutput,
 )
 from core.classification import CLASSIFICATION, Audience, fields_for, public_columns, public_fields
@@ -54,6 +55,7 @@ PUBLIC_OUTPUTS: list[tuple[type[serializers.Serializer], str]] = [
     (LotSummaryOutput, "auctions.Lot"),
     (LotPublicOutput, "auctions.Lot"),
     (CentreOutput, "auctions.TradingCentre"),
+    (LotResultPublicOutput, "auctions.LotResult"),
 ]
 # Search document fields computed from public fields, or holding them under another name.
 DOCUMENT_DERIVED = {
@@ -164,6 +166,8 @@ def test_the_notice_document_holds_public_fields_of_the_announcement_and_its_lot
     fields = set(notice_documents.NoticeDocument._doc_type.mapping.properties.to_dict()["properties"])
     announcement = {**notice_documents.ANNOUNCEMENT_FIELDS, **notice_documents.ANNOUNCEMENT_FOLDED}
 
-    assert fields == set(announcement) | set(notice_documents.LOT_FIELDS) | notice_documents.DERIVED
+    results = set(notice_documents.RESULT_FIELDS) | notice_documents.WINNER_FIELDS  # a result's (published identity)
+    assert fields == set(announcement) | set(notice_documents.LOT_FIELDS) | notice_documents.DERIVED | results
+    assert all(name in public_fields(label) for label, name in notice_documents.RESULT_FIELDS.values())
     assert set(announcement.values()) <= public_fields("auctions.Announcement")
     assert set(notice_documents.LOT_FIELDS.values()) <= public_fields("auctions.Lot")

@@ -1,17 +1,22 @@
 """The database engine of the notices: a `NoticeQuery` answered by PostgreSQL with the same ids, totals and facets as
-Elasticsearch on the same announcements. Fragments are `LIKE '%…%'` on the folded title, text and numbers."""
+Elasticsearch on the same announcements and results. Fragments are `LIKE '%…%'` on the folded title, text and
+numbers. Results (成交公示) come from LotResult with the ids, titles and texts search/notice_documents.py gives them
+in the index, merged with the announcements in one UNION for the page."""
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Concat
 
-from auctions.models import Announcement
+from auctions.models import Announcement, LotResult
+from auctions.selectors_results import published_results
 from market.documents import region_levels
 from search.engines.database import _fold
-from search.notice_documents import notice_queryset
-from search.notice_query import NoticeQuery, fragments
+from search.notice_documents import RESULT_TITLE_SUFFIX, notice_queryset
+from search.notice_query import RESULT_TYPE, NoticeQuery, fragments
 from search.query import SearchPage, facet_region_level, region_prefix
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -20,6 +25,10 @@ _TEXTS = {"f_title": "title", "f_body": "body", "f_number": "number", "f_lot_num
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def _negative(field: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field) * -1, output_field=BigIntegerField())
 
 
 def empty_facets() -> dict[str, list[tuple[str, int]]]:
@@ -33,13 +42,17 @@ class NoticeDatabaseEngine:
 
     def search(self, query: NoticeQuery) -> SearchPage:
         notices = notice_filter(query)
-        total, facets = _facets(query, notices)
+        results = result_filter(query)
+        total, facets = _facets(query, notices, results)
         if not total or query.page < 1:
             return SearchPage(ids=[], total=total, facets=facets, backend=self.name)
-        order = ("-published_at", "-id") if query.sort == "newest" else ("published_at", "id")
+        order = ("-at", "-doc") if query.sort == "newest" else ("at", "doc")
         start = (query.page - 1) * query.page_size
-        ids = list(notices.order_by(*order).values_list("pk", flat=True)[start : start + query.page_size])
-        return SearchPage(ids=ids, total=total, facets=facets, backend=self.name)
+        rows = notices.annotate(at=F("published_at"), doc=F("pk")).values_list("at", "doc")
+        if results is not None:  # a result's id is the negative of its lot's (search/notice_documents.py)
+            rows = rows.union(results.annotate(at=F("decided_at"), doc=_negative("lot_id")).values_list("at", "doc"))
+        page = rows.order_by(*order)[start : start + query.page_size]
+        return SearchPage(ids=[doc for _at, doc in page], total=total, facets=facets, backend=self.name)
 
 
 def notice_filter(query: NoticeQuery) -> QuerySet[Announcement]:
@@ -73,12 +86,53 @@ def notice_filter(query: NoticeQuery) -> QuerySet[Announcement]:
     return notices.filter(conditions)
 
 
-def _facets(query: NoticeQuery, notices: QuerySet[Announcement]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+def result_filter(query: NoticeQuery) -> QuerySet[LotResult] | None:
+    """The published results (deals not revoked) that pass every filter of the query, not ordered; None when the
+    query's types leave results out. The title, text and numbers are those of the result's notice document."""
+    if query.types and RESULT_TYPE not in query.types:
+        return None
+    results = published_results().select_related(None)
+    parts = fragments(query.keywords)
+    if parts:
+        texts: dict[str, Combinable] = {
+            "f_title": Concat(F("lot__title"), Value(RESULT_TITLE_SUFFIX)),
+            "f_body": Concat(F("winner__application__applicant__real_name"), Value(" "), F("winner__bidder_number")),
+            "f_lot_number": F("lot__number"),
+        }
+        results = results.annotate(**{name: _fold(text) for name, text in texts.items()})
+        for part in parts:
+            results = results.filter(
+                Q(f_title__contains=part) | Q(f_body__contains=part) | Q(f_lot_number__contains=part)
+            )
+    conditions = Q()
+    if query.region:
+        conditions &= Q(lot__region__code__startswith=region_prefix(query.region))
+    if query.published_from is not None:
+        conditions &= Q(decided_at__gte=day_start(query.published_from))
+    if query.published_to is not None:
+        conditions &= Q(decided_at__lt=day_start(query.published_to + timedelta(days=1)))
+    if query.centre is not None:
+        conditions &= Q(lot__centre_id=query.centre)
+    if query.lot_kind:
+        conditions &= Q(lot__kind=query.lot_kind)
+    if query.trading_mode:
+        conditions &= Q(lot__trading_mode=query.trading_mode)
+    return results.filter(conditions)
+
+
+def _facets(
+    query: NoticeQuery, notices: QuerySet[Announcement], results: QuerySet[LotResult] | None
+) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     """The total and the facets by count then key, as Elasticsearch's terms aggregations order them."""
     level = f"region_{facet_region_level(query.region)}"
     counts: dict[str, Counter[str]] = {"type": Counter(), "region": Counter(), "centre": Counter()}
     total = 0
-    groups = notices.order_by().values("kind", "lot__region_id", "lot__centre_id").annotate(n=Count("id"))
+    groups = list(notices.order_by().values("kind", "lot__region_id", "lot__centre_id").annotate(n=Count("id")))
+    if results is not None:
+        groups += [
+            {**group, "kind": RESULT_TYPE}
+            for group in results.order_by().values("lot__region_id", "lot__centre_id").annotate(n=Count("lot_id"))
+        ]
     for group in groups:
         total += group["n"]
         counts["type"][group["kind"]] += group["n"]

@@ -1,6 +1,6 @@
 // 我的竞买 in the personal centre: my applications (/api/auctions/applications/) with their status, the deposit
 // account, each arrival (counted or flagged), the counted total against the requirement, the qualification with its
-// bidder number and the 竞买资格确认书 PDF.
+// bidder number and the 竞买资格确认书 PDF, and the 成交确认书 PDF once the bidder won.
 (function () {
   "use strict";
   const M = window.LandMe;
@@ -35,7 +35,8 @@
       el("td", {}, M.statusTag(item.status, t.status[item.status])),
       el("td", { dataset: { field: "qualification" } }, q
         ? [el("div", {}, `${t.bidderNumber}: `, el("span", { class: "bid-number", dataset: { field: "bidder-number" } }, q.bidder_number)),
-          el("a", { class: "me-button small", href: `/api/auctions/applications/${item.id}/qualification.pdf`, download: "", dataset: { action: "certificate" } }, t.certificate)]
+          el("a", { class: "me-button small", href: `/api/auctions/applications/${item.id}/qualification.pdf`, download: "", dataset: { action: "certificate" } }, t.certificate),
+          q.confirmation ? el("a", { class: "me-button small", href: q.confirmation, download: "", dataset: { action: "confirmation" } }, t.confirmation) : null]
         : el("span", { class: "muted" }, t.notYet)));
   }
 

@@ -179,6 +179,19 @@
     }, { kind: "secondary", action: "rules" });
   }
 
+  // The lot's protocol (staff may download it at any time) and, after a deal, the 成交确认书 (auctions/api/results.py).
+  function resultLinks(lot) {
+    const box = el("p", { class: "console-result-links", dataset: { field: "result-links" } },
+      el("a", { href: `/api/auctions/lots/${lot.id}/protocol/`, download: "", dataset: { action: "protocol" } }, t.protocol));
+    request("GET", `/api/auctions/lots/${lot.id}/`).then((detail) => {
+      const result = detail.result;
+      if (result && result.outcome === "deal" && !result.revoked) {
+        box.append(" · ", el("a", { href: `/api/auctions/lots/${lot.id}/result/confirmation.pdf`, download: "", dataset: { action: "confirmation" } }, t.confirmation));
+      }
+    }).catch(() => {});  // a lot never announced has no public page and no result
+    return box;
+  }
+
   async function openLot(id) {
     let lot;
     try { lot = await request("GET", `/api/auctions/work/lots/${id}/`); } catch (error) { fail(lFilters, error); return; }
@@ -197,6 +210,7 @@
         ["auction_starts_at", lot.auction_starts_at]].filter(([, v]) => v).map(([k, v]) => [document.querySelector(`#terms-template`).content.querySelector(`[name=${k}]`).parentElement.textContent.replace("*", "").trim(), time(v)])),
       el("h3", {}, t.documents), documentList(lot.documents),
     ];
+    if (!before) { parts.push(resultLinks(lot)); }
     if (before) { parts.push(uploadForm(`/api/auctions/work/lots/${id}/documents/`, () => openLot(id))); }
     parts.push(el("h3", {}, `${t.rules}: ${lot.rules.name}`));
     if (before) { parts.push(rulesForm(lot)); } else { parts.push(el("p", { class: "muted" }, t.rulesLocked), dl(RULES.map((r) => [r.label, lot.rules.parameters[r.name]]))); }

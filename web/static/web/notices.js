@@ -1,6 +1,6 @@
 // The notices page (/notices/, 交易公示): its filters (region down to the county, type, date, keywords, sort) kept in
 // the address, the search through /api/search/notices, the table of announcements and the pages. The 成交公示 tab
-// searches type=result, which has no notices until trading ends in results.
+// searches type=result: the published results (deals not revoked), each linking to its page /results/<lot id>/.
 (function () {
   "use strict";
   const { request, ApiError, el } = window.LandApi;
@@ -55,6 +55,12 @@
     return query;
   }
 
+  // A result notice (成交公示): the winner by bidder number and name, the price unless it is not published.
+  function resultLine(result) {
+    const price = result.price_wan === null ? t.pricePrivate : `${window.LandFormat.grouped(result.price_wan, 4)} ${t.wan}`;
+    return el("span", { class: "centre muted", dataset: { field: "result" } }, `${t.winner}: ${result.winner_name} (${result.winner_number}) · ${price}`);
+  }
+
   function row(notice) {
     const region = notice.lot.region.full_name || notice.lot.region.name;
     return el("tr", { dataset: { id: String(notice.id) } },
@@ -62,7 +68,7 @@
       el("td", {}, el("a", { href: notice.url }, notice.title),
         el("span", { class: "centre muted" }, `${t.centre}: ${notice.lot.centre.name} · ${notice.lot.number}`)),
       el("td", {}, region),
-      el("td", {}, notice.type_name, notice.status === "superseded" ? ` (${t.superseded})` : ""),
+      el("td", {}, notice.type_name, notice.status === "superseded" ? ` (${t.superseded})` : "", notice.result ? resultLine(notice.result) : ""),
       el("td", {}, date(notice.published_at)),
       el("td", {}, el("a", { href: notice.url, class: "view" }, t.view)));
   }
