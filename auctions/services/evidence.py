@@ -64,6 +64,17 @@ def append(*, lot_id: int, kind: str, data: dict[str, Any]) -> EvidenceEntry:
     )
 
 
+def canonical_before_seq(*, lot_id: int, kind: str, at: datetime, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """An entry's stored content and its canonical form up to its number, which comes last (keys sorted): for a writer
+    that lets the database number the entry and hash it in the statement that inserts it, as
+    SHA-256(previous hash ‖ UTF-8 of prefix + seq + "}") — the same bytes canonical() gives."""
+    content = plain(data)
+    text = canonical(lot_id=lot_id, seq=0, kind=kind, at=at, data=content).decode("utf-8")
+    if not text.endswith('"seq":0}'):
+        raise AssertionError("the canonical form no longer ends with its number")
+    return content, text[: -len("0}")]
+
+
 def protocol_export(*, lot: Lot) -> dict[str, Any]:
     """The lot's protocol: every entry in order with its hashes, for scripts/verify_evidence.py."""
     entries = [

@@ -11,14 +11,16 @@ How it keeps its promises (docs/trading-engine.md):
 - a client bid id makes a retried bid idempotent.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,9 +30,9 @@ from auctions.models import Announcement, Bid, Lot, LotTrading, Qualification, R
 from auctions.selectors import centre_staff_covers
 from auctions.services import reserve as sealed
 from auctions.services.events import record
-from auctions.services.evidence import append
+from auctions.services.evidence import GENESIS, append, canonical_before_seq
 from auctions.services.results import result_write
-from core.clock import db_now
+from core.clock import db_now, db_now_read
 from core.errors import Conflict, InvalidInput, NotFound
 
 
@@ -142,9 +144,8 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-def _check_price(lot: Lot, trading: LotTrading, amount: Decimal) -> None:
+def _check_price(lot: Lot, highest: Decimal | None, amount: Decimal) -> None:
     rules = lot.rules
-    highest = trading.highest_bid.amount_wan if trading.highest_bid is not None else None
     if highest is None:
         if amount < lot.start_price_wan:
             raise BidRefused(_("The first bid must be at least the start price."), code="below_start")
@@ -197,63 +198,156 @@ class Placed:
 
 def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) -> Placed:
     """Place a bid. Accepted: the bid with its arrival time, evidence number and the new deadline. Refused:
-    BidRefused with the rule's code, nothing changed. A retry with the same client bid id returns the first bid."""
+    BidRefused with the rule's code, nothing changed. A retry with the same client bid id returns the first bid.
+
+    Counted in round trips (docs/trading-engine.md, "The bid's path"): the arrival time comes with the bidder's
+    qualification, before the lock; under the trading row's lock the lot's row lock and the highest price come in one
+    statement, and the bid, its evidence entry (with the new deadline) and the trading row are written in one more; a
+    retry is looked for only when the bid would be refused or its insert meets the idempotency constraint."""
     amount = _amount(amount_wan)
     with transaction.atomic():
-        arrived_at = db_now()  # the transaction's start: before any wait for the lock
-        qualification = Qualification.objects.filter(lot_id=lot_id, application__applicant=user.principal).first()
+        qualification = (
+            Qualification.objects.select_related("lot__rules")
+            .annotate(db_now=RawSQL("now()", ()))  # the transaction's start: before any wait for the lock
+            .filter(lot_id=lot_id, application__applicant=user.principal)
+            .first()
+        )
         if qualification is None:
             if not Lot.objects.filter(pk=lot_id).exists():
                 raise NotFound(_("No lot has this id."))
             raise BidRefused(_("You are not qualified to bid for this lot."), code="not_qualified")
-        lot = Lot.objects.select_related("rules").get(pk=lot_id)
-        _trading(lot)
-        trading = locked(lot)
-        earlier = Bid.objects.filter(qualification=qualification, client_bid_id=client_bid_id).first()
-        if earlier is not None:
-            if earlier.amount_wan != amount:
-                raise BidRefused(_("This bid id was used for another amount."), code="bid_id_reused")
-            return Placed(earlier, phase_at(lot, trading, arrived_at).deadline, replayed=True)
-        phase = phase_at(lot, trading, arrived_at)
-        if not phase.stage:
-            _refuse_phase(phase)
-        if not _may_enter(lot, qualification, phase.entry):
-            raise BidRefused(_("You did not enter timed bidding."), code="not_in_timed_bidding")
-        _check_price(lot, trading, amount)
-        entry = append(
-            lot_id=lot.pk,
-            kind="bid.accepted",
-            data={
-                "bidder": qualification.bidder_number,
-                "amount_wan": amount,
-                "stage": phase.stage,
-                "arrived_at": arrived_at,
+        arrived_at = db_now_read(qualification.db_now)
+        lot = qualification.lot
+        trading, highest = _bid_lock(lot)
+        try:
+            phase = phase_at(lot, trading, arrived_at)
+            if not phase.stage:
+                _refuse_phase(phase)
+            if not _may_enter(lot, qualification, phase.entry):
+                raise BidRefused(_("You did not enter timed bidding."), code="not_in_timed_bidding")
+            _check_price(lot, highest, amount)
+        except BidRefused:
+            replay = _replay(lot, trading, qualification, client_bid_id, amount, arrived_at)
+            if replay is None:
+                raise
+            return replay
+        bid = Bid(
+            lot=lot,
+            qualification=qualification,
+            client_bid_id=client_bid_id,
+            amount_wan=amount,
+            stage=phase.stage,
+            arrived_at=arrived_at,
+        )
+        entry: dict[str, Any] = {
+            "bidder": qualification.bidder_number,
+            "amount_wan": amount,
+            "stage": phase.stage,
+            "arrived_at": arrived_at,
+        }
+        deadline, countdown = phase.deadline, (trading.countdown_ends_at, trading.timed_started_at)
+        if phase.stage in ("timed", "auction"):  # the countdown restarts in full from the arrival
+            deadline = arrived_at + timedelta(seconds=lot.rules.countdown_seconds)
+            entry["deadline"] = deadline
+            countdown = (deadline, trading.timed_started_at or arrived_at)
+        if not _bid_write(bid, trading, entry, countdown):  # the idempotency constraint: this id, another amount
+            replay = _replay(lot, trading, qualification, client_bid_id, amount, arrived_at)
+            if replay is None:  # an equal price cannot get here past _check_price
+                raise BidRefused(_("A bid must be higher than the highest bid."), code="not_higher")
+            return replay
+        return Placed(bid, deadline, replayed=False)
+
+
+def _bid_lock(lot: Lot) -> tuple[LotTrading, Decimal | None]:
+    """The lot's two locks in the order every writer takes them (its trading row, then the lot's row, which guards
+    the evidence log) and the highest price, read in the second lock's statement: it starts after the trading row's
+    lock was granted and only a holder of that lock changes the highest bid, so the price is current (locked()'s
+    rule). Two round trips."""
+    rows = LotTrading.objects.raw("SELECT * FROM auctions_lottrading WHERE lot_id = %s FOR UPDATE", [lot.pk])
+    trading = next(iter(rows), None)
+    if trading is None:  # the first bid of the lot
+        trading = locked(_trading(lot).lot)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT amount_wan FROM auctions_bid WHERE id = %s) FROM auctions_lot WHERE id = %s FOR UPDATE",
+            [trading.highest_bid_id, lot.pk],
+        )
+        (highest,) = cursor.fetchone()
+    return trading, highest
+
+
+_BID_WRITE = """
+WITH last AS (
+    SELECT seq, hash FROM auctions_evidenceentry WHERE lot_id = %(lot)s ORDER BY seq DESC LIMIT 1
+), link AS (
+    SELECT COALESCE((SELECT seq FROM last), 0) + 1 AS seq, COALESCE((SELECT hash FROM last), %(genesis)s) AS prev_hash
+), bid AS (
+    INSERT INTO auctions_bid (lot_id, qualification_id, client_bid_id, amount_wan, stage, arrived_at, evidence_seq)
+    SELECT %(lot)s, %(qualification)s, %(client_bid_id)s, %(amount)s, %(stage)s, %(at)s, link.seq FROM link
+    ON CONFLICT DO NOTHING RETURNING id, evidence_seq
+), entry AS (
+    INSERT INTO auctions_evidenceentry (lot_id, seq, kind, data, created_at, prev_hash, hash)
+    SELECT %(lot)s, link.seq, 'bid.accepted', %(data)s::jsonb, %(at)s, link.prev_hash,
+        encode(sha256(decode(link.prev_hash, 'hex')
+            || convert_to(%(canonical)s || link.seq::text || '}', 'UTF8')), 'hex')
+    FROM link, bid
+), trading AS (
+    UPDATE auctions_lottrading SET highest_bid_id = bid.id, bid_count = %(bid_count)s,
+        countdown_ends_at = %(countdown_ends_at)s, timed_started_at = %(timed_started_at)s
+    FROM bid WHERE lot_id = %(lot)s
+)
+SELECT id, evidence_seq FROM bid
+"""
+
+
+def _bid_write(
+    bid: Bid, trading: LotTrading, entry: dict[str, Any], countdown: tuple[datetime | None, datetime | None]
+) -> bool:
+    """Write the accepted bid, its evidence entry `bid.accepted` and the trading row (with `countdown`: its new
+    countdown_ends_at and timed_started_at) in one statement, no savepoint. The statement reads the chain's head
+    itself: it starts after the lot's row lock was granted, so its snapshot holds every entry committed before (the
+    rule evidence.append follows), and the database hashes the entry from the canonical form Python wrote up to its
+    number. False when a unique constraint already holds the bid's id (or, never past _check_price, its price): then
+    the statement wrote nothing and `trading` is as it was."""
+    content, prefix = canonical_before_seq(lot_id=bid.lot_id, kind="bid.accepted", at=bid.arrived_at, data=entry)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _BID_WRITE,
+            {
+                "lot": bid.lot_id,
+                "genesis": GENESIS,
+                "qualification": bid.qualification_id,
+                "client_bid_id": bid.client_bid_id,
+                "amount": bid.amount_wan,
+                "stage": bid.stage,
+                "at": bid.arrived_at,
+                "data": json.dumps(content, ensure_ascii=False),
+                "canonical": prefix,
+                "bid_count": trading.bid_count + 1,
+                "countdown_ends_at": countdown[0],
+                "timed_started_at": countdown[1],
             },
         )
-        try:
-            with transaction.atomic():
-                bid = Bid.objects.create(
-                    lot=lot,
-                    qualification=qualification,
-                    client_bid_id=client_bid_id,
-                    amount_wan=amount,
-                    stage=phase.stage,
-                    arrived_at=arrived_at,
-                    evidence_seq=entry.seq,
-                )
-        except IntegrityError:  # an equal price cannot get here past _check_price; a concurrent retry can
-            raise BidRefused(_("A bid must be higher than the highest bid."), code="not_higher") from None
-        trading.highest_bid = bid
-        trading.bid_count += 1
-        deadline = phase.deadline
-        if phase.stage in ("timed", "auction"):
-            deadline = arrived_at + timedelta(seconds=lot.rules.countdown_seconds)
-            if trading.timed_started_at is None:
-                trading.timed_started_at = arrived_at
-            trading.countdown_ends_at = deadline
-            append(lot_id=lot.pk, kind="countdown.restarted", data={"ends_at": deadline, "by_seq": entry.seq})
-        trading.save()
-        return Placed(bid, deadline, replayed=False)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    bid.pk, bid.evidence_seq = row
+    trading.highest_bid, trading.bid_count = bid, trading.bid_count + 1
+    trading.countdown_ends_at, trading.timed_started_at = countdown
+    return True
+
+
+def _replay(
+    lot: Lot, trading: LotTrading, qualification: Qualification, client_bid_id: UUID, amount: Decimal, now: datetime
+) -> Placed | None:
+    """A retry of an accepted bid: the first bid (same amount) or bid_id_reused (another amount); None if this bid
+    id is new. Looked for only on the way to a refusal, so an accepted bid spends no query on it."""
+    earlier = Bid.objects.filter(qualification=qualification, client_bid_id=client_bid_id).first()
+    if earlier is None:
+        return None
+    if earlier.amount_wan != amount:
+        raise BidRefused(_("This bid id was used for another amount."), code="bid_id_reused")
+    return Placed(earlier, phase_at(lot, trading, now).deadline, replayed=True)
 
 
 @transaction.atomic
