@@ -2,6 +2,12 @@
 # Both set up a fresh machine first (scripts/setup) and start the servers (scripts/stack).
 PORT ?= 8000
 HOST ?= 127.0.0.1
+# uvicorn worker processes. One process already serves requests side by side (Django gives each its own thread) but
+# runs Python on one core at a time; more processes use more cores. On one hot lot a second process reorders bids and
+# refuses more of them (docs/trading-engine.md, "Serving"), so the default is one. Each process opens up to
+# DATABASE_POOL_MAX_SIZE connections: WEB_WORKERS x DATABASE_POOL_MAX_SIZE plus Celery's must stay under PostgreSQL's
+# max_connections (100).
+WEB_WORKERS ?= 1
 PY := .venv/bin/python
 
 .PHONY: run test setup stack stop status lint migrate bench bench-search bench-tiles bench-bids
@@ -18,7 +24,7 @@ run: setup
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 	@echo "development bank (pay a deposit): http://127.0.0.1:$${LAND_DEVBANK_PORT:-8790}/"
 # DEBUG off (friendly 404/500 pages, no URL list); whitenoise serves the collected static files. DJANGO_DEBUG=True overrides.
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} .venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} .venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS)
 
 test: setup
 	scripts/stack up --require-all
@@ -66,4 +72,4 @@ bench-tiles: setup
 # updates (the ratio is the figure), and an audit of the evidence log; JSON in bench/results/bids.json.
 bench-bids: setup
 	scripts/stack up
-	$(PY) bench/bids_bench.py
+	$(PY) bench/bids_bench.py --workers $(WEB_WORKERS)
