@@ -22,7 +22,18 @@ from elasticsearch import Elasticsearch
 
 from accounts.models import Message, RealNameVerification, User
 from accounts.tests.factories import user_create
-from auctions.models import Bank, BidApplication, DepositAccount, DepositArrival, DepositMovement, Entrustment, Lot
+from auctions.models import (
+    Bank,
+    BidApplication,
+    DepositAccount,
+    DepositArrival,
+    DepositMovement,
+    Entrustment,
+    Lot,
+    LotResult,
+    LotTrading,
+    Qualification,
+)
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -49,6 +60,7 @@ PHONES = {
     "pre_announcement_contact_phone": "13911170236",
     "appointment_phone": "13911170237",
     "application_contact_phone": "13911170238",  # a bid application: its bidder's and its centre's
+    "winner_user_phone": "13911170239",  # the winner of the world's lot: only its bidder number and name are published
 }
 TEXTS = {
     "parcel_certificate_number": "QZXPARCELCERT0001",
@@ -82,6 +94,7 @@ TEXTS = {
     "deposit_account_number": "QZXDEPOSITACCOUNT0029",  # a bid application's deposit sub-account
     "application_address": "QZXAPPLYADDR0030",
     "refund_account": "QZXREFUNDACCOUNT0031",  # where a bidder's deposit is refunded: its own and its centre's
+    "winner_address": "QZXWINNERADDR0032",  # the winning application's address: the winner's and its centre's
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -269,6 +282,7 @@ def world(db: Any) -> World:
         to_account=TEXTS["refund_account"],
         created_at=now,
     )
+    _deal(notice.lot_id, now)
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -298,6 +312,27 @@ def world(db: Any) -> World:
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )
+
+
+def _deal(lot_id: int, now: Any) -> None:
+    """The lot closed in a deal won by a bidder whose name (published) is no canary and whose phone and address are."""
+    winner = user_create(phone=PHONES["winner_user_phone"], real_name="竞得人甲")
+    application = BidApplication.objects.create(
+        lot_id=lot_id,
+        applicant=winner,
+        created_by=winner,
+        contact_name="竞得人甲",
+        contact_phone="13800138000",
+        address=TEXTS["winner_address"],
+        status=BidApplication.Status.APPROVED,
+        submitted_at=now,
+        decided_at=now,
+    )
+    winning = Qualification.objects.create(
+        application=application, lot_id=lot_id, bidder_number="246810", issued_at=now
+    )
+    LotTrading.objects.create(lot_id=lot_id, closed_at=now, outcome=LotTrading.Outcome.DEAL)
+    LotResult.objects.create(lot_id=lot_id, outcome="deal", winner=winning, price_wan=1300, decided_at=now)
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -397,6 +432,8 @@ def test_no_private_value_reaches_anonymous_visitors_or_signed_in_non_owners_on_
         f"/lots/{world.params['lot_id'][0]}/",
         f"/api/auctions/announcements/{world.params['announcement_id'][0]}/",
         f"/api/auctions/lots/{world.params['lot_id'][0]}/",
+        f"/results/{world.params['lot_id'][0]}/",  # the lot's deal (成交公示)
+        f"/api/auctions/lots/{world.params['lot_id'][0]}/protocol/",
     ]
     assert {path: statuses[f"anonymous {path}"] for path in public} == dict.fromkeys(public, 200)
     assert checked >= 240  # 124 paths × 2 callers when written

@@ -13,6 +13,7 @@ from auctions.selectors_public import announcement_public_get, announcement_succ
 from auctions.selectors_results import result_notice_get, result_public
 from core.errors import NotFound
 from geo.models import Region
+from geo.reference import land_use_name
 from geo.serializers import GeoJsonGeometryField
 from geo.services_listing import region_full_name
 from web.views_market import _map_config, _missing
@@ -102,6 +103,7 @@ def result_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
         "lot": lot,
         "region_name": region_full_name(lot.region),
         "result": result_public(lot),
+        "land_use": land_use_name(lot.land_use) if lot.land_use else None,
         "place": _place(lot),
         "map_config": _map_config(),
     }
