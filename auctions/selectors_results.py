@@ -124,15 +124,31 @@ def close_evidence(result: LotResult) -> EvidenceEntry | None:
     )
 
 
+def _party(user: User | None, lot: Lot, result: LotResult) -> bool:
+    """Whether the user is a party to the deal: its winner, or its seller (the entrustment's owner or the grantor)."""
+    if user is None or not user.is_authenticated:
+        return False
+    principal = user.principal
+    if result.winner is not None and result.winner.application.applicant_id == principal.pk:
+        return True
+    if lot.entrustment is not None and lot.entrustment.owner_id == principal.pk:
+        return True
+    return lot.grantor_id == user.pk
+
+
 def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
     """The lot's protocol (auctions.services.evidence.protocol_export) plus, after a deal that is not revoked, a
     `result` block naming the winner by bidder number and published name. Anyone once the trade is closed (a result
-    exists); the lot's centre staff at any time; NotFound otherwise."""
-    lot = Lot.objects.select_related("centre").filter(pk=lot_id).first()
+    exists) — but where both sides opted out of the price's publicity, only the parties (the winner, the seller)
+    since the entries carry every price; the lot's centre staff at any time; NotFound otherwise."""
+    lot = Lot.objects.select_related("centre", "entrustment").filter(pk=lot_id).first()
     if lot is None:
         raise NotFound(_("No lot has this id."))
     staff = user is not None and user.is_authenticated and centre_staff_covers(user, lot.centre)
-    closed = LotResult.objects.filter(lot=lot).exists() and public_lots().filter(pk=lot.pk).exists()
+    result = LotResult.objects.filter(lot=lot).select_related("winner__application").first()
+    closed = result is not None and public_lots().filter(pk=lot.pk).exists()
+    if closed and result is not None and not result.price_public and not _party(user, lot, result):
+        closed = False
     if not (closed or staff):
         raise NotFound(_("No lot has this id."))
     protocol = protocol_export(lot=lot)

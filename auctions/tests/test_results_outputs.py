@@ -212,3 +212,14 @@ def test_the_protocol_is_the_staffs_before_the_close_anyones_after_and_it_verifi
     failed = verify(saved)
     assert failed.returncode == 1
     assert "does not give its hash" in failed.stdout
+
+
+def test_where_both_sides_opted_out_of_the_price_only_the_parties_and_staff_download_the_protocol(world):
+    done = closed(world, publish_result=False, publish_price=False)
+    path = f"/api/auctions/lots/{world['lot'].pk}/protocol/"
+
+    assert client_of().get(path).status_code == 404  # the entries carry every price
+    assert client_of(done["loser"]).get(path).status_code == 404
+    assert client_of(done["winner"]).get(path).status_code == 200
+    assert client_of(world["grantor"]).get(path).status_code == 200
+    assert client_of(world["staff"]).get(path).status_code == 200
