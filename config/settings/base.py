@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.SyncBoundaryMiddleware",  # last: every middleware above runs in the request's thread, no hops
 ]
 
 TEMPLATES = [
