@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from accounts.selectors import scope_covers
 from auctions.models import Announcement, Bid, Lot, LotTrading, Qualification, RuleProfile, TimedEntry
+from auctions.nudges import publish_on_commit
 from auctions.selectors import centre_staff_covers
 from auctions.services import reserve as sealed
 from auctions.services.events import record
@@ -248,6 +249,8 @@ def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) 
         deadline, countdown = phase.deadline, (trading.countdown_ends_at, trading.timed_started_at)
         if phase.stage in ("timed", "auction"):  # the countdown restarts in full from the arrival
             deadline = arrived_at + timedelta(seconds=lot.rules.countdown_seconds)
+            if trading.countdown_ends_at is not None and trading.countdown_ends_at > deadline:
+                deadline = trading.countdown_ends_at  # a bid that arrived first but got the lock after a later one
             entry["deadline"] = deadline
             countdown = (deadline, trading.timed_started_at or arrived_at)
         if not _bid_write(bid, trading, entry, countdown):  # the idempotency constraint: this id, another amount
@@ -332,6 +335,7 @@ def _bid_write(
     if row is None:
         return False
     bid.pk, bid.evidence_seq = row
+    publish_on_commit(bid.lot_id)  # the live channel's nudge, sent once this commits
     trading.highest_bid, trading.bid_count = bid, trading.bid_count + 1
     trading.countdown_ends_at, trading.timed_started_at = countdown
     return True

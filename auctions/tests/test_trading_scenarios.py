@@ -228,3 +228,16 @@ def test_many_threads_bidding_on_one_lot_leave_increasing_bids_one_winner_and_a_
     path.write_text(json.dumps(protocol, ensure_ascii=False), encoding="utf-8")
     verifier = str(Path(settings.BASE_DIR) / "scripts" / "verify_evidence.py")
     assert subprocess.run([sys.executable, verifier, str(path)], check=False).returncode == 0  # noqa: S603
+
+
+def test_a_bid_that_arrived_earlier_but_got_the_lock_later_never_shortens_the_countdown():
+    world = trading_lot(mode="auction")
+    (a, _qa), (b, _qb) = qualified_bidder(world, "甲"), qualified_bidder(world, "乙")
+    start = world["lot"].auction_starts_at
+    with shifted(shift_to(start, plus=10 * SECOND)):
+        later = bid(b, world, "1000")  # arrived at +10 s, locked first
+    with shifted(shift_to(start, plus=5 * SECOND)):
+        earlier = bid(a, world, "1010")  # arrived at +5 s (it waited for the lock), accepted second
+    assert earlier.bid.arrived_at < later.bid.arrived_at
+    assert earlier.deadline == later.deadline == later.bid.arrived_at + timedelta(minutes=5)
+    assert trading(world).countdown_ends_at == later.deadline
