@@ -30,26 +30,13 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from auctions.models import Bid, EvidenceEntry, Lot, LotTrading
-from auctions.nudges import channel
+from auctions.nudges import LIVE_KINDS, channel
 from auctions.services import trading
 from auctions.services.evidence import utc_text
 from core.clock import db_now
 
 logger = logging.getLogger("auctions.live")
 
-LIVE_KINDS = frozenset(
-    {
-        "bid.accepted",
-        "countdown.restarted",
-        "trading.suspended",
-        "trading.resumed",
-        "trading.terminated",
-        "reserve.committed",
-        "reserve.revealed",
-        "result",
-        "result.revoked",
-    }
-)
 FAST_PHASES = frozenset({"timed", "auction"})  # a tick every second in these, every few seconds otherwise
 QUEUE_LIMIT = 1000  # events waiting for one connection before it is closed (its browser reconnects and catches up)
 
@@ -230,8 +217,8 @@ def sse(event: str, data: dict[str, Any], event_id: int | None = None) -> str:
 
 
 async def stream(lot_id: int, last_id: int, *, on_close: Callable[[], None]) -> AsyncIterator[str]:
-    """One connection's events: the missed entries after `last_id` from the database, then the live ones and the
-    ticks; ends after the tick that shows the lot closed, or when its queue overflowed."""
+    """One connection's events: the missed entries after `last_id` from the database, a tick with the state now, then
+    the live entries and the ticks; ends after the tick that shows the lot closed, or when its queue overflowed."""
     the_hub = hub()
     watcher = await the_hub.join(lot_id)  # first join, then replay: nothing committed in between is lost
     try:
@@ -239,6 +226,13 @@ async def stream(lot_id: int, last_id: int, *, on_close: Callable[[], None]) -> 
         for event in await sync_to_async(entries_after, thread_sensitive=False)(lot_id, last_id):
             last_id = event["seq"]
             yield sse(event["kind"], event, last_id)
+        state = await sync_to_async(snapshot, thread_sensitive=False)(lot_id)  # the state now, before the next tick
+        if state is not None:
+            state["head"] = max(last_id, the_hub.sent.get(lot_id, 0))
+            yield sse("tick", state)
+            if state["phase"] == "closed":
+                yield sse("closed", {"outcome": state["outcome"]})
+                return
         while not watcher.overflowed:
             kind, payload = await watcher.get()
             if kind == "event":

@@ -11,6 +11,22 @@ from django.db import transaction
 
 logger = logging.getLogger("auctions.live")
 
+# The entries that go out live (docs/live.md): the trade's own. Applications, deposits and qualifications stay in the
+# log: live they would tell who and how many are bidding before the close.
+LIVE_KINDS = frozenset(
+    {
+        "bid.accepted",
+        "countdown.restarted",
+        "trading.suspended",
+        "trading.resumed",
+        "trading.terminated",
+        "reserve.committed",
+        "reserve.revealed",
+        "result",
+        "result.revoked",
+    }
+)
+
 _clients: dict[str, redis.Redis] = {}
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from auctions.models import EvidenceEntry, Lot
+from auctions.nudges import LIVE_KINDS, publish_on_commit
 from core.clock import db_now
 
 GENESIS = "0" * 64
@@ -59,6 +60,8 @@ def append(*, lot_id: int, kind: str, data: dict[str, Any]) -> EvidenceEntry:
     at = db_now()
     content = plain(data)
     entry_hash = chain_hash(prev_hash, canonical(lot_id=lot_id, seq=seq, kind=kind, at=at, data=content))
+    if kind in LIVE_KINDS:
+        publish_on_commit(lot_id)  # the live channel's nudge (auctions/live.py), sent only if this commits
     return EvidenceEntry.objects.create(
         lot_id=lot_id, seq=seq, kind=kind, data=content, created_at=at, prev_hash=prev_hash, hash=entry_hash
     )

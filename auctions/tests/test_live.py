@@ -2,6 +2,7 @@
 Last-Event-ID, live events after a commit, ticks with the database's time, only trading entries, the end at the
 close, and the refusals (unknown lot, bad id, too many connections)."""
 
+import contextlib
 import http.client
 import json
 import queue
@@ -50,6 +51,7 @@ class Stream:
     def __init__(self, host: str, path: str, headers: dict[str, str] | None = None) -> None:
         self.connection = http.client.HTTPConnection(host, timeout=30)
         self.connection.request("GET", path, headers=headers or {})
+        self.sock = self.connection.sock  # kept: http.client hands it to the response
         self.response = self.connection.getresponse()
         self.events: queue.Queue[dict[str, Any] | None] = queue.Queue()
         if self.response.status == 200:
@@ -92,6 +94,10 @@ class Stream:
         return self.events.get(timeout=WAIT) is None
 
     def close(self) -> None:
+        """Hang up as a browser does (the reading thread wakes up at once)."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
         self.connection.close()
 
 
@@ -104,7 +110,8 @@ def running_auction() -> tuple[dict[str, Any], list]:
 def test_a_watcher_gets_each_bid_live_with_its_sequence_number_and_never_an_application(server):
     world, (a, b) = running_auction()
     lot = world["lot"]
-    with shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
+    slow = override_settings(LIVE_TICK_SECONDS=600, LIVE_SLOW_TICK_SECONDS=600)  # only the commit's nudge is fast
+    with slow, shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
         stream = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
         assert stream.response.status == 200
         assert str(stream.response.getheader("Content-Type")).startswith("text/event-stream")
@@ -176,5 +183,11 @@ def test_refusals_an_unknown_lot_a_bad_event_id_and_too_many_connections(server)
         third = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
         assert third.response.status == 429
         assert json.loads(third.response.read())["error"]["code"] == "too_many_connections"
-        for stream in open_ones:
+        open_ones[0].close()  # the server notices the client went away and frees its place
+        deadline = time.monotonic() + WAIT
+        while (again := Stream(server, f"/api/auctions/lots/{lot.pk}/events/")).response.status == 429:
+            assert time.monotonic() < deadline, "a closed connection still counts"
+            time.sleep(0.2)
+        assert again.response.status == 200
+        for stream in (open_ones[1], again):
             stream.close()
