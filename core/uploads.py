@@ -1,12 +1,16 @@
 """Storing one uploaded document after checking it by its content (core.filetypes.examine; archives by their
-directories, never inflated), with its SHA-256; the caller deletes the stored file if its transaction fails."""
+directories, never inflated), with its SHA-256; uploads_atomic deletes what a failed transaction stored."""
 
 import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +28,16 @@ class StoredFile:
     content_type: str
     size: int
     sha256: str
+
+    def document_fields(self) -> dict[str, Any]:
+        """The fields of a document row (file, original_name, content_type, size, sha256) that hold this file."""
+        return {
+            "file": self.name,
+            "original_name": self.original_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
 
 
 def _refused(code: str, message: str, field: str) -> InvalidInput:
@@ -61,3 +75,31 @@ def store_checked(
         size=file.size,
         sha256=digest.hexdigest(),
     )
+
+
+UploadStore = Callable[..., StoredFile]
+
+
+@contextmanager
+def uploads_atomic() -> Iterator[UploadStore]:
+    """A transaction whose uploads, stored through the function it gives (store_checked's arguments), are deleted from
+    storage if it fails: the rows and their files come and go together.
+
+        with uploads_atomic() as store:
+            stored = store(file, types=..., max_bytes=..., folder="lots")
+            return LotDocument.objects.create(lot=lot, title=title, **stored.document_fields())
+    """
+    names: list[str] = []
+
+    def store(file: UploadedFile, **options: Any) -> StoredFile:
+        stored = store_checked(file, **options)
+        names.append(stored.name)
+        return stored
+
+    try:
+        with transaction.atomic():
+            yield store
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise

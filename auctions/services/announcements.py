@@ -2,7 +2,6 @@
 refuses it). A change announcement (变更公告) supersedes the current one; a termination announcement (终止公告)
 supersedes it and ends the lot. The superseded one stays readable, linked both ways."""
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +16,7 @@ from auctions.services.lots import LotConflict
 from auctions.services.numbering import announcement_number
 from core.clock import db_now
 from core.errors import Conflict, InvalidInput, NotFound
-from core.uploads import store_checked
+from core.uploads import uploads_atomic
 
 A = Announcement.Status
 K = Announcement.Kind
@@ -93,25 +92,15 @@ def announcement_update(*, user: User, announcement_id: int, title: str, body: s
 
 def document_add(*, user: User, announcement_id: int, title: str, file: UploadedFile) -> AnnouncementDocument:
     """Attach a document to a draft announcement, checked by its content and kept with its SHA-256."""
-    stored = None
-    try:
-        with transaction.atomic():
-            announcement = _draft_for_staff(user, announcement_id)
-            _required_text({"title": title})
-            stored = store_checked(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="announcements")
-            return AnnouncementDocument.objects.create(
-                announcement=announcement,
-                title=title.strip()[:128],
-                file=stored.name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-            )
-    except BaseException:
-        if stored:
-            default_storage.delete(stored.name)
-        raise
+    with uploads_atomic() as store:
+        announcement = _draft_for_staff(user, announcement_id)
+        _required_text({"title": title})
+        stored = store(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="announcements")
+        return AnnouncementDocument.objects.create(
+            announcement=announcement,
+            title=title.strip()[:128],
+            **stored.document_fields(),
+        )
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from auctions.services.events import record
 from auctions.services.evidence import append
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
-from core.uploads import store_checked
+from core.uploads import uploads_atomic
 
 S = BidApplication.Status
 PHONE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
@@ -154,34 +153,24 @@ def application_submit(*, user: User, lot_id: int, form: ApplicationForm) -> tup
 
 def document_add(*, user: User, application_id: int, title: str, file: UploadedFile) -> ApplicationDocument:
     """A document of my application while it awaits review or after a rejection, checked by its content."""
-    stored = None
-    try:
-        with transaction.atomic():
-            application = BidApplication.objects.select_for_update().filter(pk=application_id).first()
-            if application is None or application.applicant_id != user.principal.pk:
-                raise NotFound(_("No application has this id."))
-            if application.status == S.APPROVED:
-                raise ApplicationRefused(_("An approved application's documents are fixed."), code="not_editable")
-            if not title.strip():
-                raise InvalidInput(fields={"title": [{"code": "required", "message": _("This field is required.")}]})
-            if application.documents.count() >= DOCUMENTS_MAX:
-                raise ApplicationRefused(
-                    _("An application has at most %(n)d documents.") % {"n": DOCUMENTS_MAX}, code="too_many_files"
-                )
-            stored = store_checked(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="applications")
-            return ApplicationDocument.objects.create(
-                application=application,
-                title=title.strip()[:128],
-                file=stored.name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
+    with uploads_atomic() as store:
+        application = BidApplication.objects.select_for_update().filter(pk=application_id).first()
+        if application is None or application.applicant_id != user.principal.pk:
+            raise NotFound(_("No application has this id."))
+        if application.status == S.APPROVED:
+            raise ApplicationRefused(_("An approved application's documents are fixed."), code="not_editable")
+        if not title.strip():
+            raise InvalidInput(fields={"title": [{"code": "required", "message": _("This field is required.")}]})
+        if application.documents.count() >= DOCUMENTS_MAX:
+            raise ApplicationRefused(
+                _("An application has at most %(n)d documents.") % {"n": DOCUMENTS_MAX}, code="too_many_files"
             )
-    except BaseException:
-        if stored:
-            default_storage.delete(stored.name)
-        raise
+        stored = store(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="applications")
+        return ApplicationDocument.objects.create(
+            application=application,
+            title=title.strip()[:128],
+            **stored.document_fields(),
+        )
 
 
 def _for_review(user: User, application_id: int) -> BidApplication:

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from auctions.services.results import result_settled, result_write
 from auctions.services.trading import phase_at, trading_suspend
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound
-from core.uploads import StoredFile, store_checked
+from core.uploads import StoredFile, UploadStore, uploads_atomic
 
 OUTCOME = LotTrading.Outcome
 CONFIRMATION_TYPES = frozenset({"pdf", "jpg", "png"})  # the signed confirmation's scan
@@ -60,8 +59,8 @@ def _settle_after_commit(lot_id: int) -> None:
     transaction.on_commit(lambda: result_settled(lot_id))
 
 
-def _store(file: UploadedFile, *, types: frozenset[str], field: str) -> StoredFile:
-    return store_checked(file, types=types, max_bytes=FILE_MAX_BYTES, folder="results", field=field)
+def _store(store: UploadStore, file: UploadedFile, *, types: frozenset[str], field: str) -> StoredFile:
+    return store(file, types=types, max_bytes=FILE_MAX_BYTES, folder="results", field=field)
 
 
 # ------------------------------------------------------------------------------------------ termination (终止)
@@ -167,61 +166,56 @@ def _check_offline(lot: Lot, entered: OfflineResult) -> tuple[Qualification | No
 def result_record(*, user: User, lot_id: int, entered: OfflineResult) -> LotResult:
     """Record the result of a semi-process lot's on-site bidding, once, after its trading time. Refused as a whole
     (nothing stored, no evidence, no result) if any field is wrong."""
-    stored = None
-    try:
-        with transaction.atomic():
-            lot, trading = _staff_lot(user, lot_id)
-            if lot.process != Lot.Process.SEMI:
-                raise Conflict(_("Only a semi-process lot's result is recorded by staff."), code="not_semi_process")
-            if trading.closed_at is not None or lot.status == Lot.Status.TERMINATED:
-                raise Conflict(_("The trade has already closed with a result."), code="already_closed")
-            if lot.status != Lot.Status.ANNOUNCED:
-                raise Conflict(_("The lot is not announced."), code="not_announced")
-            now = db_now()
-            if trading.suspended_at is not None:
-                raise Conflict(_("Trading is suspended."), code="suspended")
-            if now < trading_time(lot, trading):
-                raise Conflict(_("The result is recorded after the trading time."), code="not_yet")
-            winner, price = _check_offline(lot, entered)
-            if entered.confirmation is not None:
-                stored = _store(entered.confirmation, types=CONFIRMATION_TYPES, field="confirmation")
-            reason = (entered.reason or "").strip()
-            trading.closed_at = now
-            trading.outcome = entered.outcome
-            trading.save(update_fields=["closed_at", "outcome"])
-            append(
-                lot_id=lot.pk,
-                kind="result",
-                data={
-                    "outcome": entered.outcome,
-                    "winner": winner.bidder_number if winner else None,
-                    "price_wan": price,
-                    "source": LotResult.Source.OFFLINE,
-                    "confirmation_sha256": stored.sha256 if stored else None,
-                    "reason": reason,
-                },
-            )
-            result = result_write(
-                lot=lot,
-                outcome=entered.outcome,
-                decided_at=now,
-                winner=winner,
-                price_wan=price,
-                source=LotResult.Source.OFFLINE,
-                reason=reason,
-                recorded_by=user,
-            )
-            if stored is not None:
-                result.confirmation = stored.name
-                result.confirmation_name = stored.original_name
-                result.confirmation_sha256 = stored.sha256
-                result.save(update_fields=["confirmation", "confirmation_name", "confirmation_sha256"])
-            record("result.recorded", actor=user, lot=lot, note=f"{entered.outcome} {reason}".strip())
-            return result
-    except BaseException:
+    with uploads_atomic() as store:
+        lot, trading = _staff_lot(user, lot_id)
+        if lot.process != Lot.Process.SEMI:
+            raise Conflict(_("Only a semi-process lot's result is recorded by staff."), code="not_semi_process")
+        if trading.closed_at is not None or lot.status == Lot.Status.TERMINATED:
+            raise Conflict(_("The trade has already closed with a result."), code="already_closed")
+        if lot.status != Lot.Status.ANNOUNCED:
+            raise Conflict(_("The lot is not announced."), code="not_announced")
+        now = db_now()
+        if trading.suspended_at is not None:
+            raise Conflict(_("Trading is suspended."), code="suspended")
+        if now < trading_time(lot, trading):
+            raise Conflict(_("The result is recorded after the trading time."), code="not_yet")
+        winner, price = _check_offline(lot, entered)
+        stored: StoredFile | None = None
+        if entered.confirmation is not None:
+            stored = _store(store, entered.confirmation, types=CONFIRMATION_TYPES, field="confirmation")
+        reason = (entered.reason or "").strip()
+        trading.closed_at = now
+        trading.outcome = entered.outcome
+        trading.save(update_fields=["closed_at", "outcome"])
+        append(
+            lot_id=lot.pk,
+            kind="result",
+            data={
+                "outcome": entered.outcome,
+                "winner": winner.bidder_number if winner else None,
+                "price_wan": price,
+                "source": LotResult.Source.OFFLINE,
+                "confirmation_sha256": stored.sha256 if stored else None,
+                "reason": reason,
+            },
+        )
+        result = result_write(
+            lot=lot,
+            outcome=entered.outcome,
+            decided_at=now,
+            winner=winner,
+            price_wan=price,
+            source=LotResult.Source.OFFLINE,
+            reason=reason,
+            recorded_by=user,
+        )
         if stored is not None:
-            default_storage.delete(stored.name)
-        raise
+            result.confirmation = stored.name
+            result.confirmation_name = stored.original_name
+            result.confirmation_sha256 = stored.sha256
+            result.save(update_fields=["confirmation", "confirmation_name", "confirmation_sha256"])
+        record("result.recorded", actor=user, lot=lot, note=f"{entered.outcome} {reason}".strip())
+        return result
 
 
 # ------------------------------------------------------------------------------------------ revocation
@@ -230,56 +224,50 @@ def result_record(*, user: User, lot_id: int, entered: OfflineResult) -> LotResu
 def result_revoke(*, user: User, lot_id: int, reason: str, document: UploadedFile | None) -> LotResult:
     """Revoke a deal (撤销成交结果) with the reason and the decision document (pdf): the result keeps its row,
     marked revoked; the evidence log and the trail record it; refunds and publicity follow after the commit."""
-    stored = None
-    try:
-        with transaction.atomic():
-            lot, _trading = _staff_lot(user, lot_id)
-            result = LotResult.objects.select_for_update().filter(lot=lot).first()
-            if result is None or result.outcome != OUTCOME.DEAL:
-                raise Conflict(_("Only a deal can be revoked."), code="not_a_deal")
-            if result.revoked_at is not None:
-                raise Conflict(_("The result is already revoked."), code="already_revoked")
-            fields: FieldErrors = {}
-            reason = (reason or "").strip()
-            if not reason:
-                _error(fields, "reason", "required", _("Give the reason."))
-            elif len(reason) > REASON_MAX:
-                _error(fields, "reason", "max_length", _("At most %(n)d characters.") % {"n": REASON_MAX})
-            if document is None:
-                _error(fields, "document", "required", _("Attach the revocation decision (PDF)."))
-            if fields:
-                raise InvalidInput(fields=fields)
-            assert document is not None  # noqa: S101 - checked above
-            stored = _store(document, types=DECISION_TYPES, field="document")
-            now = db_now()
-            result.revoked_at = now
-            result.revoked_by = user
-            result.revoked_reason = reason
-            result.revocation = stored.name
-            result.revocation_name = stored.original_name
-            result.revocation_sha256 = stored.sha256
-            result.save(
-                update_fields=[
-                    "revoked_at",
-                    "revoked_by",
-                    "revoked_reason",
-                    "revocation",
-                    "revocation_name",
-                    "revocation_sha256",
-                ]
-            )
-            append(
-                lot_id=lot.pk,
-                kind="result.revoked",
-                data={"reason": reason, "document_sha256": stored.sha256},
-            )
-            record("result.revoked", actor=user, lot=lot, note=reason)
-            _settle_after_commit(lot.pk)
-            return result
-    except BaseException:
-        if stored is not None:
-            default_storage.delete(stored.name)
-        raise
+    with uploads_atomic() as store:
+        lot, _trading = _staff_lot(user, lot_id)
+        result = LotResult.objects.select_for_update().filter(lot=lot).first()
+        if result is None or result.outcome != OUTCOME.DEAL:
+            raise Conflict(_("Only a deal can be revoked."), code="not_a_deal")
+        if result.revoked_at is not None:
+            raise Conflict(_("The result is already revoked."), code="already_revoked")
+        fields: FieldErrors = {}
+        reason = (reason or "").strip()
+        if not reason:
+            _error(fields, "reason", "required", _("Give the reason."))
+        elif len(reason) > REASON_MAX:
+            _error(fields, "reason", "max_length", _("At most %(n)d characters.") % {"n": REASON_MAX})
+        if document is None:
+            _error(fields, "document", "required", _("Attach the revocation decision (PDF)."))
+        if fields:
+            raise InvalidInput(fields=fields)
+        assert document is not None  # noqa: S101 - checked above
+        stored = _store(store, document, types=DECISION_TYPES, field="document")
+        now = db_now()
+        result.revoked_at = now
+        result.revoked_by = user
+        result.revoked_reason = reason
+        result.revocation = stored.name
+        result.revocation_name = stored.original_name
+        result.revocation_sha256 = stored.sha256
+        result.save(
+            update_fields=[
+                "revoked_at",
+                "revoked_by",
+                "revoked_reason",
+                "revocation",
+                "revocation_name",
+                "revocation_sha256",
+            ]
+        )
+        append(
+            lot_id=lot.pk,
+            kind="result.revoked",
+            data={"reason": reason, "document_sha256": stored.sha256},
+        )
+        record("result.revoked", actor=user, lot=lot, note=reason)
+        _settle_after_commit(lot.pk)
+        return result
 
 
 # ------------------------------------------------------------------------------------------ suspension

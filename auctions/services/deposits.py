@@ -11,7 +11,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -25,7 +24,7 @@ from auctions.services.evidence import append
 from auctions.services.refunds import refund_on_commit
 from core.clock import db_now
 from core.errors import Conflict, InvalidInput, NotFound
-from core.uploads import store_checked
+from core.uploads import uploads_atomic
 
 A = DepositArrival.Flag
 ACCOUNT_DIGITS = 19  # prefix + random digits + one Luhn check digit
@@ -247,34 +246,24 @@ def qualification_issue_manual(
     *, user: User, application_id: int, reason: str, proof: UploadedFile | None
 ) -> Qualification:
     """Staff qualify a bidder on the bank's proof of arrival (uploaded), with the reason; in the trail and the log."""
-    stored = None
-    try:
-        with transaction.atomic():
-            application = BidApplication.objects.select_related("lot__centre").filter(pk=application_id).first()
-            if application is None or not centre_staff_covers(user, application.lot.centre):
-                raise NotFound(_("No application has this id."))
-            Lot.objects.select_for_update().filter(pk=application.lot_id).values_list("pk", flat=True).get()
-            fields: dict[str, list[dict[str, str]]] = {}
-            if not (reason or "").strip():
-                fields["reason"] = [{"code": "required", "message": _("Give the reason.")}]
-            if proof is None:
-                fields["proof"] = [{"code": "required", "message": _("Upload the bank's proof of arrival.")}]
-            if fields:
-                raise InvalidInput(fields=fields)
-            if application.status != BidApplication.Status.APPROVED:
-                raise Conflict(_("Only an approved application can be qualified."), code="not_approved")
-            if Qualification.objects.filter(application=application).exists():
-                raise Conflict(_("This bidder is already qualified."), code="already_qualified")
-            assert proof is not None  # noqa: S101 - refused above
-            stored = store_checked(
-                proof, types=PROOF_TYPES, max_bytes=PROOF_MAX_BYTES, folder="qualifications", field="proof"
-            )
-            qualification = _qualify(
-                application, actor=user, manual=True, proof=stored.name, reason=reason.strip()[:500]
-            )
-            record("qualification.manual", actor=user, lot=application.lot, note=reason.strip())
-            return qualification
-    except BaseException:
-        if stored:
-            default_storage.delete(stored.name)
-        raise
+    with uploads_atomic() as store:
+        application = BidApplication.objects.select_related("lot__centre").filter(pk=application_id).first()
+        if application is None or not centre_staff_covers(user, application.lot.centre):
+            raise NotFound(_("No application has this id."))
+        Lot.objects.select_for_update().filter(pk=application.lot_id).values_list("pk", flat=True).get()
+        fields: dict[str, list[dict[str, str]]] = {}
+        if not (reason or "").strip():
+            fields["reason"] = [{"code": "required", "message": _("Give the reason.")}]
+        if proof is None:
+            fields["proof"] = [{"code": "required", "message": _("Upload the bank's proof of arrival.")}]
+        if fields:
+            raise InvalidInput(fields=fields)
+        if application.status != BidApplication.Status.APPROVED:
+            raise Conflict(_("Only an approved application can be qualified."), code="not_approved")
+        if Qualification.objects.filter(application=application).exists():
+            raise Conflict(_("This bidder is already qualified."), code="already_qualified")
+        assert proof is not None  # noqa: S101 - refused above
+        stored = store(proof, types=PROOF_TYPES, max_bytes=PROOF_MAX_BYTES, folder="qualifications", field="proof")
+        qualification = _qualify(application, actor=user, manual=True, proof=stored.name, reason=reason.strip()[:500])
+        record("qualification.manual", actor=user, lot=application.lot, note=reason.strip())
+        return qualification

@@ -21,7 +21,7 @@ from auctions.selectors import centre_staff_covers, serves
 from auctions.services.events import record
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
-from core.uploads import store_checked
+from core.uploads import uploads_atomic
 from market.models import SupplyListing
 from market.services.supply import land_fields_clean
 from market.services.supply_identity import owner_identity
@@ -279,34 +279,22 @@ def attachment_add(*, user: User, entrustment_id: int, kind: str, file: Uploaded
     """One document of the seed's lists, checked by its content (rar/zip/doc/docx/pdf/jpg, at most 50 MB)."""
     if kind not in K.values:
         raise InvalidInput(fields={"kind": [{"code": "invalid_choice", "message": _("Not one of the choices.")}]})
-    stored = None
-    try:
-        with transaction.atomic():
-            entrustment = _owned(user, entrustment_id)
-            if entrustment.status not in EDITABLE:
-                raise EntrustmentConflict(
-                    _("Only a draft or a rejected entrustment can be changed."), code="not_editable"
-                )
-            if entrustment.attachments.filter(kind=kind).count() >= DOCUMENTS_PER_KIND:
-                raise EntrustmentConflict(
-                    _("This entrustment already has {n} files of this kind.").format(n=DOCUMENTS_PER_KIND),
-                    code="too_many_files",
-                )
-            stored = store_checked(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="entrustments")
-            return EntrustmentAttachment.objects.create(
-                entrustment=entrustment,
-                kind=kind,
-                file=stored.name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-                uploaded_by=user,
+    with uploads_atomic() as store:
+        entrustment = _owned(user, entrustment_id)
+        if entrustment.status not in EDITABLE:
+            raise EntrustmentConflict(_("Only a draft or a rejected entrustment can be changed."), code="not_editable")
+        if entrustment.attachments.filter(kind=kind).count() >= DOCUMENTS_PER_KIND:
+            raise EntrustmentConflict(
+                _("This entrustment already has {n} files of this kind.").format(n=DOCUMENTS_PER_KIND),
+                code="too_many_files",
             )
-    except BaseException:
-        if stored:
-            default_storage.delete(stored.name)
-        raise
+        stored = store(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="entrustments")
+        return EntrustmentAttachment.objects.create(
+            entrustment=entrustment,
+            kind=kind,
+            **stored.document_fields(),
+            uploaded_by=user,
+        )
 
 
 @transaction.atomic

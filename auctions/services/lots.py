@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.geos import MultiPolygon, Point
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from auctions.services.numbering import lot_number
 from auctions.services.rules import profile_copy
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound
-from core.uploads import store_checked
+from core.uploads import uploads_atomic
 from geo.models import Parcel, Region
 from geo.services_listing import outline_clean, outline_point, parcel_for_listing, point_clean
 from market.models import SupplyListing
@@ -328,34 +327,22 @@ DOCUMENT_MAX_BYTES = 50 * 1024 * 1024
 def lot_document_add(*, user: User, lot_id: int, title: str, file: UploadedFile) -> LotDocument:
     """A document of the lot (出让公告, 出让须知, 宗地图 …), checked by content and kept with its SHA-256: by its
     grantor while the lot is submitted or returned, by its centre's staff until it is announced."""
-    stored = None
-    try:
-        with transaction.atomic():
-            lot = Lot.objects.select_for_update(of=("self",)).select_related("centre").filter(pk=lot_id).first()
-            staff = lot is not None and centre_staff_covers(user, lot.centre)
-            grantor = (
-                lot is not None
-                and lot.door == Lot.Door.PRIMARY
-                and scope_covers(user, lot.region_id, User.Role.GRANTOR)
-            )
-            if lot is None or not (staff or grantor):
-                raise NotFound(_("No lot has this id."))
-            open_to = (L.SUBMITTED, L.RETURNED, L.REGISTERED) if staff else (L.SUBMITTED, L.RETURNED)
-            if lot.status not in open_to:
-                raise LotConflict(_("The lot's documents can no longer change."), code="documents_fixed")
-            if not title.strip():
-                raise InvalidInput(fields={"title": [{"code": "required", "message": _("This field is required.")}]})
-            stored = store_checked(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="lots")
-            return LotDocument.objects.create(
-                lot=lot,
-                title=title.strip()[:128],
-                file=stored.name,
-                original_name=stored.original_name,
-                content_type=stored.content_type,
-                size=stored.size,
-                sha256=stored.sha256,
-            )
-    except BaseException:
-        if stored:
-            default_storage.delete(stored.name)
-        raise
+    with uploads_atomic() as store:
+        lot = Lot.objects.select_for_update(of=("self",)).select_related("centre").filter(pk=lot_id).first()
+        staff = lot is not None and centre_staff_covers(user, lot.centre)
+        grantor = (
+            lot is not None and lot.door == Lot.Door.PRIMARY and scope_covers(user, lot.region_id, User.Role.GRANTOR)
+        )
+        if lot is None or not (staff or grantor):
+            raise NotFound(_("No lot has this id."))
+        open_to = (L.SUBMITTED, L.RETURNED, L.REGISTERED) if staff else (L.SUBMITTED, L.RETURNED)
+        if lot.status not in open_to:
+            raise LotConflict(_("The lot's documents can no longer change."), code="documents_fixed")
+        if not title.strip():
+            raise InvalidInput(fields={"title": [{"code": "required", "message": _("This field is required.")}]})
+        stored = store(file, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, folder="lots")
+        return LotDocument.objects.create(
+            lot=lot,
+            title=title.strip()[:128],
+            **stored.document_fields(),
+        )
