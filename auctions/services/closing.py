@@ -10,7 +10,7 @@ its commit. The procedure for a deployer is in docs/results.md.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -25,6 +25,7 @@ from auctions.services.events import record
 from auctions.services.evidence import append
 from auctions.services.results import result_settled, result_write
 from auctions.services.trading import phase_at, trading_suspend
+from core import money
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound
 from core.uploads import StoredFile, UploadStore, uploads_atomic
@@ -106,11 +107,8 @@ def trading_time(lot: Lot, trading: LotTrading) -> datetime:
 
 
 def _price(value: Any, lot: Lot, fields: FieldErrors) -> Decimal | None:
-    try:
-        price = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        price = Decimal("NaN")
-    if not price.is_finite() or price <= 0 or price != price.quantize(Decimal("0.0001")) or price >= 10**10:
+    price = money.wan(value)
+    if price is None:
         _error(
             fields, "price_wan", "invalid_amount", _("A positive amount in 10,000 yuan, to the yuan (four decimals).")
         )

@@ -8,7 +8,7 @@ lot's row lock, so two arrivals for one lot never both issue a qualification.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +22,7 @@ from auctions.selectors import centre_staff_covers
 from auctions.services.events import record
 from auctions.services.evidence import append
 from auctions.services.refunds import refund_on_commit
+from core import money
 from core.clock import db_now
 from core.errors import Conflict, InvalidInput, NotFound
 from core.uploads import uploads_atomic
@@ -85,11 +86,8 @@ def counted_yuan(application: BidApplication) -> Decimal:
 
 
 def _amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**14:
+    amount = money.yuan(value)
+    if amount is None:
         raise InvalidInput(
             fields={"amount": [{"code": "invalid_amount", "message": _("A positive amount in yuan, to the fen.")}]}
         )

@@ -6,7 +6,7 @@ The land fields are checked exactly as a supply listing's are (market.services.s
 entrustment of a published listing takes the listing's land as reviewed and cannot change it here.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -19,6 +19,7 @@ from accounts.services.messages import message_send
 from auctions.models import Entrustment, EntrustmentAttachment, TradingCentre
 from auctions.selectors import centre_staff_covers, serves
 from auctions.services.events import record
+from core import money
 from core.clock import db_now
 from core.errors import Conflict, FieldErrors, InvalidInput, NotFound, PermissionDenied
 from core.uploads import uploads_atomic
@@ -175,14 +176,11 @@ def _clean_own(entrustment: Entrustment, fields: dict[str, Any], errors: FieldEr
 def _price(value: Any, errors: FieldErrors) -> Decimal | None:
     if value is None:
         return None
-    try:
-        price = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        price = Decimal("NaN")
-    if not price.is_finite() or price <= 0 or price >= Decimal(10) ** 10:
+    price = money.exact_amount(value, places=None, below=money.WAN_BELOW)
+    if price is None:
         _error(errors, "price_wan", "out_of_range", _("Must be a positive amount."))
         return None
-    if price != price.quantize(Decimal("0.0001")):
+    if money.wan(price) is None:
         _error(errors, "price_wan", "too_precise", _("At most four decimals of 10,000 yuan (one yuan)."))
         return None
     return price
@@ -356,11 +354,8 @@ def _submitted_for_staff(user: User, entrustment_id: int) -> Entrustment:
 
 
 def _bond(value: Any) -> Decimal:
-    try:
-        bond = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        bond = Decimal("NaN")
-    if not bond.is_finite() or bond < 0 or bond >= Decimal(10) ** 14 or bond != bond.quantize(Decimal("0.01")):
+    bond = money.yuan(value, zero=True)
+    if bond is None:
         raise InvalidInput(
             fields={"bond_yuan": [{"code": "invalid", "message": _("An amount in yuan, to the fen, not negative.")}]}
         )

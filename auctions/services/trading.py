@@ -14,7 +14,7 @@ How it keeps its promises (docs/trading-engine.md):
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +33,7 @@ from auctions.services import reserve as sealed
 from auctions.services.events import record
 from auctions.services.evidence import GENESIS, append, canonical_before_seq
 from auctions.services.results import result_write
+from core import money
 from core.clock import db_now, db_now_read
 from core.errors import Conflict, InvalidInput, NotFound
 
@@ -127,11 +128,8 @@ def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
 
 
 def _amount(value: Any) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.0001")) or amount >= 10**10:
+    amount = money.wan(value)
+    if amount is None:
         raise InvalidInput(
             fields={
                 "amount_wan": [
