@@ -16,7 +16,6 @@ logger = logging.getLogger("auctions.live")
 LIVE_KINDS = frozenset(
     {
         "bid.accepted",
-        "countdown.restarted",
         "trading.suspended",
         "trading.resumed",
         "trading.terminated",
