@@ -634,6 +634,9 @@ class ReconciliationDifference(models.Model):
         RECORDED_FROM_STATEMENT = "from_statement", _("reported by the bank, never notified: recorded")
         NOT_AT_BANK = "not_at_bank", _("recorded here, not on the bank's statement")
         CONFLICT = "conflict", _("the statement's content differs from the notice")
+        # the outgoing side: refunds and conversions (auctions/services/refunds.py)
+        MOVEMENT_MISSING = "movement_missing", _("a refund or conversion confirmed by the bank is not on its statement")
+        MOVEMENT_DIFFERS = "movement_differs", _("the statement's order differs from ours")
 
     bank = models.ForeignKey(Bank, on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("statement day"))

@@ -20,10 +20,10 @@ from core.errors import ApplicationError, NotFound
 
 logger = logging.getLogger(__name__)
 D = ReconciliationDifference.Kind
-# Differences of the outgoing side (kinds beside ReconciliationDifference.Kind's, in the same field):
-MOVEMENT_MISSING = "movement_missing"  # a refund or conversion the bank confirmed to us is not on its statement
-MOVEMENT_DIFFERS = "movement_differs"  # the statement's order differs from ours (reference, amount, kind), or we
-# never sent one for that serial
+# Differences of the outgoing side: a refund or conversion the bank confirmed to us is not on its statement; the
+# statement's order differs from ours (reference, amount, kind), or we never sent one for that serial.
+MOVEMENT_MISSING = D.MOVEMENT_MISSING
+MOVEMENT_DIFFERS = D.MOVEMENT_DIFFERS
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
