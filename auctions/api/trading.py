@@ -1,6 +1,7 @@
 """The trading API: bids (idempotent by the client's bid id, refused with the rule's code), the lot's trading state
 by the server's clock, the timed-bidding entry, the sealed reserve's entry (never echoed) and staff's suspension."""
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -57,6 +58,33 @@ class StateOutput(serializers.Serializer):
     reserve_wan = serializers.DecimalField(**MONEY, allow_null=True, help_text="shown only after the close")
     my_bidder_number = serializers.CharField(allow_null=True)
     history = HistoryOutput(many=True)
+    min_next_wan = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="the least bid the rules take next; null when no bid is taken now"
+    )
+    increment_wan = serializers.DecimalField(**MONEY, help_text="the lot's increment")
+    raise_cap_increments = serializers.IntegerField(
+        allow_null=True, help_text="the most increments one bid may raise the highest bid by; null: no cap"
+    )
+    multiples = serializers.BooleanField(help_text="true: a raise must be a whole multiple of the increment")
+    next_amounts = serializers.ListField(
+        child=serializers.DecimalField(**MONEY),
+        help_text="valid next bids to offer as buttons: the least one and its multiples up to the raise cap (at most "
+        "ten); empty when no bid is taken now",
+    )
+
+
+SUGGESTED = 5  # amounts offered where the rules set no raise cap
+MOST_SUGGESTED = 10  # buttons a page offers at most
+
+
+def next_amounts(lot: Lot, highest: Decimal | None) -> list[Decimal]:
+    """The next valid bids a page offers: the least one (the start price first, then the highest plus the
+    increment) and the next multiples of the increment, up to the raise cap (the cap does not bind a first bid),
+    at most ten. Each passes the price rules of `trading._check_price`."""
+    cap = lot.rules.raise_cap_increments
+    count = min(cap or SUGGESTED, MOST_SUGGESTED) if highest is not None else SUGGESTED
+    base, first = (lot.start_price_wan, 0) if highest is None else (highest, 1)
+    return [base + step * lot.increment_wan for step in range(first, first + count)]
 
 
 class BidThrottle(ScopedRateThrottle):
@@ -115,6 +143,7 @@ class TradingStateApi(APIView):
                 .first()
             )
         history = Bid.objects.filter(lot=lot).select_related("qualification").order_by("-evidence_seq")[:50]
+        amounts = next_amounts(lot, highest.amount_wan if highest else None) if phase.stage else []
         body = {
             "phase": phase.name,
             "deadline": phase.deadline,
@@ -126,6 +155,11 @@ class TradingStateApi(APIView):
             "reserve_wan": state.reserve_revealed_wan if state.closed_at else None,
             "my_bidder_number": mine,
             "history": history,
+            "min_next_wan": amounts[0] if amounts else None,
+            "increment_wan": lot.increment_wan,
+            "raise_cap_increments": lot.rules.raise_cap_increments or None,
+            "multiples": lot.rules.increment_multiples,
+            "next_amounts": amounts,
         }
         return Response(StateOutput(body).data)
 

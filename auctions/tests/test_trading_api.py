@@ -144,3 +144,32 @@ def test_only_the_lots_grantor_enters_its_reserve():
         f"/api/auctions/lots/{world['lot'].pk}/reserve/", {"amount_wan": "1"}, content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_the_state_offers_the_next_valid_amounts_by_the_rules_and_none_outside_bidding():
+    world = trading_lot(mode="auction", rules={"increment_multiples": True, "raise_cap_increments": 3})
+    a, _qa = qualified_bidder(world, "甲")
+    b, _qb = qualified_bidder(world, "乙")
+    lot = world["lot"]
+    before = Client().get(f"/api/auctions/lots/{lot.pk}/trading/").json()
+    with shifted(shift_to(lot.auction_starts_at, plus=SECOND)):
+        first = Client().get(f"/api/auctions/lots/{lot.pk}/trading/").json()
+        client_of(a).post(
+            f"/api/auctions/lots/{lot.pk}/bids/",
+            {"client_bid_id": str(uuid.uuid4()), "amount_wan": "1000"},
+            content_type="application/json",
+        )
+        after = Client().get(f"/api/auctions/lots/{lot.pk}/trading/").json()
+        # every amount offered is accepted by the engine (the largest one: the cap's edge)
+        top = client_of(b).post(
+            f"/api/auctions/lots/{lot.pk}/bids/",
+            {"client_bid_id": str(uuid.uuid4()), "amount_wan": after["next_amounts"][-1]},
+            content_type="application/json",
+        )
+    assert (before["phase"], before["next_amounts"], before["min_next_wan"]) == ("not_started", [], None)
+    assert (first["increment_wan"], first["raise_cap_increments"], first["multiples"]) == ("10.0000", 3, True)
+    assert first["next_amounts"][:2] == ["1000.0000", "1010.0000"]
+    assert first["min_next_wan"] == "1000.0000"
+    assert after["next_amounts"] == ["1010.0000", "1020.0000", "1030.0000"]
+    assert after["min_next_wan"] == "1010.0000"
+    assert top.status_code == 201, top.json()
