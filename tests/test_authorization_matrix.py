@@ -114,6 +114,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "notices/<int:announcement_id>/": {"get": ANYONE},
     "lots/<int:lot_id>/": {"get": ANYONE},
     "lots/<int:lot_id>/apply/": {"get": SIGNED_IN},  # 申请竞买: the form's API call decides
+    "lots/<int:lot_id>/room/": {"get": ANYONE},  # 交易室 (web/views_room.py): bidder numbers only; the API decides bids
     # accounts
     "api/auth/captcha/": {"post": ANYONE},
     "api/auth/captcha/<slug:key>.png": {"get": ANYONE},

@@ -9,6 +9,7 @@ from web import (
     views_map,
     views_market,
     views_parcels,
+    views_room,
     views_search,
     views_trading,
 )
@@ -53,6 +54,7 @@ urlpatterns = [
     path("notices/", views_auctions.notices, name="notices"),  # 交易公示 (web/views_auctions.py)
     path("notices/<int:announcement_id>/", views_auctions.notice_detail, name="notice-detail"),
     path("lots/<int:lot_id>/", views_auctions.lot_detail, name="lot-detail"),
+    path("lots/<int:lot_id>/room/", views_room.lot_room, name="lot-room"),  # 交易室 (web/views_room.py)
     path("results/<int:lot_id>/", views_auctions.result_detail, name="result-detail"),  # 成交公示 of a lot
     path("lots/<int:lot_id>/apply/", views_bidding.lot_apply, name="lot-apply"),  # 申请竞买 (web/views_bidding.py)
     # trading pages (web/views_trading.py): 委托交易, the centre's console, the grantor's lots

@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from auctions.models import Announcement, Lot
+from auctions.models import Announcement, Lot, LotTrading
 from auctions.selectors_public import announcement_public_get, announcement_successor, lot_public_get, rules_summary
 from auctions.selectors_results import result_notice_get, result_public
+from auctions.services.trading import phase_at
+from core.clock import db_now
 from core.errors import NotFound
 from geo.models import Region
 from geo.reference import land_use_name
@@ -62,6 +64,15 @@ def notice_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
     return render(request, "web/auctions/notice_detail.html", context)
 
 
+def _trading_now(lot: Lot) -> bool:
+    """Whether the lot is in its trade by the database's clock (started, not closed, online): the page then links
+    its trading room."""
+    if lot.status != Lot.Status.ANNOUNCED:
+        return False
+    state = LotTrading.objects.filter(lot=lot).first() or LotTrading(lot=lot)
+    return phase_at(lot, state, db_now()).name not in ("not_started", "closed", "offline")
+
+
 def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
     try:
         lot = lot_public_get(lot_id=lot_id)
@@ -88,6 +99,7 @@ def lot_detail(request: HttpRequest, lot_id: int) -> HttpResponse:
         "place": _place(lot),
         "map_config": _map_config(),
         "result": result_public(lot),
+        "room_open": _trading_now(lot),
     }
     return render(request, "web/auctions/lot_detail.html", context)
 

@@ -9,13 +9,10 @@ import queue
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import uvicorn
-from django.core.asgi import get_asgi_application
 from django.test import override_settings
 
 from auctions.live import LIVE_KINDS
@@ -23,26 +20,14 @@ from auctions.models import EvidenceEntry
 from auctions.services.trading import lot_close
 from auctions.tests.trading_world import bid, qualified_bidder, shift_to, trading_lot
 from core.clock import shifted
+from tests.asgi_server import asgi_host
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECOND = timedelta(seconds=1)
 WAIT = 10.0  # seconds an expected event may take before the test fails (it arrives within about one tick)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    while not instance.started:
-        time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+server = asgi_host  # the shared uvicorn server (tests/asgi_server.py), "host:port"
 
 
 class Stream:

@@ -68,22 +68,28 @@ def notice_filter(query: NoticeQuery) -> QuerySet[Announcement]:
                 | Q(f_number__contains=part)
                 | Q(f_lot_number__contains=part)
             )
+    conditions = _lot_and_date(query, "published_at")
+    if query.types:
+        conditions &= Q(kind__in=query.types)
+    return notices.filter(conditions)
+
+
+def _lot_and_date(query: NoticeQuery, date_field: str) -> Q:
+    """The filters an announcement and a result share: its lot's region, centre, kind and mode, and its date."""
     conditions = Q()
     if query.region:
         conditions &= Q(lot__region__code__startswith=region_prefix(query.region))
-    if query.types:
-        conditions &= Q(kind__in=query.types)
     if query.published_from is not None:
-        conditions &= Q(published_at__gte=day_start(query.published_from))
+        conditions &= Q(**{f"{date_field}__gte": day_start(query.published_from)})
     if query.published_to is not None:
-        conditions &= Q(published_at__lt=day_start(query.published_to + timedelta(days=1)))
+        conditions &= Q(**{f"{date_field}__lt": day_start(query.published_to + timedelta(days=1))})
     if query.centre is not None:
         conditions &= Q(lot__centre_id=query.centre)
     if query.lot_kind:
         conditions &= Q(lot__kind=query.lot_kind)
     if query.trading_mode:
         conditions &= Q(lot__trading_mode=query.trading_mode)
-    return notices.filter(conditions)
+    return conditions
 
 
 def result_filter(query: NoticeQuery) -> QuerySet[LotResult] | None:
@@ -104,20 +110,7 @@ def result_filter(query: NoticeQuery) -> QuerySet[LotResult] | None:
             results = results.filter(
                 Q(f_title__contains=part) | Q(f_body__contains=part) | Q(f_lot_number__contains=part)
             )
-    conditions = Q()
-    if query.region:
-        conditions &= Q(lot__region__code__startswith=region_prefix(query.region))
-    if query.published_from is not None:
-        conditions &= Q(decided_at__gte=day_start(query.published_from))
-    if query.published_to is not None:
-        conditions &= Q(decided_at__lt=day_start(query.published_to + timedelta(days=1)))
-    if query.centre is not None:
-        conditions &= Q(lot__centre_id=query.centre)
-    if query.lot_kind:
-        conditions &= Q(lot__kind=query.lot_kind)
-    if query.trading_mode:
-        conditions &= Q(lot__trading_mode=query.trading_mode)
-    return results.filter(conditions)
+    return results.filter(_lot_and_date(query, "decided_at"))
 
 
 def _facets(
