@@ -101,3 +101,13 @@ def reserve_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
     public, private = new_key_pair(tmp_path_factory.mktemp("reserve-keys"))
     settings.RESERVE_PUBLIC_KEY_FILE = str(public)
     settings.RESERVE_PRIVATE_KEY_FILE = str(private)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def roots_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A roots signing key pair for the whole run (deployments give the private key to the worker only)."""
+    from auctions.services.roots import new_key_pair
+
+    public, private = new_key_pair(tmp_path_factory.mktemp("roots-keys"))
+    settings.ROOTS_PUBLIC_KEY_FILE = str(public)
+    settings.ROOTS_SIGNING_KEY_FILE = str(private)

@@ -786,3 +786,22 @@ class DepositMovement(models.Model):
         verbose_name = _("deposit movement")
         verbose_name_plural = _("deposit movements")
         indexes = [models.Index(fields=["status", "created_at"])]
+
+
+class SignedRoot(models.Model):
+    """A signed Merkle root (RFC 6962 hashing) over the heads of every lot's evidence chain, made at each close and
+    once a day by the process that holds the roots' signing key (auctions/services/roots.py). Published with its
+    signature so that anyone can check a downloaded protocol against what the platform committed to (docs/evidence.md,
+    "Published roots"). Newest is the highest id: roots are made one at a time."""
+
+    tree_size = models.PositiveIntegerField(_("tree size"))
+    root = models.CharField(_("root hash"), max_length=64)  # hex
+    leaves = models.JSONField(_("leaves"))  # [{"lot", "seq", "hash"}] sorted by lot id: the tree's leaves in order
+    signed_at = models.DateTimeField(_("signed at"))  # the database clock
+    signature = models.CharField(_("signature"), max_length=128)  # hex Ed25519 over the root's signed statement
+    key_id = models.CharField(_("key id"), max_length=16)  # the first 16 hex of SHA-256 of the raw public key
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("signed root")
+        verbose_name_plural = _("signed roots")

@@ -220,6 +220,9 @@ CLASSIFICATION: dict[str, Classes] = {
         owner="arrival kind amount_yuan to_account cause status bank_ref attempts last_error created_at sent_at"
         " done_at",
     ),
+    # Published roots over the evidence chains: public; the leaves (every lot's id and chain head, lots whose protocol
+    # is not public among them) are staff's: a protocol carries its own leaf and proof only (selectors_roots.py).
+    "auctions.SignedRoot": _classes("id tree_size root signed_at signature key_id", staff="leaves"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

@@ -59,6 +59,8 @@ def result_settled(lot_id: int) -> None:
     """After the commit of a result, a termination or a revocation: plan and send the deposits' movements, refresh the
     result publicity. Each hook is idempotent: running it twice changes nothing more."""
     from auctions.services.refunds import settle_on_commit  # refunds and the winner's conversion
+    from auctions.services.roots import sign_on_commit
 
     settle_on_commit(lot_id)
     result_changed(lot_id)  # the result publicity (成交公示): index the lot's result notice, or remove it
+    sign_on_commit()  # a signed root over every chain's head, this lot's at its close (auctions/services/roots.py)

@@ -90,7 +90,11 @@ def test_a_closed_deal_refunds_every_non_winner_and_converts_the_winners_deposit
     with shifted(shift_to(last.deadline, plus=SECOND)), django_capture_on_commit_callbacks(execute=True) as hooks:
         lot_close(lot_id=world["lot"].pk)  # the result's hook runs the lot's task after the commit
 
-    assert [hook.__qualname__.split(".")[0] for hook in hooks] == ["publish_on_commit", "settle_on_commit"]
+    assert [hook.__qualname__.split(".")[0] for hook in hooks] == [
+        "publish_on_commit",
+        "settle_on_commit",
+        "sign_on_commit",  # the published root (auctions/services/roots.py)
+    ]
     found = movements(world)
     arrivals = DepositArrival.objects.filter(account__application__lot=world["lot"])
     winner = {f"Q{qb.application_id}"}

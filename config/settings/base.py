@@ -177,6 +177,15 @@ CELERY_BEAT_SCHEDULE["auctions-close-due-lots"] = {"task": "auctions.trading.clo
 RESERVE_PUBLIC_KEY_FILE = env("RESERVE_PUBLIC_KEY_FILE", default="")
 RESERVE_PRIVATE_KEY_FILE = env("RESERVE_PRIVATE_KEY_FILE", default="")
 CLOCK_SHIFT_ALLOWED = False  # only the test settings may shift the trading clock (core.clock.shifted)
+# Published roots over the evidence chains (auctions/services/roots.py, docs/evidence.md): signed at each result and
+# once a day by the worker, which alone gets the Ed25519 private key; every process publishes the public key. PEM.
+ROOTS_SIGNING_KEY_FILE = env("ROOTS_SIGNING_KEY_FILE", default="")
+ROOTS_PUBLIC_KEY_FILE = env("ROOTS_PUBLIC_KEY_FILE", default="")
+CELERY_IMPORTS += ["auctions.roots_tasks"]
+CELERY_BEAT_SCHEDULE["auctions-roots-daily"] = {
+    "task": "auctions.roots.sign_daily",
+    "schedule": crontab(hour=0, minute=10),  # each night, after the day's last closes
+}
 # --- end of trading engine
 
 # ------------------------------------------------------------------------------ Elasticsearch
