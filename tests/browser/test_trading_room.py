@@ -20,6 +20,7 @@ from auctions.tests.trading_world import bid, qualified_bidder, shift_to, tradin
 from core.clock import db_now, shifted
 from tests.asgi_server import asgi_host, asgi_server  # noqa: F401 - fixtures
 from tests.browser.conftest import ARTIFACTS, close_settled, sign_in
+from tests.browser.test_csp import RECORD_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SECOND = timedelta(seconds=1)
@@ -41,6 +42,7 @@ class Room:
 
     def open(self, user: User | None, width: int = 1280) -> Page:
         context = self.browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        context.add_init_script(RECORD_VIOLATIONS)
         if user is not None:
             sign_in(context, user, self.base)
         self.contexts.append(context)
@@ -110,6 +112,8 @@ def test_a_bid_in_one_page_reaches_the_other_bidder_and_the_public_within_a_seco
         assert page_b.evaluate("document.documentElement.scrollWidth") <= 360
         assert "甲" not in public.content()
         assert "乙" not in public.content()
+        for page in (page_a, page_b, public):
+            assert page.evaluate("window.__cspViolations") == []  # the page runs under the site's policy
         page_b.screenshot(path=str(ARTIFACTS / "trading_room_bidder_phone.png"), full_page=True)
         public.screenshot(path=str(ARTIFACTS / "trading_room_public_phone.png"), full_page=True)
 
