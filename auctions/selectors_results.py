@@ -22,6 +22,7 @@ from accounts.models import User
 from auctions.models import EvidenceEntry, Lot, LotResult, LotTrading, Qualification
 from auctions.selectors import centre_staff_covers
 from auctions.selectors_public import public_lots
+from auctions.selectors_roots import protocol_root
 from auctions.services.evidence import protocol_export
 from core.errors import NotFound
 
@@ -162,4 +163,8 @@ def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
             if public.winner_number is None
             else {"bidder_number": public.winner_number, "name": public.winner_name},
         }
+    close = close_evidence(result) if result is not None else None
+    root = protocol_root(lot_id=lot.pk, since_seq=close.seq) if close is not None else None
+    if root is not None:  # the newest published root covering the chain at or after the close (docs/evidence.md)
+        protocol["root"] = root
     return protocol

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from auctions.api.lots_map import LotsMapApi
 from auctions.api.public import AnnouncementDocumentFileApi, AnnouncementPublicApi, LotPublicApi
 from auctions.api.results import ConfirmationPdfApi, ProtocolApi
+from auctions.api.roots import RootsApi, RootsPublicKeyApi
 
 app_name = "auctions"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # a trade's result (auctions/api/results.py): the 成交确认书 and the protocol download
     path("lots/<int:lot_id>/result/confirmation.pdf", ConfirmationPdfApi.as_view(), name="result-confirmation"),
     path("lots/<int:lot_id>/protocol/", ProtocolApi.as_view(), name="lot-protocol"),
+    # the published roots over the evidence chains (auctions/api/roots.py)
+    path("roots/", RootsApi.as_view(), name="roots"),
+    path("roots/public-key", RootsPublicKeyApi.as_view(), name="roots-public-key"),
     path("map/lots/", LotsMapApi.as_view(), name="lots-map"),  # the map's 交易标的 list (auctions/api/lots_map.py)
     path("", include("auctions.urls_work")),  # the work of owners, grantors and centre staff
     path("", include("auctions.urls_trading")),  # bids, the trading state, reserve, suspension

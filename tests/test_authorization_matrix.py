@@ -228,6 +228,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "results/<int:lot_id>/": {"get": ANYONE},  # 成交公示
     "api/auctions/lots/<int:lot_id>/result/confirmation.pdf": {"get": OWNER | CENTRE},
     "api/auctions/lots/<int:lot_id>/protocol/": {"get": ANYONE},  # once closed (the centre's staff: at any time)
+    "api/auctions/roots/": {"get": ANYONE},  # the published roots over the evidence chains
+    "api/auctions/roots/public-key": {"get": ANYONE},
+    "roots/": {"get": ANYONE},
     "api/auctions/map/lots/": {"get": ANYONE},  # the map's 交易标的 list: announced lots only
     "api/search/demand": {"get": ANYONE},
     "api/search/autocomplete": {"get": ANYONE},

@@ -434,6 +434,8 @@ def test_no_private_value_reaches_anonymous_visitors_or_signed_in_non_owners_on_
         f"/api/auctions/lots/{world.params['lot_id'][0]}/",
         f"/results/{world.params['lot_id'][0]}/",  # the lot's deal (成交公示)
         f"/api/auctions/lots/{world.params['lot_id'][0]}/protocol/",
+        "/api/auctions/roots/",  # the published roots (their leaves are never shown)
+        "/roots/",
     ]
     assert {path: statuses[f"anonymous {path}"] for path in public} == dict.fromkeys(public, 200)
     assert checked >= 240  # 124 paths × 2 callers when written

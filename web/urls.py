@@ -10,6 +10,7 @@ from web import (
     views_market,
     views_parcels,
     views_room,
+    views_roots,
     views_search,
     views_trading,
 )
@@ -18,6 +19,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("status/", views.status, name="status"),
+    path("roots/", views_roots.roots, name="roots"),  # the published roots of the evidence log (web/views_roots.py)
     path("geo/imports/", views.geo_import, name="geo-import"),
     path("login/", views_market.login, name="login"),
     path("register/", views_market.register, name="register"),

@@ -79,6 +79,32 @@ class ProtocolResultOutput(serializers.Serializer):
         ref_name = "ProtocolResult"
 
 
+class ProtocolLeafOutput(serializers.Serializer):
+    lot = serializers.IntegerField()
+    seq = serializers.IntegerField()
+    hash = serializers.CharField()
+
+    class Meta:
+        ref_name = "ProtocolRootLeaf"
+
+
+class ProtocolRootOutput(serializers.Serializer):
+    """The newest published root covering the lot's chain at or after its close (docs/evidence.md)."""
+
+    tree_size = serializers.IntegerField()
+    # `root` is also a Serializer's property; the metaclass takes the field out of the class, so it is only a name here
+    root = serializers.CharField(help_text="hex Merkle root (RFC 6962 hashing)")  # type: ignore[assignment]
+    signed_at = serializers.CharField(help_text="UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ: the text the signature covers")
+    signature = serializers.CharField(help_text="hex Ed25519 signature")
+    key_id = serializers.CharField()
+    leaf = ProtocolLeafOutput(help_text="the lot's chain head as the root holds it: an entry of the chain")
+    index = serializers.IntegerField(help_text="the leaf's position in the tree (0-based)")
+    proof = serializers.ListField(child=serializers.CharField(), help_text="the inclusion proof, hex, leaf to root")
+
+    class Meta:
+        ref_name = "ProtocolRoot"
+
+
 class ProtocolOutput(serializers.Serializer):
     """The lot's evidence log for scripts/verify_evidence.py (docs/evidence.md), with the result once there is one."""
 
@@ -87,6 +113,7 @@ class ProtocolOutput(serializers.Serializer):
     lot_number = serializers.CharField()
     entries = ProtocolEntryOutput(many=True)
     result = ProtocolResultOutput(required=False, help_text="once the trade has a result")
+    root = ProtocolRootOutput(required=False, help_text="once a published root covers the lot's close")
 
     class Meta:
         ref_name = "Protocol"
