@@ -46,6 +46,16 @@ def event_of(entry: EvidenceEntry) -> dict[str, Any]:
     return {"seq": entry.seq, "kind": entry.kind, "at": utc_text(entry.created_at), "data": entry.data}
 
 
+def watchable(lot_id: int) -> bool:
+    """Whether the lot exists and is announced or terminated. Like every read here it hands its database connection
+    back at once: a stream lives for hours, and a connection kept by its request would hold one of the pool's few
+    places for as long (DATABASE_POOL_MAX_SIZE open streams would stall every request of the process)."""
+    try:
+        return Lot.objects.filter(pk=lot_id, status__in=(Lot.Status.ANNOUNCED, Lot.Status.TERMINATED)).exists()
+    finally:
+        close_old_connections()
+
+
 def entries_after(lot_id: int, seq: int, limit: int = 5000) -> list[dict[str, Any]]:
     """The lot's live entries after `seq`, in order."""
     try:

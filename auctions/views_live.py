@@ -12,13 +12,8 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from auctions import live
-from auctions.models import Lot
 from core.errors import error_body
 from core.net import client_address
-
-
-def _watchable(lot_id: int) -> bool:
-    return Lot.objects.filter(pk=lot_id, status__in=(Lot.Status.ANNOUNCED, Lot.Status.TERMINATED)).exists()
 
 
 def _last_event_id(request: HttpRequest) -> int | None:
@@ -29,7 +24,7 @@ def _last_event_id(request: HttpRequest) -> int | None:
 async def lot_events(request: HttpRequest, lot_id: int) -> HttpResponseBase:
     if request.method != "GET":
         return JsonResponse(error_body("method_not_allowed", _("Only GET is allowed here.")), status=405)
-    if not await sync_to_async(_watchable)(lot_id):
+    if not await sync_to_async(live.watchable, thread_sensitive=False)(lot_id):  # no connection kept
         return JsonResponse(error_body("not_found", _("No lot has this id.")), status=404)
     last_id = _last_event_id(request)
     if last_id is None:

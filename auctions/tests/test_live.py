@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from auctions.live import LIVE_KINDS
@@ -175,4 +176,26 @@ def test_refusals_an_unknown_lot_a_bad_event_id_and_too_many_connections(server)
             time.sleep(0.2)
         assert again.response.status == 200
         for stream in (open_ones[1], again):
+            stream.close()
+
+
+def test_open_streams_hold_no_database_connection_so_more_streams_than_the_pool_all_tick(server):
+    """A stream hands its database connection back after each read: with more streams open than the pool has
+    connections, every one still opens and ticks and the rest of the site still answers (the lot check of a stream's
+    request once kept its connection for the stream's whole life, and the pool ran dry after DATABASE_POOL_MAX_SIZE)."""
+    world, _bidders = running_auction()
+    lot = world["lot"]
+    places = settings.DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size", 20)
+    with override_settings(LIVE_MAX_CONNECTIONS_PER_CLIENT=places + 10):
+        streams = []
+        for _ in range(places + 2):
+            streams.append(Stream(server, f"/api/auctions/lots/{lot.pk}/events/"))
+            assert streams[-1].response.status == 200
+            assert streams[-1].next("tick")["data"]["phase"]
+        connection = http.client.HTTPConnection(server, timeout=30)
+        connection.request("GET", f"/api/auctions/lots/{lot.pk}/trading/")
+        answer = connection.getresponse()
+        assert answer.status == 200
+        connection.close()
+        for stream in streams:
             stream.close()
