@@ -344,7 +344,7 @@ def bid(port: int, lot_id: int, tokens: list[str], seconds: float, rate: float) 
         next_at = started + interval * index / len(tokens)
         while True:
             if interval:
-                time.sleep(max(0.0, next_at - time.monotonic()))
+                time.sleep(max(0.0, min(next_at, stop) - time.monotonic()))
                 next_at += interval
             if time.monotonic() >= stop:
                 return
