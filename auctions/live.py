@@ -27,7 +27,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from auctions.models import Bid, EvidenceEntry, Lot, LotTrading
 from auctions.nudges import LIVE_KINDS, channel
@@ -47,13 +47,15 @@ def event_of(entry: EvidenceEntry) -> dict[str, Any]:
 
 
 def watchable(lot_id: int) -> bool:
-    """Whether the lot exists and is announced or terminated. Like every read here it hands its database connection
-    back at once: a stream lives for hours, and a connection kept by its request would hold one of the pool's few
-    places for as long (DATABASE_POOL_MAX_SIZE open streams would stall every request of the process)."""
+    """Whether the lot exists and is announced or terminated. Run in the request's thread, it hands that thread's
+    database connection back at once (unless a transaction around it, a test's, still uses it): a stream lives for
+    hours, and a connection kept by its request would hold one of the pool's few places for as long
+    (DATABASE_POOL_MAX_SIZE open streams would stall every request of the process)."""
     try:
         return Lot.objects.filter(pk=lot_id, status__in=(Lot.Status.ANNOUNCED, Lot.Status.TERMINATED)).exists()
     finally:
-        close_old_connections()
+        if connection.get_autocommit():
+            close_old_connections()
 
 
 def entries_after(lot_id: int, seq: int, limit: int = 5000) -> list[dict[str, Any]]:

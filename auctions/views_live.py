@@ -24,7 +24,7 @@ def _last_event_id(request: HttpRequest) -> int | None:
 async def lot_events(request: HttpRequest, lot_id: int) -> HttpResponseBase:
     if request.method != "GET":
         return JsonResponse(error_body("method_not_allowed", _("Only GET is allowed here.")), status=405)
-    if not await sync_to_async(live.watchable, thread_sensitive=False)(lot_id):  # no connection kept
+    if not await sync_to_async(live.watchable)(lot_id):  # hands its connection back
         return JsonResponse(error_body("not_found", _("No lot has this id.")), status=404)
     last_id = _last_event_id(request)
     if last_id is None:
