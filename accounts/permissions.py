@@ -58,6 +58,13 @@ class IsCentreStaff(HasRole):
     message = _("Only trading-centre staff may do this.")
 
 
+class WatchesTrading(HasRole):
+    """Trading-centre staff or a supervisor (who reads and never decides), or an administrator."""
+
+    roles = (User.Role.CENTRE_STAFF, User.Role.SUPERVISOR)
+    message = _("Only trading-centre staff and supervisors may do this.")
+
+
 class IsGisStaff(HasRole):
     """GIS staff (who load boundary and parcel data) or an administrator."""
 

@@ -805,3 +805,25 @@ class SignedRoot(models.Model):
         ordering = ["-pk"]
         verbose_name = _("signed root")
         verbose_name_plural = _("signed roots")
+
+
+class Anomaly(models.Model):
+    """Something in a trade that supervisors should look at (监管预警), noted when it happens and never changed: a
+    bidder refused many times within a minute, a storm of live connections to one lot, a close that ran late. Read
+    by the supervisors of the lot's region and by the lot's centre; it decides nothing."""
+
+    class Kind(models.TextChoices):
+        REFUSALS = "refusals", _("a bidder refused many times within a minute")
+        CONNECTION_STORM = "connection_storm", _("a storm of live connections")
+        LATE_CLOSE = "late_close", _("a close that ran late")
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="anomalies")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    detail = models.JSONField(_("detail"), default=dict)  # counts, window, bidder number, seconds late: no identities
+    created_at = models.DateTimeField(_("at"))  # the database clock
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("anomaly")
+        verbose_name_plural = _("anomalies")
+        indexes = [models.Index(fields=["lot", "-created_at"]), models.Index(fields=["-created_at"])]

@@ -131,6 +131,17 @@ def supervised_lots(*, user: User, status: str = "") -> QuerySet[Lot]:
     return (lots.filter(status=status) if status else lots).order_by("-created_at", "-id")
 
 
+def watched_lot(*, user: User, lot_id: int) -> Lot:
+    """A lot its centre's staff or a supervisor of its region reads (staff console, supervision); 404 to anyone else,
+    the same answer as for a lot that does not exist."""
+    lot = Lot.objects.select_related("centre").filter(pk=lot_id).first()
+    if lot is not None and centre_staff_covers(user, lot.centre):
+        return lot
+    if lot is not None and Lot.objects.filter(scope_filter(user, User.Role.SUPERVISOR), pk=lot_id).exists():
+        return lot
+    raise NotFound(_("No lot has this id."))
+
+
 def supervised_entrustments(*, user: User, filters: EntrustmentFilters) -> QuerySet[Entrustment]:
     """The submitted entrustments of the supervisor's regions (drafts stay their owners')."""
     found = Entrustment.objects.filter(scope_filter(user, User.Role.SUPERVISOR)).exclude(

@@ -58,6 +58,11 @@ urlpatterns: list[URLPattern] = [
     path("supervision/lots/", supervision.SupervisedLotsApi.as_view(), name="supervision-lots"),
     path("supervision/entrustments/", supervision.SupervisedEntrustmentsApi.as_view(), name="supervision-entrustments"),
     path("supervision/events/", supervision.SupervisedEventsApi.as_view(), name="supervision-events"),
+    path(
+        "work/lots/<int:lot_id>/evidence-check/",
+        supervision.LotEvidenceCheckApi.as_view(),
+        name="lot-evidence-check",
+    ),
     # bid applications (竞买申请), deposits and the 竞买资格确认书 (auctions/api/bidding.py)
     path("lots/<int:lot_id>/applications/", bidding.LotApplicationApi.as_view(), name="bid-application-submit"),
     path("applications/", bidding.MyApplicationListApi.as_view(), name="bid-applications-mine"),

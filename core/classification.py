@@ -223,6 +223,8 @@ CLASSIFICATION: dict[str, Classes] = {
     # Published roots over the evidence chains: public; the leaves (every lot's id and chain head, lots whose protocol
     # is not public among them) are staff's: a protocol carries its own leaf and proof only (selectors_roots.py).
     "auctions.SignedRoot": _classes("id tree_size root signed_at signature key_id", staff="leaves"),
+    # Supervision warnings (监管预警): the supervisors of the lot's region and its centre's staff.
+    "auctions.Anomaly": _classes("", staff="id lot kind detail created_at"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

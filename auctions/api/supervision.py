@@ -7,10 +7,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsSupervisor, request_user
+from accounts.permissions import IsSupervisor, WatchesTrading, request_user
 from auctions.api.work import ERRORS, EntrustmentOutput, EntrustmentQuery, LotWorkOutput, _paged
 from auctions.models import Lot, TradingEvent
-from auctions.selectors import supervised_entrustments, supervised_events, supervised_lots
+from auctions.selectors import supervised_entrustments, supervised_events, supervised_lots, watched_lot
+from auctions.selectors_evidence import chain_check
 from core.pagination import PageNumberPagination
 
 TAGS = ["auctions: supervision"]
@@ -103,3 +104,45 @@ class SupervisedEventsApi(APIView):
             entrustment_id=query.validated_data.get("entrustment"),
         )
         return _paged(request, self, found, TradingEventOutput)
+
+
+class ChainFailureOutput(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="the first entry that breaks the chain")
+    reason = serializers.ChoiceField(choices=["gap", "link", "content"])
+    detail = serializers.CharField()
+
+    class Meta:
+        ref_name = "EvidenceChainFailure"
+
+
+class ChainRootOutput(serializers.Serializer):
+    id = serializers.IntegerField(help_text="the newest published root (/api/auctions/roots/)")
+    signed_at = serializers.CharField()
+    seq = serializers.IntegerField(help_text="the lot's entry the root holds: its head when the root was signed")
+    matches = serializers.BooleanField(help_text="whether that entry's stored hash is the root's leaf")
+
+    class Meta:
+        ref_name = "EvidenceChainRoot"
+
+
+class ChainCheckOutput(serializers.Serializer):
+    ok = serializers.BooleanField(help_text="every entry's number, link and hash check out")
+    entries = serializers.IntegerField()
+    head = serializers.CharField(allow_null=True, help_text="the last entry's hash")
+    failure = ChainFailureOutput(allow_null=True)
+    root = ChainRootOutput(allow_null=True, help_text="null while no published root holds the lot's chain")
+
+    class Meta:
+        ref_name = "EvidenceChainCheck"
+
+
+class LotEvidenceCheckApi(APIView):
+    """The lot's evidence chain recomputed by the server from its stored entries, and whether the newest published
+    root holds it: for the lot's centre staff and the supervisors of its region (404 to anyone else)."""
+
+    permission_classes = [WatchesTrading]
+
+    @extend_schema(tags=TAGS, operation_id="lot_evidence_check", responses={200: ChainCheckOutput, **ERRORS})
+    def get(self, request: Request, lot_id: int) -> Response:
+        lot = watched_lot(user=request_user(request), lot_id=lot_id)
+        return Response(ChainCheckOutput(chain_check(lot.pk)).data)
