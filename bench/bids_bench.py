@@ -45,7 +45,7 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tiles_bench import free_port  # noqa: E402 - bench/ is on the path above
+from server import free_port, start_uvicorn  # noqa: E402 - bench/ is on the path above
 
 
 def environment(database_url: str) -> dict[str, str]:
@@ -154,31 +154,7 @@ def make_lot(bidders: int, run: int) -> tuple[int, list[str]]:
 
 
 def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [
-        str(ROOT / ".venv" / "bin" / "uvicorn"),
-        "config.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/health")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("the server did not start")
+    return start_uvicorn(["config.asgi:application"], port=port, workers=workers, env=env, ready="/health")
 
 
 def percentile(values: list[float], share: float) -> float:

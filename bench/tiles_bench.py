@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from server import free_port, start_uvicorn  # noqa: E402 - bench/ is on the path above
 
 CACHE_PREFIX = "tiles-bench"
 ZOOMS = range(8, 17)
@@ -203,44 +204,15 @@ def tile_lists(per_zoom: int, seed_value: int) -> dict[str, dict[int, list[tuple
 # ------------------------------------------------------------------------------ HTTP
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(port: int, workers: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [
-        str(ROOT / ".venv" / "bin" / "uvicorn"),
-        "tiles_bench:bench_application",
-        "--factory",
-        "--app-dir",
-        str(ROOT / "bench"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--timeout-keep-alive",
-        "120",
-    ]
-    env = {**os.environ, **environment, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/tiles/regions/0/0/0.mvt")
-            if connection.getresponse().status in (200, 204):
-                return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("the tile server did not start")
+    return start_uvicorn(
+        ["tiles_bench:bench_application", "--factory", "--app-dir", str(ROOT / "bench"), "--timeout-keep-alive", "120"],
+        port=port,
+        workers=workers,
+        env={**environment, "PYTHONPATH": str(ROOT)},
+        ready="/tiles/regions/0/0/0.mvt",
+        ready_statuses=(200, 204),
+    )
 
 
 class Client:

@@ -30,14 +30,12 @@ from auctions.models import (
     DepositArrival,
     DepositMovement,
     Entrustment,
-    LotResult,
-    LotTrading,
     Qualification,
     TradingCentre,
 )
 from auctions.services.announcements import announcement_draft, announcement_publish
 from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
-from auctions.tests.factories import listing_terms, preset
+from auctions.tests.factories import listing_terms, preset, won_deal
 from core.tests.samples import pdf_bytes, png_bytes
 from market.models import ChunkedUpload, SupplyAttachment, SupplyChange, ViewingAppointment
 from search.tests.notices_world import notice_with_document
@@ -478,21 +476,7 @@ def _closed_lot(lot: Any, *, owner: User, staff: dict[str, Client]) -> int:
     """The announced lot, closed in a deal that `owner` won (bidder number 654321), its centre with the
     `centre_staff` caller on its staff: the result routes' lot."""
     lot.centre.staff.add(User.objects.get(role=User.Role.CENTRE_STAFF, phone=_phone_of(staff["centre_staff"])))
-    now = timezone.now()
-    application = BidApplication.objects.create(
-        lot=lot,
-        applicant=owner,
-        created_by=owner,
-        contact_name="王五",
-        contact_phone="13800138000",
-        address="成都市",
-        status=BidApplication.Status.APPROVED,
-        submitted_at=now,
-        decided_at=now,
-    )
-    winner = Qualification.objects.create(application=application, lot=lot, bidder_number="654321", issued_at=now)
-    LotTrading.objects.update_or_create(lot=lot, defaults={"closed_at": now, "outcome": LotTrading.Outcome.DEAL})
-    LotResult.objects.create(lot=lot, outcome=LotTrading.Outcome.DEAL, winner=winner, price_wan=120, decided_at=now)
+    won_deal(lot, applicant=owner, name="王五", number="654321", price="120")
     return int(lot.pk)
 
 

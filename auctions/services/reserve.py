@@ -12,9 +12,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from django.conf import settings
 
 from core.errors import ServiceUnavailable
+from core.keys import read_key_file, write_key_pair
 
 OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
@@ -30,10 +30,7 @@ def commitment(salt_hex: str, amount: Decimal) -> str:
 
 
 def _key_file(setting: str) -> bytes:
-    path = getattr(settings, setting, "")
-    if not path or not Path(path).is_file():
-        raise ServiceUnavailable(code="reserve_key_missing")  # says which key, never anything about a lot
-    return Path(path).read_bytes()
+    return read_key_file(setting, missing_code="reserve_key_missing")
 
 
 def seal(amount: Decimal) -> Sealed:
@@ -56,14 +53,8 @@ def unseal(ciphertext: bytes) -> tuple[Decimal, str]:
 
 def new_key_pair(directory: Path) -> tuple[Path, Path]:
     """A reserve key pair as PEM files (deployment: the private one goes only to the closing worker)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    private = directory / "reserve_private.pem"
-    public = directory / "reserve_public.pem"
-    private.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return write_key_pair(
+        rsa.generate_private_key(public_exponent=65537, key_size=3072),
+        private=directory / "reserve_private.pem",
+        public=directory / "reserve_public.pem",
     )
-    private.chmod(0o600)
-    public.write_bytes(
-        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
-    return public, private

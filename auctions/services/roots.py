@@ -14,7 +14,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from django.conf import settings
 from django.db import connection, transaction
 
 from auctions.merkle import leaf_hash, root_of
@@ -22,6 +21,7 @@ from auctions.models import EvidenceEntry, SignedRoot
 from auctions.services.evidence import utc_text
 from core.clock import db_now_read
 from core.errors import ServiceUnavailable
+from core.keys import read_key_file, write_key_pair
 
 FORMAT = "land-roots/1"
 LOCK = 0x726F6F7473  # "roots": the advisory lock that makes roots one at a time, so the newest has the highest id
@@ -53,10 +53,7 @@ def key_id_of(public_key: ed25519.Ed25519PublicKey) -> str:
 
 
 def _key_file(setting: str) -> bytes:
-    path = getattr(settings, setting, "")
-    if not path or not Path(path).is_file():
-        raise ServiceUnavailable(code="roots_key_missing")
-    return Path(path).read_bytes()
+    return read_key_file(setting, missing_code="roots_key_missing")
 
 
 def public_key_pem() -> bytes:
@@ -109,14 +106,8 @@ def sign_on_commit() -> None:
 
 def new_key_pair(directory: Path) -> tuple[Path, Path]:
     """A roots key pair as PEM files (deployment: scripts/stack; the private one goes only to the worker)."""
-    key = ed25519.Ed25519PrivateKey.generate()
-    private = directory / "roots_signing.pem"
-    public = directory / "roots_public.pem"
-    private.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return write_key_pair(
+        ed25519.Ed25519PrivateKey.generate(),
+        private=directory / "roots_signing.pem",
+        public=directory / "roots_public.pem",
     )
-    private.chmod(0o600)
-    public.write_bytes(
-        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
-    return public, private

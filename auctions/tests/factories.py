@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import user_create
-from auctions.models import RuleProfile, TradingCentre
+from auctions.models import BidApplication, Lot, LotResult, LotTrading, Qualification, RuleProfile, TradingCentre
 from auctions.presets import ensure_presets
 from auctions.services.lots import Terms
 from geo.models import Region
@@ -65,3 +65,44 @@ def listing_terms(*, start: datetime | None = None, **changes: Any) -> Terms:
         "listing_ends_at": t0 + timedelta(days=21),
     } | changes
     return Terms(**values)
+
+
+def won_deal(
+    lot: Lot,
+    *,
+    name: str = "钱七",
+    number: str = "731905",
+    price: str = "1560.5",
+    at: datetime | None = None,
+    applicant: User | None = None,
+    publish_price: bool = True,
+    closed: bool = True,
+    reserve_wan: str | None = None,
+    **result: Any,
+) -> LotResult:
+    """The lot's trade won by `applicant` (a new verified user named `name` unless given) as bidder `number` at
+    `price` (万元), decided at `at` (now): its approved application, qualification and result; with `closed`, the
+    trading row closed in a deal as the engine leaves it (the reserve revealed as `reserve_wan`). `result` sets other
+    LotResult fields (price_public, revoked_at, …)."""
+    at = at or timezone.now()
+    user = applicant or user_create(real_name=name)
+    application = BidApplication.objects.create(
+        lot=lot,
+        applicant=user,
+        created_by=user,
+        contact_name=name,
+        contact_phone="13800138000",
+        address="成都",
+        status=BidApplication.Status.APPROVED,
+        publish_price=publish_price,
+        submitted_at=at,
+        decided_at=at,
+    )
+    winner = Qualification.objects.create(application=application, lot=lot, bidder_number=number, issued_at=at)
+    if closed:
+        revealed = Decimal(reserve_wan) if reserve_wan is not None else None
+        LotTrading.objects.update_or_create(
+            lot=lot, defaults={"closed_at": at, "outcome": LotTrading.Outcome.DEAL, "reserve_revealed_wan": revealed}
+        )
+    values = {"outcome": LotTrading.Outcome.DEAL, "winner": winner, "price_wan": Decimal(price), "decided_at": at}
+    return LotResult.objects.create(lot=lot, **(values | result))

@@ -2,38 +2,22 @@
 bid's own evidence entry, the retry found on the way to a refusal or at the insert, refusals that write nothing, the
 chain gapless while other writers append to the lot's log between bids, and the statements one bid takes."""
 
-import json
-import subprocess
-import sys
-import threading
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from auctions.models import Bid, EvidenceEntry, LotTrading
-from auctions.services.evidence import append, protocol_export, utc_text
+from auctions.services.evidence import append, utc_text
 from auctions.services.trading import BidRefused, bid_place
-from auctions.tests.trading_world import bid, qualified_bidder, shift_to, trading_lot
+from auctions.tests.trading_world import bid, qualified_bidder, race, shift_to, trading_lot, verified
 from core.clock import shifted
 
 pytestmark = pytest.mark.django_db
 SECOND = timedelta(seconds=1)
-VERIFIER = Path(settings.BASE_DIR) / "scripts" / "verify_evidence.py"
-
-
-def verified(lot: Any, tmp_path: Path) -> dict[str, Any]:
-    """The lot's protocol, after the standalone verifier accepted it."""
-    protocol = protocol_export(lot=lot)
-    path = tmp_path / "protocol.json"
-    path.write_text(json.dumps(protocol, ensure_ascii=False), encoding="utf-8")
-    assert subprocess.run([sys.executable, str(VERIFIER), str(path)], check=False).returncode == 0  # noqa: S603
-    return protocol
 
 
 def unchanged(world: dict[str, Any]) -> tuple[Any, ...]:
@@ -142,40 +126,14 @@ def test_bids_and_another_writer_of_the_lots_log_leave_one_gapless_verified_chai
     world = trading_lot(mode="auction")
     bidders = [qualified_bidder(world, f"竞买人{i}") for i in range(4)]
     shift = shift_to(world["lot"].auction_starts_at, plus=SECOND)
-    barrier = threading.Barrier(len(bidders) + 1)
-    errors: list[BaseException] = []
-
-    def bidder(user: Any, offset: int) -> None:
-        try:
-            barrier.wait()
-            for round_ in range(5):
-                try:
-                    bid(user, world, str(1000 + 10 * (round_ * len(bidders) + offset)))
-                except BidRefused as refused:
-                    assert refused.code in ("not_higher", "below_increment")  # noqa: PT017 - another won
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
 
     def other_writer() -> None:  # as a deposit arrival does: the lot's row lock only
-        try:
-            barrier.wait()
-            for i in range(10):
-                with transaction.atomic():
-                    append(lot_id=world["lot"].pk, kind="other.writer", data={"n": i})
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        for i in range(10):
+            with transaction.atomic():
+                append(lot_id=world["lot"].pk, kind="other.writer", data={"n": i})
 
-    threads = [threading.Thread(target=bidder, args=(user, i)) for i, (user, _q) in enumerate(bidders)]
-    threads.append(threading.Thread(target=other_writer))
     with shifted(shift):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = race(world, bidders, rounds=5, others=(other_writer,))
     assert errors == []
     entries = verified(world["lot"], tmp_path)["entries"]
     assert [entry["seq"] for entry in entries] == list(range(1, len(entries) + 1))

@@ -2,17 +2,13 @@
 millisecond, price then time, the raise cap, the sealed reserve, suspension, idempotent retries and the close."""
 
 import logging
-import threading
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from auctions.models import Bid, EvidenceEntry, LotTrading
-from auctions.services.evidence import protocol_export
 from auctions.services.trading import (
     BidRefused,
     bid_place,
@@ -22,7 +18,7 @@ from auctions.services.trading import (
     trading_resume,
     trading_suspend,
 )
-from auctions.tests.trading_world import bid, qualified_bidder, shift_to, trading_lot
+from auctions.tests.trading_world import bid, qualified_bidder, race, shift_to, trading_lot, verified
 from core.clock import db_now, shifted
 from core.errors import ApplicationError
 
@@ -188,46 +184,16 @@ def test_many_threads_bidding_on_one_lot_leave_increasing_bids_one_winner_and_a_
     world = trading_lot(mode="auction")
     bidders = [qualified_bidder(world, f"竞买人{i}") for i in range(8)]
     shift = shift_to(world["lot"].auction_starts_at, plus=SECOND)
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(bidders))
-
-    def bidder(user, offset: int) -> None:
-        try:
-            barrier.wait()
-            for round_ in range(6):
-                try:
-                    bid(user, world, str(1000 + 10 * (round_ * len(bidders) + offset)))
-                except BidRefused as refused:
-                    assert refused.code in ("not_higher", "below_increment")  # noqa: PT017 - another won
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=bidder, args=(user, i)) for i, (user, _q) in enumerate(bidders)]
     with shifted(shift):  # the clock is the process's: shifted once for every thread
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = race(world, bidders, rounds=6)
     assert errors == []
     bids = list(Bid.objects.filter(lot=world["lot"]).order_by("evidence_seq"))
     assert [b.amount_wan for b in bids] == sorted(b.amount_wan for b in bids)
     assert len({b.amount_wan for b in bids}) == len(bids)
     assert trading(world).highest_bid == bids[-1]
-    protocol = protocol_export(lot=world["lot"])
+    protocol = verified(world["lot"], tmp_path)
     accepted = [e for e in protocol["entries"] if e["kind"] == "bid.accepted"]
     assert [e["seq"] for e in accepted] == [b.evidence_seq for b in bids]
-    import json
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
-    path = tmp_path / "protocol.json"
-    path.write_text(json.dumps(protocol, ensure_ascii=False), encoding="utf-8")
-    verifier = str(Path(settings.BASE_DIR) / "scripts" / "verify_evidence.py")
-    assert subprocess.run([sys.executable, verifier, str(path)], check=False).returncode == 0  # noqa: S603
 
 
 def test_a_bid_that_arrived_earlier_but_got_the_lock_later_never_shortens_the_countdown():

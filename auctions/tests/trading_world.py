@@ -1,11 +1,18 @@
 """A lot ready to trade, its qualified bidders and the clock, for the trading engine's scenario tests."""
 
+import json
+import subprocess
+import sys
+import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,9 +20,10 @@ from accounts.tests.factories import user_create
 from auctions.models import Bank, Lot, Qualification
 from auctions.services.applications import ApplicationForm, application_approve, application_submit
 from auctions.services.deposits import Notice, arrival_record
+from auctions.services.evidence import protocol_export
 from auctions.services.lots import Terms
 from auctions.services.rules import lot_rules_update
-from auctions.services.trading import Placed, bid_place
+from auctions.services.trading import BidRefused, Placed, bid_place
 from auctions.tests.factories import centre_create, centre_staff_create, sichuan_regions
 from auctions.tests.test_lots_and_announcements import announced
 
@@ -123,3 +131,53 @@ def shift_to(moment: datetime | None, *, plus: timedelta = timedelta(0)) -> time
 
 def bid(user: User, world: dict[str, Any], amount: str) -> Placed:
     return bid_place(user=user, lot_id=world["lot"].pk, client_bid_id=uuid.uuid4(), amount_wan=amount)
+
+
+def verified(lot: Lot, tmp_path: Path) -> dict[str, Any]:
+    """The lot's protocol, after the standalone verifier (scripts/verify_evidence.py) accepted it."""
+    protocol = protocol_export(lot=lot)
+    path = tmp_path / "protocol.json"
+    path.write_text(json.dumps(protocol, ensure_ascii=False), encoding="utf-8")
+    verifier = Path(settings.BASE_DIR) / "scripts" / "verify_evidence.py"
+    assert subprocess.run([sys.executable, str(verifier), str(path)], check=False).returncode == 0  # noqa: S603
+    return protocol
+
+
+def race(
+    world: dict[str, Any],
+    bidders: list[tuple[User, Qualification]],
+    *,
+    rounds: int,
+    others: tuple[Callable[[], None], ...] = (),
+) -> list[BaseException]:
+    """Every bidder bids `rounds` times from a thread of its own, with `others` in threads of their own, all let go
+    together behind one barrier; the amounts interleave (bidder i's round r bids 1000 + 10·(r·n + i) 万元) so that
+    bidders outbid each other. Being outbid (not_higher, below_increment) is expected; anything else is returned.
+    Run it inside the clock shift the trade needs (core.clock.shifted is the process's, so every thread shares it)."""
+    barrier = threading.Barrier(len(bidders) + len(others))
+    errors: list[BaseException] = []
+
+    def together(work: Callable[[], None]) -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def bidder(user: User, offset: int) -> None:
+        for round_ in range(rounds):
+            try:
+                bid(user, world, str(1000 + 10 * (round_ * len(bidders) + offset)))
+            except BidRefused as refused:
+                if refused.code not in ("not_higher", "below_increment"):
+                    raise
+
+    works = [lambda user=user, i=i: bidder(user, i) for i, (user, _q) in enumerate(bidders)] + list(others)
+    threads = [threading.Thread(target=together, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

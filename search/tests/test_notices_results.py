@@ -5,7 +5,6 @@ result reaches the index through the outbox from result_settled and leaves it on
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,9 +12,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from accounts.tests.factories import user_create
-from auctions.models import BidApplication, Lot, LotResult, Qualification
+from auctions.models import Lot, LotResult
 from auctions.services.results import result_settled
+from auctions.tests.factories import won_deal
 from search import indexing
 from search.backends import elasticsearch_client
 from search.engines.notice_database import NoticeDatabaseEngine
@@ -28,28 +27,8 @@ from search.tests.notices_world import Notices, notices, shanghai  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def winner(lot: Lot, name: str, number: str, *, publish_price: bool = True) -> Qualification:
-    user = user_create(real_name=name)
-    now = timezone.now()
-    application = BidApplication.objects.create(
-        lot=lot,
-        applicant=user,
-        created_by=user,
-        contact_name=name,
-        contact_phone="13800138000",
-        address="成都",
-        status=BidApplication.Status.APPROVED,
-        publish_price=publish_price,
-        submitted_at=now,
-        decided_at=now,
-    )
-    return Qualification.objects.create(application=application, lot=lot, bidder_number=number, issued_at=now)
-
-
 def deal(lot: Lot, name: str, number: str, price: str, at: datetime, **fields: Any) -> LotResult:
-    qualification = winner(lot, name, number, publish_price=fields.pop("publish_price", True))
-    values = {"outcome": "deal", "winner": qualification, "price_wan": Decimal(price), "decided_at": at}
-    return LotResult.objects.create(lot=lot, **(values | fields))
+    return won_deal(lot, name=name, number=number, price=price, at=at, closed=False, **fields)
 
 
 @pytest.fixture

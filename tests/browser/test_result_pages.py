@@ -3,7 +3,6 @@ its winner and price (and the one whose price both sides hid, without it), opens
 lot's page with its protocol link; the home page's 今日成交 tab lists both."""
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,9 +10,8 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.tests.factories import user_create
-from auctions.models import BidApplication, Lot, LotResult, LotTrading, Qualification
-from auctions.tests.factories import centre_create
+from auctions.models import Lot, LotResult
+from auctions.tests.factories import centre_create, won_deal
 from geo.tests.factories import chengdu_tree
 from search.tests.notices_world import announcement_create, lot_create
 from tests.browser.conftest import ARTIFACTS
@@ -29,24 +27,7 @@ def database_search() -> Iterator[None]:
 
 
 def deal(lot: Lot, name: str, number: str, price: str, *, price_public: bool = True) -> LotResult:
-    now = timezone.now()
-    user = user_create(real_name=name)
-    application = BidApplication.objects.create(
-        lot=lot,
-        applicant=user,
-        created_by=user,
-        contact_name=name,
-        contact_phone="13800138000",
-        address="成都",
-        status=BidApplication.Status.APPROVED,
-        submitted_at=now,
-        decided_at=now,
-    )
-    winner = Qualification.objects.create(application=application, lot=lot, bidder_number=number, issued_at=now)
-    LotTrading.objects.create(lot=lot, closed_at=now, outcome="deal", reserve_revealed_wan=Decimal("1100"))
-    return LotResult.objects.create(
-        lot=lot, outcome="deal", winner=winner, price_wan=Decimal(price), price_public=price_public, decided_at=now
-    )
+    return won_deal(lot, name=name, number=number, price=price, reserve_wan="1100", price_public=price_public)
 
 
 @pytest.fixture
