@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import is_administrator, scope_covers, scope_filter
-from auctions.models import Entrustment, Lot, TradingCentre, TradingEvent
+from auctions.models import Anomaly, Entrustment, Lot, TradingCentre, TradingEvent
 from core.errors import NotFound
 from geo.selectors import region_code_prefix
 
@@ -125,21 +125,42 @@ def lot_for_writer(*, user: User, lot_id: int) -> Lot:
     raise NotFound(_("No lot has this id."))
 
 
-def supervised_lots(*, user: User, status: str = "") -> QuerySet[Lot]:
-    """Every lot of the supervisor's regions, any state (administrators: all)."""
+def supervised_lots(*, user: User, status: str = "", q: str = "") -> QuerySet[Lot]:
+    """Every lot of the supervisor's regions, any state (administrators: all), optionally of a status and with a
+    keyword in its number, title or address; each with `anomaly_count`, its supervision warnings."""
     lots = Lot.objects.filter(scope_filter(user, User.Role.SUPERVISOR)).select_related("centre", "region", "rules")
-    return (lots.filter(status=status) if status else lots).order_by("-created_at", "-id")
+    if status:
+        lots = lots.filter(status=status)
+    if q:
+        lots = lots.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(address__icontains=q))
+    return lots.annotate(anomaly_count=Count("anomalies")).order_by("-created_at", "-id")
+
+
+def supervised_anomalies(*, user: User, lot_id: int | None = None, kind: str = "") -> QuerySet[Anomaly]:
+    """The warnings of the supervisor's regions, newest first, optionally of one lot (NotFound for a lot outside
+    them, as for one that does not exist) or one kind."""
+    anomalies = Anomaly.objects.filter(scope_filter(user, User.Role.SUPERVISOR, field="lot__region__code"))
+    if lot_id is not None:
+        if not Lot.objects.filter(scope_filter(user, User.Role.SUPERVISOR), pk=lot_id).exists():
+            raise NotFound(_("No lot has this id."))
+        anomalies = anomalies.filter(lot_id=lot_id)
+    if kind:
+        anomalies = anomalies.filter(kind=kind)
+    return anomalies.select_related("lot").order_by("-created_at", "-id")
+
+
+def watches(user: User, lot: Lot) -> bool:
+    """Whether the user reads the lot's trading in full: its centre's staff or a supervisor of its region."""
+    return centre_staff_covers(user, lot.centre) or scope_covers(user, lot.region_id, User.Role.SUPERVISOR)
 
 
 def watched_lot(*, user: User, lot_id: int) -> Lot:
     """A lot its centre's staff or a supervisor of its region reads (staff console, supervision); 404 to anyone else,
     the same answer as for a lot that does not exist."""
     lot = Lot.objects.select_related("centre").filter(pk=lot_id).first()
-    if lot is not None and centre_staff_covers(user, lot.centre):
-        return lot
-    if lot is not None and Lot.objects.filter(scope_filter(user, User.Role.SUPERVISOR), pk=lot_id).exists():
-        return lot
-    raise NotFound(_("No lot has this id."))
+    if lot is None or not watches(user, lot):
+        raise NotFound(_("No lot has this id."))
+    return lot
 
 
 def supervised_entrustments(*, user: User, filters: EntrustmentFilters) -> QuerySet[Entrustment]:

@@ -7,7 +7,8 @@ Who sees what (docs/results.md):
   (LotResult.price_public); the reserve (底价) only once the trade is closed (LotTrading.closed_at);
 - the winner (the applicant of the winning qualification) and the lot's centre staff: the confirmation PDF, always
   with the price;
-- anyone once the trade is closed, the lot's centre staff at any time: the protocol (the evidence log).
+- anyone once the trade is closed, the lot's centre staff and the supervisors of its region at any time: the
+  protocol (the evidence log).
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from auctions.models import EvidenceEntry, Lot, LotResult, LotTrading, Qualification
-from auctions.selectors import centre_staff_covers
+from auctions.selectors import centre_staff_covers, watches
 from auctions.selectors_public import public_lots
 from auctions.selectors_roots import protocol_root
 from auctions.services.evidence import protocol_export
@@ -141,16 +142,17 @@ def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
     """The lot's protocol (auctions.services.evidence.protocol_export) plus, after a deal that is not revoked, a
     `result` block naming the winner by bidder number and published name. Anyone once the trade is closed (a result
     exists) — but where both sides opted out of the price's publicity, only the parties (the winner, the seller)
-    since the entries carry every price; the lot's centre staff at any time; NotFound otherwise."""
+    since the entries carry every price; the lot's centre staff and the supervisors of its region at any time;
+    NotFound otherwise."""
     lot = Lot.objects.select_related("centre", "entrustment").filter(pk=lot_id).first()
     if lot is None:
         raise NotFound(_("No lot has this id."))
-    staff = user is not None and user.is_authenticated and centre_staff_covers(user, lot.centre)
+    watcher = user is not None and user.is_authenticated and watches(user, lot)
     result = LotResult.objects.filter(lot=lot).select_related("winner__application").first()
     closed = result is not None and public_lots().filter(pk=lot.pk).exists()
     if closed and result is not None and not result.price_public and not _party(user, lot, result):
         closed = False
-    if not (closed or staff):
+    if not (closed or watcher):
         raise NotFound(_("No lot has this id."))
     protocol = protocol_export(lot=lot)
     public = result_public(lot)

@@ -58,6 +58,7 @@ urlpatterns: list[URLPattern] = [
     path("supervision/lots/", supervision.SupervisedLotsApi.as_view(), name="supervision-lots"),
     path("supervision/entrustments/", supervision.SupervisedEntrustmentsApi.as_view(), name="supervision-entrustments"),
     path("supervision/events/", supervision.SupervisedEventsApi.as_view(), name="supervision-events"),
+    path("supervision/anomalies/", supervision.SupervisedAnomaliesApi.as_view(), name="supervision-anomalies"),
     path(
         "work/lots/<int:lot_id>/evidence-check/",
         supervision.LotEvidenceCheckApi.as_view(),

@@ -287,6 +287,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/supervision/lots/": {"get": SUPERVISOR},
     "api/auctions/supervision/entrustments/": {"get": SUPERVISOR},
     "api/auctions/supervision/events/": {"get": SUPERVISOR},
+    "api/auctions/supervision/anomalies/": {"get": SUPERVISOR},
     "api/auctions/work/lots/<int:lot_id>/evidence-check/": {"get": frozenset({"centre_staff", "supervisor", "admin"})},
     # bid applications (auctions/api/bidding.py): the world's lot has `owner`'s approved, qualified application
     "api/auctions/lots/<int:lot_id>/applications/": {"post": VERIFIED},  # the owner: 200 with its own

@@ -1,5 +1,6 @@
 """A trade's result for its parties and everyone: the 成交确认书 PDF (the winner and the lot's centre staff) and the
-protocol download (anyone once the trade is closed; the lot's centre staff at any time). docs/results.md."""
+protocol download (anyone once the trade is closed; the lot's centre staff and the supervisors of its region at any
+time). docs/results.md."""
 
 import json
 
@@ -121,7 +122,7 @@ class ProtocolOutput(serializers.Serializer):
 
 class ProtocolApi(APIView):
     """The lot's protocol as a JSON attachment: anyone once the trade is closed (it has a result); the lot's centre
-    staff at any time; 404 otherwise."""
+    staff and the supervisors of its region at any time; 404 otherwise."""
 
     permission_classes = [AllowAny]
 

@@ -1,5 +1,5 @@
 """Supervision (监管): read-only views of the trading of a supervisor's regions — every lot in any state, the
-submitted entrustments, and the trail of who did what and when."""
+submitted entrustments, the trail of who did what and when, and the warnings (anomalies) noted in its trades."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,8 +9,14 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsSupervisor, WatchesTrading, request_user
 from auctions.api.work import ERRORS, EntrustmentOutput, EntrustmentQuery, LotWorkOutput, _paged
-from auctions.models import Lot, TradingEvent
-from auctions.selectors import supervised_entrustments, supervised_events, supervised_lots, watched_lot
+from auctions.models import Anomaly, Lot, TradingEvent
+from auctions.selectors import (
+    supervised_anomalies,
+    supervised_entrustments,
+    supervised_events,
+    supervised_lots,
+    watched_lot,
+)
 from auctions.selectors_evidence import chain_check
 from core.pagination import PageNumberPagination
 
@@ -32,14 +38,24 @@ class TradingEventOutput(serializers.Serializer):
         return {"name": event.actor.real_name or event.actor.phone, "role": event.actor.role}
 
 
+class SupervisedLotOutput(LotWorkOutput):
+    anomalies = serializers.IntegerField(source="anomaly_count", help_text="the warnings noted in the lot's trade")
+
+    class Meta:
+        ref_name = "SupervisedLot"
+
+
 class SupervisedLotsApi(APIView):
-    """Every lot of my regions, in any state."""
+    """Every lot of my regions, in any state, with the count of its warnings."""
 
     permission_classes = [IsSupervisor]
     pagination_class = PageNumberPagination
 
     class Query(serializers.Serializer):
         status = serializers.ChoiceField(choices=Lot.Status.choices, required=False)
+        q = serializers.CharField(
+            required=False, allow_blank=True, max_length=100, help_text="words of the lot's number, title or address"
+        )
 
         class Meta:
             ref_name = "SupervisedLotsQuery"
@@ -48,13 +64,17 @@ class SupervisedLotsApi(APIView):
         tags=TAGS,
         operation_id="supervision_lots",
         parameters=[Query],
-        responses={200: LotWorkOutput(many=True), **ERRORS},
+        responses={200: SupervisedLotOutput(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
-        found = supervised_lots(user=request_user(request), status=query.validated_data.get("status", ""))
-        return _paged(request, self, found.prefetch_related("documents"), LotWorkOutput)
+        found = supervised_lots(
+            user=request_user(request),
+            status=query.validated_data.get("status", ""),
+            q=query.validated_data.get("q", "").strip(),
+        )
+        return _paged(request, self, found.prefetch_related("documents"), SupervisedLotOutput)
 
 
 class SupervisedEntrustmentsApi(APIView):
@@ -104,6 +124,51 @@ class SupervisedEventsApi(APIView):
             entrustment_id=query.validated_data.get("entrustment"),
         )
         return _paged(request, self, found, TradingEventOutput)
+
+
+class AnomalyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    lot = serializers.IntegerField(source="lot_id")
+    lot_number = serializers.CharField(source="lot.number")
+    lot_title = serializers.CharField(source="lot.title")
+    kind = serializers.ChoiceField(choices=Anomaly.Kind.choices)
+    kind_name = serializers.CharField(source="get_kind_display")
+    detail = serializers.JSONField(
+        help_text="refusals: bidder_number (null for someone not qualified), refusals, window_seconds, last_code; "
+        "connection_storm: opened, refused, window_seconds; late_close: deadline, closed_at, seconds_late"
+    )
+    created_at = serializers.DateTimeField()
+
+
+class SupervisedAnomaliesApi(APIView):
+    """The warnings (监管预警) noted in the trades of my regions, newest first: a bidder refused many times within a
+    minute, a storm of live connections, a close that ran late. 404 for a lot outside my regions."""
+
+    permission_classes = [IsSupervisor]
+    pagination_class = PageNumberPagination
+
+    class Query(serializers.Serializer):
+        lot = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+        kind = serializers.ChoiceField(choices=Anomaly.Kind.choices, required=False)
+
+        class Meta:
+            ref_name = "SupervisedAnomaliesQuery"
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="supervision_anomalies",
+        parameters=[Query],
+        responses={200: AnomalyOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = supervised_anomalies(
+            user=request_user(request),
+            lot_id=query.validated_data.get("lot"),
+            kind=query.validated_data.get("kind", ""),
+        )
+        return _paged(request, self, found, AnomalyOutput)
 
 
 class ChainFailureOutput(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsCentreStaff, IsVerified, request_user
+from auctions.anomalies import refusal_note
 from auctions.api.work import ERRORS, ReasonInput
 from auctions.models import Bid, Lot, LotTrading, Qualification
 from auctions.services import trading
@@ -109,7 +110,12 @@ class BidApi(APIView):
     def post(self, request: Request, lot_id: int) -> Response:
         data = BidInput(data=request.data)
         data.is_valid(raise_exception=True)
-        placed = trading.bid_place(user=request_user(request), lot_id=lot_id, **data.validated_data)
+        user = request_user(request)
+        try:
+            placed = trading.bid_place(user=user, lot_id=lot_id, **data.validated_data)
+        except trading.BidRefused as refused:  # counted for supervision after the bid's transaction rolled back
+            refusal_note(user=user, lot_id=lot_id, code=refused.code)
+            raise
         code = status.HTTP_200_OK if placed.replayed else status.HTTP_201_CREATED
         return Response(BidOutput(placed).data, status=code)
 

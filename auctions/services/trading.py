@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import scope_covers
+from auctions.anomalies import late_close_note
 from auctions.models import Announcement, Bid, Lot, LotTrading, Qualification, RuleProfile, TimedEntry
 from auctions.nudges import publish_on_commit
 from auctions.selectors import centre_staff_covers
@@ -54,6 +55,7 @@ class Phase:
     stage: str = ""  # listing | timed | auction when bids are taken
     deadline: datetime | None = None
     entry: str = RuleProfile.TimedEntry.ALL_QUALIFIED  # who may bid in the stage (RuleProfile.TimedEntry's values)
+    ended_at: datetime | None = None  # ended: the deadline the trade ended at (supervision notes a late close)
 
 
 def _trading(lot: Lot) -> LotTrading:
@@ -100,7 +102,7 @@ def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
         if now < lot.auction_starts_at:
             return Phase("not_started", deadline=lot.auction_starts_at)
         end = trading.countdown_ends_at or lot.auction_starts_at + countdown
-        return Phase("auction", "auction", end) if now <= end else Phase("ended")
+        return Phase("auction", "auction", end) if now <= end else Phase("ended", ended_at=end)
     assert lot.listing_starts_at is not None and lot.listing_ends_at is not None  # noqa: S101, PT018
     listing_end = lot.listing_ends_at + timedelta(seconds=trading.frozen_seconds)
     if now < lot.listing_starts_at:
@@ -111,20 +113,21 @@ def phase_at(lot: Lot, trading: LotTrading, now: datetime) -> Phase:
             return Phase("quoting_stopped", deadline=listing_end)
         return Phase("listing", "listing", listing_end)
     if _quoters(lot) < 2:  # no competition: the close decides on the quote there is, if any
-        return Phase("ended")
+        return Phase("ended", ended_at=listing_end)
     if rules.auction_conversion and _converts(lot, listing_end):  # 挂牌转拍卖: an auction after a preparation time
         auction_start = listing_end + timedelta(seconds=rules.conversion_preparation_seconds)
         if now < auction_start:
             return Phase("preparing", deadline=auction_start)
         end = trading.countdown_ends_at or auction_start + countdown
-        return Phase("auction", "auction", end, RuleProfile.TimedEntry.QUOTED) if now <= end else Phase("ended")
+        auction = Phase("auction", "auction", end, RuleProfile.TimedEntry.QUOTED)
+        return auction if now <= end else Phase("ended", ended_at=end)
     timed_start = listing_end
     if rules.timed_entry == RuleProfile.TimedEntry.CONFIRMED:
         timed_start = listing_end + timedelta(seconds=rules.timed_entry_confirm_seconds)
         if now <= timed_start:
             return Phase("confirming", deadline=timed_start)
     end = trading.countdown_ends_at or timed_start + countdown
-    return Phase("timed", "timed", end, rules.timed_entry) if now <= end else Phase("ended")
+    return Phase("timed", "timed", end, rules.timed_entry) if now <= end else Phase("ended", ended_at=end)
 
 
 def _amount(value: Any) -> Decimal:
@@ -489,7 +492,8 @@ def lot_close(*, lot_id: int) -> Result | None:
                 trading.reserve_revealed_wan,
             )
         now = db_now()
-        if phase_at(lot, trading, now).name != "ended":
+        phase = phase_at(lot, trading, now)
+        if phase.name != "ended":
             return None
         reserve = None
         if trading.reserve_ciphertext:
@@ -502,6 +506,7 @@ def lot_close(*, lot_id: int) -> Result | None:
         trading.outcome = LotTrading.Outcome.DEAL if deal else LotTrading.Outcome.FAILED
         trading.reserve_revealed_wan = reserve
         trading.save(update_fields=["closed_at", "outcome", "reserve_revealed_wan"])
+        late_close_note(lot_id=lot.pk, deadline=phase.ended_at, closed_at=now)  # a warning for supervision, if late
         winner = highest.qualification.bidder_number if deal and highest else None
         append(
             lot_id=lot.pk,

@@ -181,6 +181,10 @@ CLOCK_SHIFT_ALLOWED = False  # only the test settings may shift the trading cloc
 # once a day by the worker, which alone gets the Ed25519 private key; every process publishes the public key. PEM.
 ROOTS_SIGNING_KEY_FILE = env("ROOTS_SIGNING_KEY_FILE", default="")
 ROOTS_PUBLIC_KEY_FILE = env("ROOTS_PUBLIC_KEY_FILE", default="")
+# Supervision's warnings (auctions/anomalies.py, docs/supervision.md): a bidder refused this many times within 60 s;
+# a close that ran more than this many seconds after the deadline.
+SUPERVISION_REFUSALS_PER_MINUTE = env.int("SUPERVISION_REFUSALS_PER_MINUTE", default=5)
+SUPERVISION_LATE_CLOSE_SECONDS = env.float("SUPERVISION_LATE_CLOSE_SECONDS", default=5.0)
 CELERY_IMPORTS += ["auctions.roots_tasks"]
 CELERY_BEAT_SCHEDULE["auctions-roots-daily"] = {
     "task": "auctions.roots.sign_daily",
