@@ -225,6 +225,34 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.SignedRoot": _classes("id tree_size root signed_at signature key_id", staff="leaves"),
     # Supervision warnings (监管预警): the supervisors of the lot's region and its centre's staff.
     "auctions.Anomaly": _classes("", staff="id lot kind detail created_at"),
+    # Contracts (合同网签赋码). Public: what the verification page (by its token) and the 直接交易 list show of a coded
+    # contract — its number, kind, status, the parcel's location, region, use, nature, area and outline, the coding and
+    # revocation dates, the signed copy's SHA-256, and the price or rent unless a party opted out (a_/b_publish_price,
+    # applied by contracts/selectors_public.py). Everything about the parties is theirs (and the reviewing authority's);
+    # ID numbers and phones are masked on the PDF.
+    "contracts.Contract": _classes(
+        "kind status number address region land_use use_right_type land_nature area_m2 location outline price_wan"
+        " rent_wan_per_year coded_at revoked_at signed_scan_sha256",
+        owner="id origin listing lot initiator counterparty a_name a_id_number a_phone a_address a_postcode a_fax"
+        " a_bank a_account a_publish_price b_name b_id_number b_phone b_address b_postcode b_fax b_bank b_account"
+        " b_publish_price plane_boundary upper_boundary lower_boundary height_difference_m certificate_type"
+        " certificate_number unit_numbers payment_schedule term_years delivery_date institution signed_scan"
+        " signed_scan_name signed_scan_content_type verify_token reason created_at updated_at submitted_at confirmed_at"
+        " scan_confirmed_at",
+        staff="reviewed_by",
+        masked="a_id_number b_id_number a_phone b_phone",
+    ),
+    "contracts.ContractAttachment": _classes(
+        "", owner="id contract kind file original_name content_type size sha256 uploaded_by created_at"
+    ),
+    "contracts.ContractEvent": _classes("", owner="id contract action actor note created_at"),
+    "contracts.Revocation": _classes(
+        "", owner="id contract applicant reason status decision_reason created_at decided_at", staff="decided_by"
+    ),
+    "contracts.RevocationDocument": _classes(
+        "", owner="id revocation file original_name content_type size sha256 created_at"
+    ),
+    "contracts.CodingSerial": _classes("", staff="id county_code kind year last"),
     "auctions.AnnouncementDocument": _classes(
         "id announcement title file original_name content_type size sha256 created_at"
     ),

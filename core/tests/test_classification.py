@@ -30,7 +30,7 @@ from search.notice_serializers import NoticeCentreOutput, NoticeLotOutput, Notic
 from search.serializers import DemandResultOutput, SupplyResultOutput
 from tiles.layers import COMPUTED, LAYERS
 
-CLASSIFIED_APPS = ("geo", "market", "accounts", "auctions")
+CLASSIFIED_APPS = ("geo", "market", "accounts", "auctions", "contracts")
 
 # Each public output and the model whose record it shows.
 PUBLIC_OUTPUTS: list[tuple[type[serializers.Serializer], str]] = [
