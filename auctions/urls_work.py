@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from auctions.api import bank, bidding, centres, refunds, supervision, work
+from auctions.api import bank, bidding, centres, console, refunds, supervision, work
 
 urlpatterns: list[URLPattern] = [
     path("centres/", work.CentreListApi.as_view(), name="centre-list"),
@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern] = [
     path("entrustments/<int:entrustment_id>/lot/", work.EntrustmentLotApi.as_view(), name="entrustment-lot"),
     path("centre/entrustments/", work.CentreEntrustmentListApi.as_view(), name="centre-entrustments"),
     path("centre/lots/", work.CentreLotListApi.as_view(), name="centre-lots"),
+    path("centre/trading/", console.CentreTradingApi.as_view(), name="centre-trading"),  # the console's live view
     path("grantor/lots/", work.GrantorLotListApi.as_view(), name="grantor-lots"),
     path("work/lots/<int:lot_id>/", work.LotWorkApi.as_view(), name="lot-work"),
     path("work/lots/<int:lot_id>/documents/", work.LotDocumentAddApi.as_view(), name="lot-document-add"),

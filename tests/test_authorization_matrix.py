@@ -261,6 +261,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auctions/entrustments/<int:entrustment_id>/lot/": {"post": CENTRE},
     "api/auctions/centre/entrustments/": {"get": CENTRE},
     "api/auctions/centre/lots/": {"get": CENTRE},
+    "api/auctions/centre/trading/": {"get": CENTRE},  # the console's live view (auctions/api/console.py)
     "api/auctions/grantor/lots/": {"get": GRANTOR, "post": GRANTOR},
     "api/auctions/work/lots/<int:lot_id>/": {"get": CENTRE | GRANTOR, "put": GRANTOR},
     "api/auctions/work/lots/<int:lot_id>/documents/": {"post": CENTRE | GRANTOR},
