@@ -2,6 +2,7 @@
 // and announces it with the "centre:lot-opened" event): the trading phase and the result; suspend (with the
 // supplementary announcement) or resume; record a semi-process lot's on-site result after its trading time; revoke a
 // deal. Small forms posting to the API (auctions/api/closing.py); its refusals are shown next to the fields they name.
+// Then the deposits' refunds with their retry, and the evidence chain's verification beside the protocol download.
 (function () {
   "use strict";
   const t = window.CLOSING_I18N;
@@ -39,6 +40,78 @@
       ...pairs.flatMap(([label, value]) => [el("dt", {}, label), el("dd", {}, value === null || value === undefined || value === "" ? "—" : String(value))]));
   }
 
+  // The lot's deposit movements after the trade (auctions/api/refunds.py): each refund or conversion and where it
+  // stands at the bank; a failed one may be sent again, after a confirmation.
+  function refunds(base) {
+    const part = el("div", { class: "closing-refunds", dataset: { part: "refunds" } }, el("h4", {}, t.refunds),
+      el("p", { class: "form-error", role: "alert", hidden: true }));
+    async function load() {
+      let data;
+      try { data = await request("GET", `${base}/deposit-movements/?page_size=100`); } catch (error) {
+        if (!(error instanceof ApiError)) { throw error; }
+        showError(part, error);
+        return;
+      }
+      part.querySelectorAll("table, p.muted").forEach((old) => old.remove());
+      if (!data.results.length) { part.append(el("p", { class: "muted" }, t.noMovements)); return; }
+      const head = [t.bidderNumber, t.kind, t.cause, t.amountYuan, t.status, t.bankRef, t.attempts, t.lastError, ""];
+      part.append(el("table", { class: "data console-table" }, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))),
+        el("tbody", {}, ...data.results.map((m) => el("tr", { dataset: { arrival: m.arrival, status: m.status } },
+          el("td", {}, m.bidder_number || "—"), el("td", {}, t.kinds[m.kind] || m.kind), el("td", {}, t.causes[m.cause] || m.cause),
+          el("td", {}, window.LandFormat.grouped(m.amount_yuan, 2)), el("td", {}, t.statuses[m.status] || m.status),
+          el("td", {}, m.bank_ref || "—"), el("td", {}, String(m.attempts)), el("td", {}, m.last_error || "—"),
+          el("td", {}, m.status === "failed" ? el("button", { type: "button", class: "small", dataset: { action: "retry" }, onclick: () => retry(m) }, t.retry) : null))))));
+    }
+    async function retry(movement) {
+      if (!window.confirm(t.confirmRetry)) { return; }
+      clearErrors(part);
+      try { await request("POST", `${base}/deposit-movements/${movement.arrival}/retry/`); } catch (error) {
+        if (!(error instanceof ApiError)) { throw error; }
+        showError(part, error);
+        return;
+      }
+      await load();
+    }
+    load();
+    return part;
+  }
+
+  // The evidence chain's verification (auctions/selectors_evidence.py): the server recomputes the lot's chain and
+  // says whether the newest signed root holds it; the protocol download beside it, to check it offline.
+  function evidence(lot, base) {
+    const status = el("p", { dataset: { field: "evidence" }, role: "status" });
+    async function verify() {
+      status.className = "";
+      status.textContent = t.verifying;
+      let check;
+      try { check = await request("GET", `${base}/evidence-check/`); } catch (error) {
+        if (!(error instanceof ApiError)) { throw error; }
+        status.className = "form-error";
+        status.textContent = error.message;
+        return;
+      }
+      status.dataset.ok = String(check.ok);
+      if (!check.ok) {
+        status.className = "form-error";
+        status.textContent = `${t.chainBroken} #${check.failure.seq} (${t.reasons[check.failure.reason] || check.failure.reason}): ${check.failure.detail}`;
+        return;
+      }
+      const head = check.head ? `${check.head.slice(0, 12)}…` : "—";
+      let root = t.noRoot;
+      if (check.root) {
+        root = check.root.matches ? `${t.heldByRoot} #${check.root.id} ${t.signedAt} ${time(check.root.signed_at)}`
+          : `${t.rootDiffers} #${check.root.id} (${t.entry} #${check.root.seq})`;
+        if (!check.root.matches) { status.className = "form-error"; }
+      }
+      status.dataset.root = check.root ? String(check.root.matches) : "none";
+      status.textContent = `${t.chainIntact}: ${check.entries} ${t.entries}, ${t.head} ${head}; ${root}`;
+    }
+    return el("div", { class: "closing-evidence", dataset: { part: "evidence" } }, el("h4", {}, t.evidence),
+      el("p", {}, el("button", { type: "button", class: "small secondary", dataset: { action: "verify" }, onclick: verify }, t.verify), " ",
+        el("a", { href: `/api/auctions/lots/${lot.id}/protocol/`, download: "", dataset: { action: "protocol" } }, t.protocol)),
+      status);
+  }
+
   async function show(lot, box, reopen) {
     const base = `/api/auctions/work/lots/${lot.id}`;
     let state;
@@ -71,6 +144,7 @@
         async (node) => { await request("POST", `${base}/result/revoke/`, new FormData(node)); await reopen(); },
         { kind: "danger", hint: t.revokeHint, confirm: t.confirmRevoke }));
     }
+    parts.push(refunds(base), evidence(lot, base));
     section.append(...parts);
     box.querySelectorAll("section.closing").forEach((old) => old.remove());
     box.append(section);
