@@ -1,6 +1,7 @@
 // 我的委托交易 in the personal centre: my entrustments (/api/auctions/entrustments/) searched by title, submission
 // dates, mode and region; each with its centre, status, the centre's reason on rejection, the performance bond and how
-// to pay it once accepted, its lot once registered, and the actions its state allows (edit, submit, withdraw).
+// to pay it once accepted, its lot once registered (and, once announced, its sealed reserve price entered), and the
+// actions its state allows (edit, submit, withdraw).
 (function () {
   "use strict";
   const M = window.LandMe;
@@ -39,6 +40,9 @@
       }
       if (item.lot && item.lot.number) {
         details.push(el("div", { dataset: { field: "lot" } }, `${t.lot}: `, el("a", { href: `/lots/${item.lot.id}/` }, item.lot.number)));
+      }
+      if (item.lot && item.lot.status === "announced") {  // 底价录入 (web/static/web/reserve_form.js): the server keeps the deadline
+        details.push(el("details", { class: "reserve-details" }, el("summary", {}, window.RESERVE_I18N.heading), window.LandReserve.form({ id: item.lot.id })));
       }
       const area = item.area_m2 === null ? null : window.LandFormat.area(item.area_m2);
       const tr = el("tr", { dataset: { id: item.id, status: item.status } },

@@ -1,5 +1,6 @@
 // The grantor's page (出让登记): the primary-market lots of my region (/api/auctions/grantor/lots/), a lot submitted
-// to a centre serving its county with its fields, terms and documents, and a returned lot corrected and submitted again.
+// to a centre serving its county with its fields, terms and documents, and a returned lot corrected and submitted again;
+// an announced lot's sealed reserve price entered before the rules' deadline.
 (function () {
   "use strict";
   const t = window.GRANTOR_I18N;
@@ -31,9 +32,15 @@
       el("td", {}, String(lot.centre)),
       el("td", {}, number(lot.start_price_wan)),
       el("td", {}, el("span", { class: "me-status", dataset: { status: lot.status } }, lot.status_name), el("div", { class: "muted" }, time(lot.created_at))),
-      el("td", {}, lot.status === "returned" ? el("button", { type: "button", class: "small secondary", dataset: { action: "edit" }, onclick: () => edit(lot) }, t.edit) : null)));
+      el("td", {}, lot.status === "returned" ? el("button", { type: "button", class: "small secondary", dataset: { action: "edit" }, onclick: () => edit(lot) }, t.edit) : null,
+        lot.status === "announced" ? reserve(lot) : null)));
     document.querySelector("#grantor-lots .console-rows").replaceChildren(...rows);
     document.querySelector(".console-empty").hidden = rows.length > 0;
+  }
+
+  // 底价录入 of an announced lot, before the rules' deadline (web/static/web/reserve_form.js)
+  function reserve(lot) {
+    return el("details", { class: "reserve-details" }, el("summary", {}, window.RESERVE_I18N.heading), window.LandReserve.form(lot));
   }
 
   async function edit(lot) {

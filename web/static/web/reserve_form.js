@@ -1,0 +1,77 @@
+// 底价录入: the form a lot's grantor (web/static/web/grantor.js) or the owner of an entrusted lot
+// (web/static/web/entrustment_list.js) seals the reserve price with (POST /api/auctions/lots/<id>/reserve/, 204).
+// Two steps: the amount, then a confirmation naming it; afterwards "sealed at" the time of the server's answer. No
+// answer ever carries the amount back; it may be entered again until the rules' deadline, which the server decides.
+(function () {
+  "use strict";
+
+  // The reserve's window by the lot's rules ({opens, closes} as Dates; opens null when any time before): the
+  // grantor's lot list carries the rules (auctions/services/trading.py _reserve_deadline decides the same).
+  function entryWindow(lot) {
+    const end = lot.trading_mode === "listing" ? lot.listing_ends_at : lot.auction_starts_at;
+    if (!end || !lot.rules) { return { opens: null, closes: null }; }
+    const p = lot.rules.parameters;
+    const endMs = new Date(end).getTime();
+    if (p.reserve_entry === "final_window") { return { opens: new Date(endMs - p.reserve_final_window_seconds * 1000), closes: new Date(endMs) }; }
+    return { opens: null, closes: new Date(endMs - p.reserve_lead_seconds * 1000) };
+  }
+
+  // The form for one lot: `lot` has its id (and, for the grantor's list, its schedule and rules).
+  function form(lot) {
+    const t = window.RESERVE_I18N;
+    const { request, showError, clearErrors, el, time, ApiError, number } = window.LandApi;
+    const { opens, closes } = entryWindow(lot);
+    const box = el("div", { class: "reserve-entry", dataset: { reserve: lot.id } });
+    if (closes && Date.now() > closes.getTime()) { box.append(el("p", { class: "muted", dataset: { field: "reserve-closed" } }, t.closed)); return box; }
+    const hint = opens ? `${t.window} ${time(opens.toISOString())} – ${time(closes.toISOString())}` : closes ? `${t.until} ${time(closes.toISOString())}` : t.hint;
+    const amount = el("input", { name: "amount_wan", inputmode: "decimal", autocomplete: "off" });
+    const sealed = el("p", { class: "notice", role: "status", dataset: { field: "sealed" }, hidden: true });
+    const question = el("p", { class: "hint", dataset: { field: "confirm" } });
+    const confirmStep = el("div", { class: "reserve-confirm", hidden: true }, question,
+      el("button", { type: "button", dataset: { action: "reserve-confirm" }, onclick: () => send() }, t.confirm), " ",
+      el("button", { type: "button", class: "secondary", dataset: { action: "reserve-back" }, onclick: () => step(false) }, t.back));
+    const entry = el("div", { class: "reserve-amount" }, el("label", {}, `* ${t.label}`, amount),
+      el("button", { type: "submit", dataset: { action: "reserve-seal" } }, t.seal));
+    const node = el("form", { class: "stack-form console-form", novalidate: true, dataset: { form: "reserve" } },
+      el("p", { class: "form-error", role: "alert", hidden: true }), el("p", { class: "hint" }, hint), entry, confirmStep);
+
+    function step(confirming) {
+      entry.hidden = confirming;
+      confirmStep.hidden = !confirming;
+      (confirming ? confirmStep.querySelector("button") : amount).focus();
+    }
+
+    node.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearErrors(node);
+      const value = amount.value.trim();
+      if (!value) {
+        showError(node, new ApiError(400, { error: { code: "invalid", message: t.required, fields: { amount_wan: [{ code: "required", message: t.required }] } } }));
+        return;
+      }
+      question.textContent = `${number(value)} ${t.unit}: ${t.question}`;
+      step(true);
+    });
+
+    async function send() {
+      const button = confirmStep.querySelector("button");
+      button.disabled = true;
+      try {
+        await request("POST", `/api/auctions/lots/${lot.id}/reserve/`, { amount_wan: amount.value.trim() });
+        amount.value = "";
+        sealed.hidden = false;
+        sealed.textContent = `${t.sealed} ${time(new Date().toISOString())}`;
+        step(false);
+      } catch (error) {
+        if (!(error instanceof ApiError)) { throw error; }
+        step(false);
+        showError(node, error);
+      } finally { button.disabled = false; }
+    }
+
+    box.append(node, sealed);
+    return box;
+  }
+
+  window.LandReserve = { form };
+})();
