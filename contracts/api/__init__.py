@@ -1,0 +1,1 @@
+"""The contracts API: one view per operation (contracts/urls.py)."""
