@@ -108,6 +108,7 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "entrustments/<int:entrustment_id>/edit/": {"get": SIGNED_IN},
     "centre/": {"get": CENTRE},
     "grantor/lots/": {"get": frozenset({"grantor", "admin"})},
+    "supervision/": {"get": SUPERVISOR},  # the supervisor's page (web/views_supervision.py)
     "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
     "notices/<int:announcement_id>/": {"get": ANYONE},
     "lots/<int:lot_id>/": {"get": ANYONE},

@@ -12,6 +12,7 @@ from web import (
     views_room,
     views_roots,
     views_search,
+    views_supervision,
     views_trading,
 )
 
@@ -64,4 +65,5 @@ urlpatterns = [
     path("entrustments/<int:entrustment_id>/edit/", views_trading.entrustment_form, name="entrustment-edit"),
     path("centre/", views_trading.centre_console, name="centre-console"),
     path("grantor/lots/", views_trading.grantor_lots, name="grantor-lots"),
+    path("supervision/", views_supervision.supervision, name="supervision"),  # 监管 (web/views_supervision.py)
 ]
