@@ -58,6 +58,7 @@ def _labels() -> dict[str, object]:
         "actor": _("By"),
         "note": _("Note"),
         "anomalies": _("Warnings"),
+        "warningKind": _("Kind of warning"),
         "lot": _("Lot"),
         "detail": _("Detail"),
         "room": _("Trading room"),

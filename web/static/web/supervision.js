@@ -205,7 +205,7 @@
     const rows = el("tbody");
     const note = el("p", { class: "muted" });
     const nav = el("nav", { class: "pager", "aria-label": t.anomalies, hidden: true });
-    body.replaceChildren(note, table([t.time, t.kind, t.detail], rows), nav);
+    body.replaceChildren(note, table([t.time, t.warningKind, t.detail], rows), nav);
     return pagedRows({
       rows, note, nav,
       endpoint: "/api/auctions/supervision/anomalies/",
