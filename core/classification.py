@@ -197,7 +197,8 @@ CLASSIFICATION: dict[str, Classes] = {
     "auctions.LotTrading": _classes(
         "lot highest_bid bid_count countdown_ends_at timed_started_at suspended_at suspended_reason frozen_seconds"
         " closed_at outcome reserve_revealed_wan",
-        staff="reserve_ciphertext reserve_commitment reserve_entered_at",
+        owner="reserve_entered_at",  # when the seller sealed the reserve (not the amount)
+        staff="reserve_ciphertext reserve_commitment",
     ),
     "auctions.Bid": _classes("id lot amount_wan stage arrived_at evidence_seq", owner="qualification client_bid_id"),
     "auctions.TimedEntry": _classes("", owner="id lot qualification confirmed_at"),

@@ -2,6 +2,7 @@
 centre staff's acceptance, registration, rules, documents and announcements. Public reads are in auctions/api/public.py.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -49,6 +50,13 @@ ATTACHMENT_ID = OpenApiParameter(
 )
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 STEP_HELP = "the form's step being completed (1 land and centre, 2 applicant): nothing is saved unless it is complete"
+
+
+def reserve_sealed_at(lot: Lot) -> datetime | None:
+    """When the lot's sealed reserve price was entered (its seller and the centre's staff see this), never the amount;
+    None before, or while the lot has no trading row."""
+    trading = getattr(lot, "trading", None)  # a missing one-to-one row raises an AttributeError subclass
+    return trading.reserve_entered_at if trading is not None else None
 
 
 def _paged(request: Request, view: APIView, queryset: QuerySet[Any], output: type[serializers.Serializer]) -> Response:
@@ -228,7 +236,9 @@ class EntrustmentOutput(serializers.Serializer):
 
     def get_lot(self, entrustment: Entrustment) -> dict[str, Any] | None:
         lot = getattr(entrustment, "lot", None)
-        return {"id": lot.pk, "number": lot.number, "status": lot.status} if lot else None
+        if lot is None:
+            return None
+        return {"id": lot.pk, "number": lot.number, "status": lot.status, "reserve_sealed_at": reserve_sealed_at(lot)}
 
 
 def _entrustment(request: Request, entrustment_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -635,9 +645,15 @@ class LotWorkOutput(serializers.Serializer):
     )
     registered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+    reserve_sealed_at = serializers.SerializerMethodField(
+        help_text="when the sealed reserve price (底价) was last entered; null before. Never the amount."
+    )
 
     def get_region_name(self, lot: Lot) -> str:
         return region_full_name(lot.region)
+
+    def get_reserve_sealed_at(self, lot: Lot) -> datetime | None:
+        return reserve_sealed_at(lot)
 
     @extend_schema_field(AnnouncementBriefOutput(many=True))
     def get_announcements(self, lot: Lot) -> list[dict[str, Any]]:
@@ -678,9 +694,8 @@ class GrantorLotListApi(APIView):
 
     @extend_schema(tags=TAGS, operation_id="grantor_lots", responses={200: LotWorkOutput(many=True), **ERRORS})
     def get(self, request: Request) -> Response:
-        return _paged(
-            request, self, lot_grantor_list(user=request_user(request)).prefetch_related("documents"), LotWorkOutput
-        )
+        found = lot_grantor_list(user=request_user(request)).select_related("trading")
+        return _paged(request, self, found.prefetch_related("documents"), LotWorkOutput)
 
     @extend_schema(
         tags=TAGS, operation_id="grantor_lot_submit", request=GrantInput, responses={201: LotWorkOutput, **ERRORS}
@@ -736,7 +751,7 @@ class CentreLotListApi(APIView):
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = lot_staff_list(user=request_user(request), status=query.validated_data.get("status", ""))
-        return _paged(request, self, found.prefetch_related("documents"), LotWorkOutput)
+        return _paged(request, self, found.select_related("trading").prefetch_related("documents"), LotWorkOutput)
 
 
 class LotDocumentAddApi(APIView):

@@ -102,6 +102,9 @@ def test_the_reserve_is_in_no_answer_log_or_error_before_the_close_and_shown_aft
         grantor.post(f"/api/auctions/lots/{lot.pk}/reserve/", {"amount_wan": RESERVE}, content_type="application/json")
     ]
     assert answers[0].status_code == 204
+    answers.append(grantor.get("/api/auctions/grantor/lots/"))  # when it was sealed, never the amount
+    sealed = {row["id"]: row["reserve_sealed_at"] for row in answers[-1].json()["results"]}
+    assert sealed[lot.pk] is not None
     staff, supervisor = client_of(world["staff"]), client_of(user_create(role=User.Role.SUPERVISOR, regions=["510000"]))
     with shifted(shift_to(lot.listing_starts_at, plus=SECOND)):
         answers += [

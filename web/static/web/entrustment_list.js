@@ -42,7 +42,7 @@
         details.push(el("div", { dataset: { field: "lot" } }, `${t.lot}: `, el("a", { href: `/lots/${item.lot.id}/` }, item.lot.number)));
       }
       if (item.lot && item.lot.status === "announced") {  // 底价录入 (web/static/web/reserve_form.js): the server keeps the deadline
-        details.push(el("details", { class: "reserve-details" }, el("summary", {}, window.RESERVE_I18N.heading), window.LandReserve.form({ id: item.lot.id })));
+        details.push(el("details", { class: "reserve-details" }, el("summary", {}, window.RESERVE_I18N.heading), window.LandReserve.form({ id: item.lot.id, reserve_sealed_at: item.lot.reserve_sealed_at })));
       }
       const area = item.area_m2 === null ? null : window.LandFormat.area(item.area_m2);
       const tr = el("tr", { dataset: { id: item.id, status: item.status } },

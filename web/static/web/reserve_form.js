@@ -1,6 +1,7 @@
 // 底价录入: the form a lot's grantor (web/static/web/grantor.js) or the owner of an entrusted lot
 // (web/static/web/entrustment_list.js) seals the reserve price with (POST /api/auctions/lots/<id>/reserve/, 204).
-// Two steps: the amount, then a confirmation naming it; afterwards "sealed at" the time of the server's answer. No
+// Two steps: the amount, then a confirmation naming it; afterwards "sealed at" the time of the server's answer (on a
+// later visit, the server's own time of the entry: reserve_sealed_at in the lot or the entrustment's lot). No
 // answer ever carries the amount back; it may be entered again until the rules' deadline, which the server decides.
 (function () {
   "use strict";
@@ -69,6 +70,10 @@
       } finally { button.disabled = false; }
     }
 
+    if (lot.reserve_sealed_at) {  // the server's time of the last entry (the lot APIs' reserve_sealed_at)
+      sealed.hidden = false;
+      sealed.textContent = `${t.sealed} ${time(lot.reserve_sealed_at)}`;
+    }
     box.append(node, sealed);
     return box;
   }
