@@ -108,6 +108,10 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "entrustments/<int:entrustment_id>/edit/": {"get": SIGNED_IN},
     "centre/": {"get": CENTRE},
     "grantor/lots/": {"get": frozenset({"grantor", "admin"})},
+    # contract pages (web/views_contracts.py): shells whose API calls decide; the queue is for reviewers
+    "contracts/new/": {"get": SIGNED_IN},
+    "contracts/review/": {"get": frozenset({"reviewer_in", "reviewer_out", "admin"})},
+    "contracts/<int:contract_id>/": {"get": SIGNED_IN},
     "supervision/": {"get": SUPERVISOR},  # the supervisor's page (web/views_supervision.py)
     "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
     "notices/<int:announcement_id>/": {"get": ANYONE},
@@ -457,6 +461,7 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
             "collection_id": "parcels",
             "feature_id": world.parcel.code,
             "bank_code": "ICBC",  # a bank of the world's centre
+            "contract_id:contracts/<int:contract_id>/": 1,  # the contract page is a shell: any id renders it
             # `pk` names different records on different routes
             "pk:api/auth/verifications/": verification.pk,
             "pk:api/auth/sub-accounts/": sub_account.pk,

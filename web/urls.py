@@ -6,6 +6,7 @@ from web import (
     views,
     views_auctions,
     views_bidding,
+    views_contracts,
     views_map,
     views_market,
     views_parcels,
@@ -65,5 +66,9 @@ urlpatterns = [
     path("entrustments/<int:entrustment_id>/edit/", views_trading.entrustment_form, name="entrustment-edit"),
     path("centre/", views_trading.centre_console, name="centre-console"),
     path("grantor/lots/", views_trading.grantor_lots, name="grantor-lots"),
+    # contract pages (web/views_contracts.py): 合同服务, a contract's five steps, the authority's queue
+    path("contracts/new/", views_contracts.contract_new, name="contract-new"),
+    path("contracts/review/", views_contracts.contract_review, name="contract-review"),
+    path("contracts/<int:contract_id>/", views_contracts.contract_detail, name="contract-detail"),
     path("supervision/", views_supervision.supervision, name="supervision"),  # 监管 (web/views_supervision.py)
 ]
