@@ -15,8 +15,8 @@ from web.views_market import _missing
 ROOM_STATUSES = (Lot.Status.ANNOUNCED, Lot.Status.TERMINATED)  # as the trading state and the event stream
 
 
-def _labels() -> dict[str, object]:
-    """The script's words, translated here (the page's script carries none of its own)."""
+def trading_labels() -> dict[str, object]:
+    """The trading room script's words (phases, outcomes …), translated here; the supervision page reuses them."""
     return {
         "phases": {
             "not_started": _("Not started"),
@@ -54,5 +54,5 @@ def lot_room(request: HttpRequest, lot_id: int) -> HttpResponse:
             raise NotFound(_("No lot has this id."))
     except NotFound as error:
         return _missing(request, error)
-    context = {"lot": lot, "region_name": region_full_name(lot.region), "labels": _labels()}
+    context = {"lot": lot, "region_name": region_full_name(lot.region), "labels": trading_labels()}
     return render(request, "web/auctions/room.html", context)

@@ -14,12 +14,12 @@ from accounts.models import User
 from accounts.selectors import has_role, is_administrator
 from auctions.models import Anomaly, Lot
 from geo.models import Region
-from web.views_room import _labels as room_labels
+from web.views_room import trading_labels
 
 
 def _labels() -> dict[str, object]:
     """The script's words, translated here (the page's script carries none of its own)."""
-    room = room_labels()
+    room = trading_labels()
     return {
         "phases": room["phases"],
         "outcomes": room["outcomes"],

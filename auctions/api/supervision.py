@@ -74,7 +74,7 @@ class SupervisedLotsApi(APIView):
             status=query.validated_data.get("status", ""),
             q=query.validated_data.get("q", "").strip(),
         )
-        return _paged(request, self, found.prefetch_related("documents"), SupervisedLotOutput)
+        return _paged(request, self, found.select_related("trading").prefetch_related("documents"), SupervisedLotOutput)
 
 
 class SupervisedEntrustmentsApi(APIView):
