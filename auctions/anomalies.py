@@ -15,12 +15,11 @@ from accounts.models import User
 from auctions.models import Anomaly, Qualification
 from auctions.services.evidence import utc_text
 from core.clock import db_now
+from core.redis_clients import redis_client
 
 logger = logging.getLogger("auctions.anomalies")
 
 WINDOW_SECONDS = 60
-
-_clients: dict[str, redis.Redis] = {}
 
 
 def refusal_note(*, user: User, lot_id: int, code: str) -> Anomaly | None:
@@ -57,7 +56,7 @@ def _counted(key: str) -> int | None:
     url = settings.REDIS_URL
     if not url:
         return None  # no Redis: nothing is counted
-    client = _client(url)
+    client = redis_client(url)
     pipe = client.pipeline()
     pipe.incr(key)
     pipe.expire(key, WINDOW_SECONDS, nx=True)  # the window starts at the first refusal
@@ -80,9 +79,3 @@ def late_close_note(*, lot_id: int, deadline: datetime | None, closed_at: dateti
         return None
     detail = {"deadline": utc_text(deadline), "closed_at": utc_text(closed_at), "seconds_late": round(late, 3)}
     return Anomaly.objects.create(lot_id=lot_id, kind=Anomaly.Kind.LATE_CLOSE, detail=detail, created_at=closed_at)
-
-
-def _client(url: str) -> redis.Redis:
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-    return _clients[url]

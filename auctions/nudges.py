@@ -9,6 +9,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from core.redis_clients import redis_client
+
 logger = logging.getLogger("auctions.live")
 
 # The entries that go out live (docs/live.md): the trade's own. Applications, deposits and qualifications stay in the
@@ -25,8 +27,6 @@ LIVE_KINDS = frozenset(
         "result.revoked",
     }
 )
-
-_clients: dict[str, redis.Redis] = {}
 
 
 def channel() -> str:
@@ -45,12 +45,6 @@ def publish(lot_id: int) -> None:
     if not url:
         return  # no Redis: the hubs' tickers alone carry the entries, within a tick
     try:
-        _client(url).publish(channel(), json.dumps({"lot": lot_id}))
+        redis_client(url).publish(channel(), json.dumps({"lot": lot_id}))
     except (OSError, redis.RedisError) as error:  # Redis down: the tickers carry the entries; the change stands
         logger.warning("live: the nudge for lot %s was not published (%s)", lot_id, type(error).__name__)
-
-
-def _client(url: str) -> redis.Redis:
-    if url not in _clients:
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-    return _clients[url]
