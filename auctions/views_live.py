@@ -3,10 +3,11 @@
 Public for announced (and terminated) lots, like the trading state. Last-Event-ID (the header a browser's EventSource
 sends when it reconnects, or the `last_event_id` parameter for the first connection) is the last evidence sequence
 number the client has; the stream starts after it. At most LIVE_MAX_CONNECTIONS_PER_CLIENT streams per client address
-and process (429 beyond)."""
+and process (429 beyond), and LIVE_MAX_CONNECTIONS streams per process (503 with Retry-After beyond)."""
+
+from functools import partial
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -33,17 +34,17 @@ async def lot_events(request: HttpRequest, lot_id: int) -> HttpResponseBase:
         return JsonResponse(error_body("invalid", message, fields), status=400)
     hub = live.hub()
     address = client_address(request)
-    if hub.connections[address] >= settings.LIVE_MAX_CONNECTIONS_PER_CLIENT:
+    refusal = hub.admit(lot_id, address)
+    if refusal == "process":
+        message = _("The server holds as many live connections as it can; try again in a moment.")
+        refused = JsonResponse(error_body("too_many_streams", message), status=503)
+        refused["Retry-After"] = str(live.RETRY_AFTER_SECONDS)
+        return refused
+    if refusal == "client":
         message = _("Too many live connections from your address; close another window of the trading room.")
         return JsonResponse(error_body("too_many_connections", message), status=429)
-    hub.connections[address] += 1
-
-    def closed() -> None:
-        hub.connections[address] -= 1
-        if hub.connections[address] <= 0:
-            del hub.connections[address]
-
-    response = StreamingHttpResponse(live.stream(lot_id, last_id, on_close=closed), content_type="text/event-stream")
+    events = live.stream(lot_id, last_id, on_close=partial(hub.release, address))
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy must pass events on at once
     return response

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from psycopg_pool import PoolTimeout
 from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -62,6 +64,16 @@ class ServiceUnavailable(ApplicationError):
     default_message = _("A service this operation needs is unavailable; try again later.")
 
 
+class Busy(ServiceUnavailable):
+    """Every database connection of the process stayed taken for DATABASE_POOL_TIMEOUT (a burst of requests queued
+    behind one hot lot's lock): nothing was done, the client may send the same request again (a bid with the same
+    client bid id). Answered with Retry-After."""
+
+    default_code = "busy"
+    default_message = _("The server is busy; send the same request again in a moment.")
+    retry_after_seconds = 1
+
+
 def error_body(code: str, message: Any, fields: FieldErrors | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
@@ -91,6 +103,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RedisError):  # the cache behind sign-in limits, captchas and SMS codes is down
         logger.error("Redis is unavailable: %s", exc)
         exc = ServiceUnavailable()
+    if isinstance(exc, OperationalError) and isinstance(exc.__cause__, PoolTimeout):  # before any statement ran
+        logger.warning("no database connection within the pool's timeout: %s", context.get("request"))
+        busy = Response(error_body(Busy.default_code, Busy.default_message), status=Busy.status_code)
+        busy["Retry-After"] = str(Busy.retry_after_seconds)
+        return busy
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -1,6 +1,7 @@
 """The live channel over a real ASGI server (uvicorn in this process, on the test database): replay after
 Last-Event-ID, live events after a commit, ticks with the database's time, only trading entries, the end at the
-close, and the refusals (unknown lot, bad id, too many connections)."""
+close, the refusals (unknown lot, bad id, too many connections from one client or in the process) and the
+connection-storm anomaly."""
 
 import contextlib
 import http.client
@@ -16,11 +17,12 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from auctions import live
 from auctions.live import LIVE_KINDS
-from auctions.models import EvidenceEntry
+from auctions.models import Anomaly, EvidenceEntry
 from auctions.services.trading import lot_close
 from auctions.tests.trading_world import bid, qualified_bidder, shift_to, trading_lot
-from core.clock import shifted
+from core.clock import db_now, shifted
 from tests.asgi_server import asgi_host
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -199,3 +201,60 @@ def test_open_streams_hold_no_database_connection_so_more_streams_than_the_pool_
         connection.close()
         for stream in streams:
             stream.close()
+
+
+def no_open_streams() -> None:
+    """Wait until the server has let go of every stream of the tests before (it notices a hang-up within a moment)."""
+    deadline = time.monotonic() + WAIT
+    while any(hub.streams for hub in live._hubs.values()):
+        assert time.monotonic() < deadline, "streams of earlier tests still count"
+        time.sleep(0.1)
+
+
+def storms(lot_id: int, *, least: int = 1) -> list[Anomaly]:
+    """The lot's connection-storm anomalies, once at least `least` are written (a thread of the server writes them)."""
+    deadline = time.monotonic() + WAIT
+    found = list(Anomaly.objects.filter(lot_id=lot_id, kind="connection_storm"))
+    while len(found) < least and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = list(Anomaly.objects.filter(lot_id=lot_id, kind="connection_storm"))
+    return found
+
+
+def test_the_process_limit_answers_503_with_retry_after_and_notes_one_storm_per_lot_and_minute(server):
+    world, _bidders = running_auction()
+    lot = world["lot"]
+    no_open_streams()
+    with override_settings(LIVE_MAX_CONNECTIONS=2):
+        open_ones = [Stream(server, f"/api/auctions/lots/{lot.pk}/events/") for _ in range(2)]
+        assert [stream.response.status for stream in open_ones] == [200, 200]
+        refused = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        assert refused.response.status == 503
+        assert refused.response.getheader("Retry-After") == "5"
+        assert json.loads(refused.response.read())["error"]["code"] == "too_many_streams"
+        (storm,) = storms(lot.pk)
+        again = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        assert again.response.status == 503
+        time.sleep(1)  # a second row would be written by now
+        for stream in open_ones:
+            stream.close()
+    assert storm.detail == {"opened": 2, "refused": 1, "window_seconds": 60}
+    assert abs(storm.created_at - db_now()) < timedelta(seconds=WAIT)  # the database's clock
+    assert len(storms(lot.pk)) == 1
+
+
+def test_many_streams_opened_on_one_lot_within_a_minute_make_one_storm_anomaly(server):
+    world, _bidders = running_auction()
+    lot = world["lot"]
+    with override_settings(LIVE_STORM_OPENS=3):
+        streams = [Stream(server, f"/api/auctions/lots/{lot.pk}/events/") for _ in range(2)]
+        assert [stream.next("tick")["event"] for stream in streams] == ["tick", "tick"]
+        assert not Anomaly.objects.filter(lot=lot).exists()  # two are no storm
+        streams += [Stream(server, f"/api/auctions/lots/{lot.pk}/events/") for _ in range(2)]
+        (storm,) = storms(lot.pk)
+        time.sleep(1)  # the fourth stream wrote no second row by now
+        assert all(stream.response.status == 200 for stream in streams)
+        for stream in streams:
+            stream.close()
+    assert storm.detail == {"opened": 3, "refused": 0, "window_seconds": 60}
+    assert len(storms(lot.pk)) == 1

@@ -248,11 +248,14 @@ REST_FRAMEWORK = {
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["bids"] = env("API_THROTTLE_BIDS", default="120/min")  # type: ignore[index]
 # The live channel of a lot (auctions/live.py, docs/live.md): a tick every LIVE_TICK_SECONDS in timed bidding or an
-# auction, every LIVE_SLOW_TICK_SECONDS otherwise; the reconnect delay browsers are told; open streams per client.
+# auction, every LIVE_SLOW_TICK_SECONDS otherwise; the reconnect delay browsers are told; open streams per client and
+# per process; the streams opened on one lot within a minute that make a connection-storm anomaly.
 LIVE_TICK_SECONDS = env.float("LIVE_TICK_SECONDS", default=1.0)
 LIVE_SLOW_TICK_SECONDS = env.float("LIVE_SLOW_TICK_SECONDS", default=5.0)
 LIVE_RETRY_MS = env.int("LIVE_RETRY_MS", default=2000)
 LIVE_MAX_CONNECTIONS_PER_CLIENT = env.int("LIVE_MAX_CONNECTIONS_PER_CLIENT", default=8)
+LIVE_MAX_CONNECTIONS = env.int("LIVE_MAX_CONNECTIONS", default=5000)
+LIVE_STORM_OPENS = env.int("LIVE_STORM_OPENS", default=1000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Land secondary market API (土地二级市场)",
     "DESCRIPTION": "Map search, supply and demand, online trading and contract coding. "
