@@ -14,6 +14,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("geo/", include("geo.urls")),
     path("search/", include("search.urls")),
     path("auctions/", include("auctions.urls")),  # public reads of announcements and lots (auctions/api/public.py)
+    path("contracts/", include("contracts.urls")),  # contracts: parties, the authority, the public verification
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger-ui/", swagger_ui, name="swagger-ui"),
     path("schema/redoc/", redoc, name="redoc"),

@@ -255,6 +255,29 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "i18n/setlang/": {"post": ANYONE},
     # auctions: the work of owners, grantors and centre staff (the world's centre has `centre_staff` on its staff)
     "api/auctions/centres/": {"get": ANYONE},
+    # contracts (contracts/api/parties.py, review.py): the world's contract of `owner` in 510104 is in review; party B
+    # steps called by party A are 409 (let through), by anyone else 404
+    "api/contracts/": {"get": VERIFIED, "post": VERIFIED},
+    "api/contracts/<int:contract_id>/": {"get": OWNER | REVIEWERS_IN, "patch": OWNER},
+    "api/contracts/<int:contract_id>/attachments/": {"post": OWNER},
+    "api/contracts/attachments/<int:contract_attachment_id>/": {"get": OWNER | REVIEWERS_IN, "delete": OWNER},
+    "api/contracts/<int:contract_id>/send/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/recall/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/confirm/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/return/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/signed-copy/": {"get": OWNER | REVIEWERS_IN, "post": OWNER},
+    "api/contracts/<int:contract_id>/signed-copy/confirm/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/signed-copy/dispute/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/submit/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/cancel/": {"post": OWNER},
+    "api/contracts/<int:contract_id>/revocations/": {"post": OWNER},
+    "api/contracts/revocation-documents/<int:revocation_document_id>/": {"get": OWNER | REVIEWERS_IN},
+    "api/contracts/review/": {"get": frozenset({"reviewer_in", "reviewer_out", "admin"})},
+    "api/contracts/<int:contract_id>/approve/": {"post": REVIEWERS_IN},
+    "api/contracts/<int:contract_id>/reject/": {"post": REVIEWERS_IN},
+    "api/contracts/revocations/": {"get": frozenset({"reviewer_in", "reviewer_out", "admin"})},
+    "api/contracts/revocations/<int:revocation_id>/approve/": {"post": REVIEWERS_IN},
+    "api/contracts/revocations/<int:revocation_id>/reject/": {"post": REVIEWERS_IN},
     "api/auctions/entrustments/": {"get": VERIFIED, "post": VERIFIED},
     "api/auctions/entrustments/<int:entrustment_id>/": {"get": OWNER | CENTRE, "patch": OWNER},
     "api/auctions/entrustments/<int:entrustment_id>/submit/": {"post": OWNER},
@@ -365,6 +388,9 @@ MULTIPART = {
     "api/auctions/applications/<int:application_id>/qualify/",
     "api/auctions/work/lots/<int:lot_id>/result/",
     "api/auctions/work/lots/<int:lot_id>/result/revoke/",
+    "api/contracts/<int:contract_id>/attachments/",
+    "api/contracts/<int:contract_id>/signed-copy/",
+    "api/contracts/<int:contract_id>/revocations/",
 }
 # The Django admin site, every one of its routes: administrators only.
 ADMIN_SITE = "admin/"

@@ -34,6 +34,8 @@ from auctions.models import (
     LotTrading,
     Qualification,
 )
+from contracts.models import Contract
+from contracts.tests.factories import coded_contract, contract_create, revocation_create
 from geo.models import SRID, Amenity, ImportJob, Parcel
 from geo.tests.factories import parcel_create, sichuan_tree, square
 from market.models import (
@@ -283,6 +285,8 @@ def world(db: Any) -> World:
         created_at=now,
     )
     _deal(notice.lot_id, now)
+    contract = contract_create(initiator=owner, region=jinjiang, status=Contract.Status.IN_REVIEW)
+    revocation = revocation_create(coded_contract(region=jinjiang, initiator=owner))
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -309,6 +313,10 @@ def world(db: Any) -> World:
             "entrustment_attachment_id": [entrustment_attachment.pk],
             "application_id": [application.pk],
             "centre_id": [Lot.objects.get(pk=notice.lot_id).centre_id],
+            "contract_id": [contract.pk],
+            "contract_attachment_id": [contract.attachments.values_list("pk", flat=True)[0]],
+            "revocation_id": [revocation.pk],
+            "revocation_document_id": [revocation.documents.values_list("pk", flat=True)[0]],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )

@@ -289,6 +289,13 @@ SPECTACULAR_SETTINGS = {
         "LotTradingModeEnum": "auctions.models.Lot.TradingMode",
         "LotProcessEnum": "auctions.models.Lot.Process",
         "LotStatusEnum": "auctions.models.Lot.Status",
+        # contracts (contracts/api/)
+        "ContractKindEnum": "contracts.models.Contract.Kind",
+        "ContractOriginEnum": "contracts.models.Contract.Origin",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "ContractAttachmentKindEnum": "contracts.models.ContractAttachment.Kind",
+        "ContractRevocationStatusEnum": "contracts.models.Revocation.Status",
+        "ContractPartyEnum": ["a", "b", "authority"],
     },
 }
 

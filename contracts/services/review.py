@@ -1,6 +1,8 @@
 """Step 5 (合同赋码): the authority of the contract's region approves it (coded, its number given in the same
 transaction) or rejects it with a reason (party A edits and sends or submits it again)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -39,7 +41,7 @@ def contract_approve(*, user: User, contract_id: int) -> Contract:
 
 
 @transaction.atomic
-def contract_reject(*, user: User, contract_id: int, reason: str) -> Contract:
+def contract_reject(*, user: User, contract_id: int, reason: Any) -> Contract:
     """Reject the contract with the reason; party A may correct it and send or submit it again."""
     contract = as_authority(user, contract_id)
     check(contract, C.REJECTED)

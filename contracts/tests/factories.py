@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import reviewer_create, user_create
-from contracts.models import Contract, ContractAttachment
+from contracts.models import Contract, ContractAttachment, Revocation, RevocationDocument
 from contracts.services.numbering import coding_number
 from core.tests import samples
 from geo.models import Region
@@ -157,3 +157,22 @@ def coded_contract(
         contract.reviewed_by = reviewer
         contract.save()
     return contract
+
+
+def revocation_create(contract: Contract, *, applicant: User | None = None, reason: str = "双方协议解除") -> Revocation:
+    """A pending revocation application of the coded `contract` by `applicant` (party A unless given), with one
+    stored PDF document."""
+    content = samples.pdf_bytes()
+    name, digest = _stored("contracts/revocations", content, "pdf")
+    revocation = Revocation.objects.create(
+        contract=contract, applicant=applicant or contract.initiator, reason=reason, created_at=timezone.now()
+    )
+    RevocationDocument.objects.create(
+        revocation=revocation,
+        file=name,
+        original_name="agreement.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=digest,
+    )
+    return revocation
