@@ -25,18 +25,22 @@ from elasticsearch.helpers import BulkIndexError, streaming_bulk
 from market.documents import DemandDocument, SupplyListingDocument, index_settings
 from market.models import Demand, SupplyListing
 from search.backends import elasticsearch_client_timing_out
+from search.direct_documents import DirectDealDocument
 from search.models import IndexChange
 from search.notice_documents import NoticeDocument, all_notice_sources, notice_count, notice_sources
 
 logger = logging.getLogger("search")
 
-Kind = Literal["supply", "demand", "notice"]
+Kind = Literal["supply", "demand", "notice", "direct"]
 LISTING_KINDS: tuple[Kind, ...] = ("supply", "demand")
-KINDS: tuple[Kind, ...] = (*LISTING_KINDS, "notice")  # notices: announcements of lots (search/notice_documents.py)
+# notices: announcements and results of lots (search/notice_documents.py); direct: 直接交易, coded contracts without
+# a lot (search/direct_documents.py)
+KINDS: tuple[Kind, ...] = (*LISTING_KINDS, "notice", "direct")
 DOCUMENTS: dict[str, type[Document]] = {
     "supply": SupplyListingDocument,
     "demand": DemandDocument,
     "notice": NoticeDocument,
+    "direct": DirectDealDocument,
 }
 BULK_TIMEOUT = 60.0  # seconds for one bulk request (a search uses ELASTICSEARCH_TIMEOUT)
 OUTBOX_BATCH = 500

@@ -6,7 +6,8 @@ delete); quotes, viewing appointments and favourites, whose services change the 
 QuerySet.update(), which sends no signal; a supply listing's attachments (its result shows the first photo); parcels
 saved through the ORM (a listing without coordinates is placed at its parcel's centroid); announcements past their
 draft (publication, superseding) and their lots' saves (the notices); a lot's result through result_changed, which
-auctions/services/results.py result_settled calls after every write of a result. Not covered, caught
+auctions/services/results.py result_settled calls after every write of a result; contracts once coded (直接交易: coding
+adds one, revocation removes it). Not covered, caught
 elsewhere: view counts (QuerySet.update() only; the hourly heat sweep re-indexes listings whose heat differs), parcels
 upserted by the importer's COPY, region and trading centre renames (run `manage.py search_reindex`).
 """
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 from auctions.models import Announcement, Lot, LotResult
+from contracts.models import Contract
 from geo.models import Parcel, Region
 from market.models import Demand, Favourite, IntentionQuote, SupplyAttachment, SupplyListing, ViewingAppointment
 from search.indexing import changes_record
@@ -87,6 +89,13 @@ def result_changed(lot_id: int) -> None:
     _record("notice", [result_doc_id(lot_id)])
 
 
+def contract_changed(sender: Any, instance: Contract, **kwargs: Any) -> None:
+    """A coded contract without a lot is a direct transaction (直接交易); a revoked one leaves the index. Contracts
+    before coding are never indexed."""
+    if instance.status in (Contract.Status.CODED, Contract.Status.REVOKED) and instance.lot_id is None:
+        _record("direct", [instance.pk])
+
+
 def connect() -> None:
     """Called once from SearchConfig.ready()."""
     for signal in (post_save, post_delete):
@@ -98,5 +107,6 @@ def connect() -> None:
     post_save.connect(parcel_changed, sender=Parcel, dispatch_uid="search.parcel_changed")
     post_save.connect(announcement_changed, sender=Announcement, dispatch_uid="search.announcement_changed")
     post_save.connect(lot_changed, sender=Lot, dispatch_uid="search.lot_changed")
+    post_save.connect(contract_changed, sender=Contract, dispatch_uid="search.contract_changed")
     for signal in (post_save, post_delete):  # results name regions from a per-process table
         signal.connect(region_table_clear, sender=Region, dispatch_uid="search.region_table_clear")

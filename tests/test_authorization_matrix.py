@@ -36,7 +36,9 @@ from auctions.models import (
 from auctions.services.announcements import announcement_draft, announcement_publish
 from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
 from auctions.tests.factories import listing_terms, preset, won_deal
+from contracts.tests.factories import coded_contract
 from core.tests.samples import pdf_bytes, png_bytes
+from geo.models import Region
 from market.models import ChunkedUpload, SupplyAttachment, SupplyChange, ViewingAppointment
 from search.tests.notices_world import notice_with_document
 from tests.test_private_fields import World, _routes
@@ -112,6 +114,12 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "contracts/new/": {"get": SIGNED_IN},
     "contracts/review/": {"get": frozenset({"reviewer_in", "reviewer_out", "admin"})},
     "contracts/<int:contract_id>/": {"get": SIGNED_IN},
+    # contracts in public (web/views_contracts_public.py): the QR code's verification page and 直接交易, on the world's
+    # coded direct deal (`_params`: token, number)
+    "contracts/verify/<str:token>/": {"get": ANYONE},
+    "direct-deals/": {"get": ANYONE},
+    "direct-deals/<str:number>/": {"get": ANYONE},
+    "api/contracts/direct/": {"get": ANYONE},  # the 直接交易 search (search/api_direct.py)
     "supervision/": {"get": SUPERVISOR},  # the supervisor's page (web/views_supervision.py)
     "notices/": {"get": ANYONE},  # 交易公示: published announcements of lots (web/views_auctions.py)
     "notices/<int:announcement_id>/": {"get": ANYONE},
@@ -467,6 +475,7 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
     trading = _trading_world(owner=owner, region=world.listing.region, staff=callers)
     notice, notice_document = notice_with_document("510104")  # the world's county
     closed = _closed_lot(notice.lot, owner=owner, staff=callers)
+    deal = coded_contract(region=Region.objects.get(code="510104"))  # a 直接交易 in the world's county
     values = {name: values[0] for name, values in world.params.items()}
     return (
         values
@@ -487,6 +496,8 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
             "collection_id": "parcels",
             "feature_id": world.parcel.code,
             "bank_code": "ICBC",  # a bank of the world's centre
+            "token": deal.verify_token,
+            "number": deal.number,
             "contract_id:contracts/<int:contract_id>/": 1,  # the contract page is a shell: any id renders it
             # `pk` names different records on different routes
             "pk:api/auth/verifications/": verification.pk,

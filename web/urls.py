@@ -7,6 +7,7 @@ from web import (
     views_auctions,
     views_bidding,
     views_contracts,
+    views_contracts_public,
     views_map,
     views_market,
     views_parcels,
@@ -60,6 +61,10 @@ urlpatterns = [
     path("lots/<int:lot_id>/", views_auctions.lot_detail, name="lot-detail"),
     path("lots/<int:lot_id>/room/", views_room.lot_room, name="lot-room"),  # 交易室 (web/views_room.py)
     path("results/<int:lot_id>/", views_auctions.result_detail, name="result-detail"),  # 成交公示 of a lot
+    # contracts in public (web/views_contracts_public.py): the QR code's verification page and 直接交易
+    path("contracts/verify/<str:token>/", views_contracts_public.contract_verify, name="contract-verify"),
+    path("direct-deals/", views_contracts_public.direct_deals, name="direct-deals"),
+    path("direct-deals/<str:number>/", views_contracts_public.direct_deal_detail, name="direct-deal-detail"),
     path("lots/<int:lot_id>/apply/", views_bidding.lot_apply, name="lot-apply"),  # 申请竞买 (web/views_bidding.py)
     # trading pages (web/views_trading.py): 委托交易, the centre's console, the grantor's lots
     path("entrustments/new/", views_trading.entrustment_form, name="entrustment-new"),

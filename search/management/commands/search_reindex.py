@@ -1,5 +1,5 @@
-"""`manage.py search_reindex [--kind supply|demand|notice]`: rebuild the search index of each kind into a new index
-and swap the alias, with a progress bar; searches keep answering from the old index until the swap."""
+"""`manage.py search_reindex [--kind supply|demand|notice|direct]`: rebuild the search index of each kind into a new
+index and swap the alias, with a progress bar; searches keep answering from the old index until the swap."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -12,7 +12,10 @@ from search.indexing import KINDS, REINDEX_CHUNK, IndexingUnavailable, ReindexRu
 
 
 class Command(BaseCommand):
-    help = "Rebuild the supply, demand and notice search indices from the database; swap aliases without downtime."
+    help = (
+        "Rebuild the supply, demand, notice and direct-deal search indices from the database; swap aliases without"
+        " downtime."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--kind", choices=KINDS, action="append", help="only this kind (repeatable); default: all")

@@ -115,7 +115,7 @@
     offline.hidden = contract.origin !== "offline";
     offline.querySelector("label.upload").hidden = !contract.may.upload_signed;
     const scan = document.getElementById("offline-signed-file");
-    scan.replaceChildren(contract.signed_scan_name ? el("a", { href: `${base()}signed-copy/`, download: "" }, contract.signed_scan_name) : "—");
+    scan.replaceChildren(contract.signed_copy ? el("a", { href: `${base()}signed-copy/`, download: "" }, contract.signed_copy.name) : "—");
   }
 
   // ------------------------------------------------------------------------------------------- state and actions
@@ -124,7 +124,7 @@
   function viewerRole() {
     const id = (who) => (who && typeof who === "object" ? who.id : who);
     const me = Number(root.dataset.userId);
-    if (contract.viewer_role) { return contract.viewer_role; }
+    if (contract.role) { return contract.role; }
     if (Number(id(contract.initiator)) === me) { return "a"; }
     return Number(id(contract.counterparty)) === me ? "b" : "authority";
   }
@@ -149,8 +149,12 @@
     const returned = ["returned", "rejected", "confirmed"].includes(contract.status) && contract.reason;
     reason.hidden = !returned;
     reason.textContent = returned ? `${t.reasonLabel}: ${contract.reason}` : "";
+    const pending = (contract.revocations || []).find((r) => r.status === "pending");
+    const revocation = document.getElementById("contract-revocation");
+    revocation.hidden = !pending;
+    revocation.textContent = pending ? `${t.revocationPending} ${t.reasonLabel}: ${pending.reason}` : "";
     const links = [];
-    if (contract.signed_scan_name) { links.push(download(`${base()}signed-copy/`, t.signedCopy, "signed-copy")); }
+    if (contract.signed_copy) { links.push(download(`${base()}signed-copy/`, t.signedCopy, "signed-copy")); }
     if (contract.number) { links.push(download(`${base()}pdf/`, t.pdf, "pdf")); }
     if (contract.number && contract.verify_token) {
       links.push(el("a", { href: `/contracts/verify/${contract.verify_token}/`, class: "me-button small secondary", dataset: { action: "verify" } }, t.verify));
@@ -173,7 +177,8 @@
     const events = contract.events || [];
     box.hidden = events.length === 0;
     box.querySelector("tbody").replaceChildren(...events.map((event) => el("tr", { dataset: { action: event.action } },
-      el("td", {}, time(event.created_at)), el("td", {}, t.events[event.action] || event.action), el("td", {}, event.note || ""))));
+      el("td", {}, time(event.created_at)), el("td", {}, t.events[event.action] || event.action),
+      el("td", {}, t.parties[event.by] || ""), el("td", {}, event.note || ""))));
   }
 
   async function show(record) {
@@ -241,7 +246,8 @@
     await request("POST", `${base()}${PATHS[name]}`, body);
     clearErrors(actions);
     await reload();
-    notify(actions, name === "approve" ? "" : t.done);
+    notify(actions, t.done);
+    actions.hidden = false;
   }
 
   function act(name) {

@@ -7,23 +7,16 @@
   const t = window.CONTRACTS_ME_I18N;
   const { el } = window.LandApi;
 
-  // My part in the contract: a (I started it) or b.
-  function role(c) {
-    if (c.viewer_role) { return c.viewer_role; }
-    const initiator = c.initiator && typeof c.initiator === "object" ? c.initiator.id : c.initiator;
-    return Number(initiator) === M.userId ? "a" : "b";
-  }
-
   function waiting(c) {
     const w = c.waiting_for;
     if (!w || !w.party || w.party === "none") { return null; }
-    const text = w.party === role(c) ? t.yourTurn : t.waitingFor.replace("{party}", t.parties[w.party] || w.party);
+    const text = w.party === c.role ? t.yourTurn : t.waitingFor.replace("{party}", t.parties[w.party] || w.party);
     return el("div", { class: "muted me-meta", dataset: { field: "waiting", party: w.party } }, text);
   }
 
   function row(c) {
     const mine = c.may && c.may.edit;
-    const other = role(c) === "b" ? c.a_name : c.b_name;
+    const other = c.role === "b" ? c.a_name : c.b_name;
     return el("tr", { dataset: { id: c.id, status: c.status } },
       el("td", {}, el("a", { href: `/contracts/${c.id}/` }, c.number || t.contract.replace("{id}", c.id)),
         el("div", { class: "muted me-meta" }, t.kinds[c.kind] || c.kind, c.address ? ` · ${c.address}` : "")),

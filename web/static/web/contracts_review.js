@@ -60,7 +60,6 @@
   }
 
   const name = (contract) => contract.number || t.draftNumber.replace("{id}", contract.id);
-  const regionName = (region) => (region && typeof region === "object" ? region.name || region.code : region) || "";
 
   // ------------------------------------------------------------------------------------------- contracts
 
@@ -90,7 +89,7 @@
     return el("tr", { dataset: { id: c.id, status: c.status } },
       el("td", {}, el("a", { href: `/contracts/${c.id}/` }, name(c)), el("div", { class: "muted" }, t.kinds[c.kind] || c.kind)),
       el("td", {}, el("div", {}, c.a_name || "—"), el("div", {}, c.b_name || "—")),
-      el("td", {}, el("div", {}, c.address || "—"), el("div", { class: "muted" }, regionName(c.region))),
+      el("td", {}, el("div", {}, c.address || "—"), el("div", { class: "muted" }, c.region_name || "")),
       el("td", {}, time(c.updated_at)),
       cell);
   });
@@ -100,7 +99,7 @@
 
   const revocationsPanel = document.getElementById("queue-revocations");
   const revocations = queue(revocationsPanel, () => "/api/contracts/revocations/", (r, reload) => {
-    const contract = r.contract && typeof r.contract === "object" ? r.contract : { id: r.contract, number: r.contract_number };
+    const contract = { id: r.contract, number: r.contract_number };
     const cell = el("td", { class: "contract-buttons" });
     const decide = (verb, body) => async () => {
       clearErrors(revocationsPanel);
@@ -113,7 +112,8 @@
       el("button", { type: "button", class: "small secondary", dataset: { action: "reject-revocation" }, onclick: () => reasonCell(cell, revocationsPanel, t.rejectRevocation, (reason) => decide("reject", { reason })()) }, t.rejectRevocation));
     return el("tr", { dataset: { id: r.id, contract: contract.id } },
       el("td", {}, el("a", { href: `/contracts/${contract.id}/` }, name(contract))),
-      el("td", {}, r.reason || ""),
+      el("td", {}, el("div", {}, r.reason || ""), el("ul", { class: "contract-documents" }, (r.documents || []).map((d) =>
+        el("li", {}, el("a", { href: `/api/contracts/revocation-documents/${d.id}/`, download: "" }, d.original_name))))),
       el("td", {}, time(r.created_at)),
       cell);
   });
