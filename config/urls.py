@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from core.api import HealthApi, health_details, redoc, swagger_ui
+from search.api_direct import DirectDealSearchApi
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("auth/", include("accounts.urls")),
@@ -15,6 +16,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("search/", include("search.urls")),
     path("auctions/", include("auctions.urls")),  # public reads of announcements and lots (auctions/api/public.py)
     path("contracts/", include("contracts.urls")),  # contracts: parties, the authority, the public verification
+    # 直接交易 search (search/api_direct.py: it runs the search engines, and no app imports search)
+    path("contracts/direct/", DirectDealSearchApi.as_view(), name="contracts-direct-deals"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger-ui/", swagger_ui, name="swagger-ui"),
     path("schema/redoc/", redoc, name="redoc"),

@@ -4,7 +4,7 @@ is config/urls.py's, as search runs it)."""
 
 from django.urls import URLPattern, path
 
-from contracts.api import parties, review
+from contracts.api import parties, pdf, public, review
 
 urlpatterns: list[URLPattern] = [
     path("", parties.ContractListApi.as_view(), name="contract-list"),
@@ -49,6 +49,8 @@ urlpatterns: list[URLPattern] = [
         review.RevocationRejectApi.as_view(),
         name="contract-revocation-reject",
     ),
-    # C2: the PDF (GET <id>/pdf/), the public verification (GET verify/<token>/) and one direct deal
-    # (GET direct/<number>/) go here.
+    # the PDF (contracts/api/pdf.py), the public verification and one direct deal (contracts/api/public.py)
+    path("<int:contract_id>/pdf/", pdf.ContractPdfApi.as_view(), name="contract-pdf"),
+    path("verify/<str:token>/", public.ContractVerifyApi.as_view(), name="contract-verify"),
+    path("direct/<str:number>/", public.DirectDealApi.as_view(), name="contract-direct-deal"),
 ]

@@ -286,6 +286,11 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/contracts/revocations/": {"get": frozenset({"reviewer_in", "reviewer_out", "admin"})},
     "api/contracts/revocations/<int:revocation_id>/approve/": {"post": REVIEWERS_IN},
     "api/contracts/revocations/<int:revocation_id>/reject/": {"post": REVIEWERS_IN},
+    # the contract's PDF (contracts/api/pdf.py): as its detail; the public verification and one 直接交易
+    # (contracts/api/public.py) on the world's coded direct deal
+    "api/contracts/<int:contract_id>/pdf/": {"get": OWNER | REVIEWERS_IN},
+    "api/contracts/verify/<str:token>/": {"get": ANYONE},
+    "api/contracts/direct/<str:number>/": {"get": ANYONE},
     "api/auctions/entrustments/": {"get": VERIFIED, "post": VERIFIED},
     "api/auctions/entrustments/<int:entrustment_id>/": {"get": OWNER | CENTRE, "patch": OWNER},
     "api/auctions/entrustments/<int:entrustment_id>/submit/": {"post": OWNER},
