@@ -95,6 +95,9 @@ def _draft_and_send(page: Page, live_server) -> int:
 
     # 附件: the four required documents, then 提交 (sent to party B)
     expect(form.locator("section[data-part=attachments]")).to_be_visible()
+    form.locator("[data-action=send]").click()  # not yet: the API names each missing document at its row
+    expect(form.locator("tr[data-kind=plane_map] .field-error")).to_be_visible()
+    expect(form.locator("tr[data-kind=other] .field-error")).to_have_count(0)
     for kind in ContractAttachment.REQUIRED_KINDS:
         form.locator(f"input[type=file][data-kind={kind}]").set_input_files(
             {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
