@@ -12,6 +12,7 @@ from accounts.tests.factories import reviewer_create, user_create
 from auctions.models import Entrustment
 from auctions.tests.factories import centre_create, won_deal
 from geo.tests.factories import chengdu_tree
+from market.tests.factories import supply_create
 from search.tests.notices_world import announcement_create, lot_create
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,14 @@ def test_without_a_kind_and_origin_the_page_offers_both_services_of_both_kinds_k
             assert f'href="?kind={kind}&amp;origin={origin}&amp;lot=12"' in html
     assert 'id="contract-page"' not in html
     assert 'id="contract-source"' in html
+
+
+def test_a_lease_listing_offers_only_lease_contracts(client: Client):
+    owner = user_create()
+    listing = supply_create(owner=owner, region=chengdu_tree()["jinjiang"], mode="lease")
+    html = _html(client, owner, f"/contracts/new/?listing={listing.pk}")
+    assert f'href="?kind=lease&amp;origin=online&amp;listing={listing.pk}"' in html
+    assert "kind=transfer" not in html
 
 
 def test_the_contract_page_has_the_five_steps_three_parts_and_the_starred_attachments(client: Client):
