@@ -155,7 +155,7 @@
     revocation.textContent = pending ? `${t.revocationPending} ${t.reasonLabel}: ${pending.reason}` : "";
     const links = [];
     if (contract.signed_copy) { links.push(download(`${base()}signed-copy/`, t.signedCopy, "signed-copy")); }
-    if (contract.number) { links.push(download(`${base()}pdf/`, t.pdf, "pdf")); }
+    links.push(download(`${base()}pdf/`, t.pdf, "pdf"));  // any state: the parties read the draft's text too
     if (contract.number && contract.verify_token) {
       links.push(el("a", { href: `/contracts/verify/${contract.verify_token}/`, class: "me-button small secondary", dataset: { action: "verify" } }, t.verify));
     }

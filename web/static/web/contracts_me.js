@@ -1,6 +1,6 @@
 // 我的合同 in the personal centre: my contracts as party A or party B (/api/contracts/), drafting and submitted, with
 // the step each is at (of the seed's five), what it waits for and from whom, its coding number, and links to the
-// contract's page and, once coded, its PDF.
+// contract's page and its PDF (下载合同).
 (function () {
   "use strict";
   const M = window.LandMe;
@@ -25,7 +25,7 @@
       el("td", {}, M.statusTag(c.status, t.status[c.status]), waiting(c)),
       el("td", { class: "me-actions" },
         M.linkButton(`/contracts/${c.id}/`, mine ? t.edit : t.view, mine ? "edit" : "view"),
-        c.number ? el("a", { class: "me-button small secondary", href: `/api/contracts/${c.id}/pdf/`, download: "", dataset: { action: "pdf" } }, t.pdf) : null));
+        el("a", { class: "me-button small secondary", href: `/api/contracts/${c.id}/pdf/`, download: "", dataset: { action: "pdf" } }, t.pdf)));
   }
 
   M.register("contracts", {
