@@ -99,7 +99,7 @@
 
   const revocationsPanel = document.getElementById("queue-revocations");
   const revocations = queue(revocationsPanel, () => "/api/contracts/revocations/", (r, reload) => {
-    const contract = { id: r.contract, number: r.contract_number };
+    const contract = { id: r.contract, number: r.number };
     const cell = el("td", { class: "contract-buttons" });
     const decide = (verb, body) => async () => {
       clearErrors(revocationsPanel);
@@ -111,7 +111,7 @@
       el("button", { type: "button", class: "small", dataset: { action: "approve-revocation" }, onclick: () => decide("approve")().catch((error) => fail(revocationsPanel, error)) }, t.approveRevocation),
       el("button", { type: "button", class: "small secondary", dataset: { action: "reject-revocation" }, onclick: () => reasonCell(cell, revocationsPanel, t.rejectRevocation, (reason) => decide("reject", { reason })()) }, t.rejectRevocation));
     return el("tr", { dataset: { id: r.id, contract: contract.id } },
-      el("td", {}, el("a", { href: `/contracts/${contract.id}/` }, name(contract))),
+      el("td", {}, el("a", { href: `/contracts/${contract.id}/` }, name(contract)), el("div", { class: "muted" }, r.address || "")),
       el("td", {}, el("div", {}, r.reason || ""), el("ul", { class: "contract-documents" }, (r.documents || []).map((d) =>
         el("li", {}, el("a", { href: `/api/contracts/revocation-documents/${d.id}/`, download: "" }, d.original_name))))),
       el("td", {}, time(r.created_at)),
