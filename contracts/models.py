@@ -4,6 +4,8 @@ signed offline, reviewed by the authority of the parcel's region and coded with 
 gaps per county, kind and year (京110101ZR2026000123). A coded contract may be revoked on application; it keeps its
 number, marked revoked. The state table is contracts/transitions.py."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from geo.models import SRID
 from market.models import CertificateType, LandNature, UseRightType
 
-AREA = {"max_digits": 14, "decimal_places": 2}
-WAN = {"max_digits": 14, "decimal_places": 4}
+AREA: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
+WAN: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 
 
 class Contract(models.Model):
