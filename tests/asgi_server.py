@@ -1,5 +1,6 @@
 """A real ASGI server for tests that need streaming (Server-Sent Events): uvicorn in a thread of the test process,
-serving the project's ASGI application on the test database. Django's `live_server` is WSGI and cannot stream.
+serving the project's ASGI application (config/asgi.py) on the test database. Django's `live_server` is WSGI and
+cannot stream.
 
 The thread shares the process, so `core.clock.shifted` applies to the server too. Tests that use it need
 `pytest.mark.django_db(transaction=True)`: the server's threads see only committed data."""
@@ -11,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from django.core.asgi import get_asgi_application
+
+from config.asgi import application  # as uvicorn serves it: the live channel's path beside Django
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def asgi_host() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    config = uvicorn.Config(get_asgi_application(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()

@@ -231,10 +231,15 @@ def test_the_process_limit_answers_503_with_retry_after_and_notes_one_storm_per_
         refused = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
         assert refused.response.status == 503
         assert refused.response.getheader("Retry-After") == "5"
-        assert json.loads(refused.response.read())["error"]["code"] == "too_many_streams"
+        assert json.loads(refused.response.read())["error"] == {
+            "code": "too_many_streams",
+            "message": "服务器的实时连接已满，请稍后再试。",
+            "fields": {},
+        }
         (storm,) = storms(lot.pk)
-        again = Stream(server, f"/api/auctions/lots/{lot.pk}/events/")
+        again = Stream(server, f"/api/auctions/lots/{lot.pk}/events/", {"Accept-Language": "en"})
         assert again.response.status == 503
+        assert json.loads(again.response.read())["error"]["message"].startswith("The server holds as many")
         time.sleep(1)  # a second row would be written by now
         for stream in open_ones:
             stream.close()
