@@ -118,6 +118,7 @@ class ContractListApi(APIView):
     mine, a lot I sold, or from scratch)."""
 
     permission_classes = [IsVerified]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,

@@ -34,6 +34,7 @@ class ReviewQueueApi(APIView):
     """The contracts of my regions in review (or ?status= rejected, coded, revoked), oldest first, paged."""
 
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
@@ -92,6 +93,7 @@ class RevocationQueueApi(APIView):
     number."""
 
     permission_classes = [IsReviewer]
+    pagination_class = PageNumberPagination
 
     class Output(RevocationOutput):
         number = serializers.CharField(source="contract.number")
