@@ -49,13 +49,13 @@ def as_party_a(user: User, contract_id: int) -> Contract:
 
 
 def as_party_b(user: User, contract_id: int) -> Contract:
-    """The contract under its lock when `user` is its party B (resolved when it was sent); 404 otherwise. Party A
-    asking is a step out of order ("confirming one's own contract"): 409."""
+    """The contract under its lock when `user` is its party B (resolved when it was sent, not a recalled draft); 404
+    otherwise. Party A asking is a step out of order ("confirming one's own contract"): 409."""
     contract = _locked(contract_id)
     if contract is None or not user.is_authenticated:
         raise not_found()
-    if contract.counterparty_id == user.pk and contract.initiator_id != user.pk:
-        return contract
+    if contract.counterparty_id == user.pk and contract.initiator_id != user.pk and contract.status != C.DRAFT:
+        return contract  # a recalled draft is party A's alone until it is sent again
     if contract.initiator_id == user.pk:
         raise WrongState(_("Party B does this, not the party who started the contract."), code="not_party_b")
     raise not_found()

@@ -233,3 +233,15 @@ def test_my_contracts_lists_mine_as_party_a_or_b_by_role_and_status(regions):
     assert ids(b, "?role=a") == set()
     assert ids(a, "?status=coded") == {coded.pk}
     assert b.get(f"{API}?status=nonsense").status_code == 400
+
+
+def test_a_recalled_contract_is_party_as_alone_until_sent_again(regions):
+    party_a, party_b = user_create(real_name="张三"), user_create(real_name="王五")
+    a, b = client_of(party_a), client_of(party_b)
+    contract_id = drafted(party_a, party_b)
+    post(a, f"{API}{contract_id}/send/")
+    recalled = post(a, f"{API}{contract_id}/recall/").json()
+    assert (recalled["status"], recalled["may"]["edit"]) == ("draft", True)
+    assert b.get(f"{API}{contract_id}/").status_code == 404
+    assert post(b, f"{API}{contract_id}/confirm/").status_code == 404
+    assert Message.objects.filter(user=party_b, title__contains="撤回").count() == 1
