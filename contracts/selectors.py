@@ -31,6 +31,13 @@ STEPS = {
     C.CODED: 5,
     C.REVOKED: 5,
 }
+# The region chain a contract's output names (四川省成都市锦江区), without the outlines.
+REGION_CHAIN = ("region__parent__parent",)
+NO_OUTLINES = tuple(
+    f"{level}{field}"
+    for level in ("region__", "region__parent__", "region__parent__parent__")
+    for field in ("boundary", "boundary_simplified")
+)
 ACTIONS = (
     "edit", "send", "recall", "confirm", "return", "upload_signed", "confirm_signed", "dispute_signed", "submit",
     "cancel", "approve", "reject", "apply_revocation",
@@ -60,14 +67,18 @@ def _is_authority(contract: Contract, user: User) -> bool:
     return contract.status in REVIEWED_STATES and reviewer_covers(user, contract.region_id)
 
 
+def _with_output(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """What the API's output reads of each contract, in a fixed number of queries whatever their number."""
+    return (
+        contracts.select_related(*REGION_CHAIN)
+        .defer(*NO_OUTLINES)
+        .prefetch_related("attachments", "events", "revocations__documents")
+    )
+
+
 def contract_get(*, user: User, contract_id: int) -> Contract:
     """A contract its parties or the authority of its region (once submitted to review) may see; 404 otherwise."""
-    contract = (
-        Contract.objects.select_related("region", "initiator", "counterparty")
-        .prefetch_related("attachments", "events", "revocations")
-        .filter(pk=contract_id)
-        .first()
-    )
+    contract = _with_output(Contract.objects.all()).filter(pk=contract_id).first()
     if contract is None or not (_is_a(contract, user) or _is_b(contract, user) or _is_authority(contract, user)):
         raise not_found()
     return contract
@@ -87,7 +98,7 @@ def contract_list_mine(*, user: User, status: str | None = None, role: str | Non
     as_a = Q(initiator=user)
     as_b = Q(counterparty=user) & ~Q(initiator=user) & ~Q(status=C.DRAFT)
     mine = as_a if role == "a" else as_b if role == "b" else as_a | as_b
-    found = Contract.objects.filter(mine).select_related("region").prefetch_related("attachments", "revocations")
+    found = _with_output(Contract.objects.filter(mine))
     return found.filter(status=status) if status else found
 
 
@@ -95,7 +106,7 @@ def review_queue(*, user: User, status: str | None = None) -> QuerySet[Contract]
     """The contracts of the authority's regions in `status` (default in_review), oldest submission first."""
     found = Contract.objects.filter(scope_filter(user, R.REVIEWER, field="region__code"))
     found = found.filter(status=status or C.IN_REVIEW, status__in=REVIEWED_STATES)
-    return found.select_related("region").prefetch_related("attachments", "revocations").order_by("updated_at", "id")
+    return _with_output(found).order_by("updated_at", "id")
 
 
 def revocation_queue(*, user: User) -> QuerySet[Revocation]:

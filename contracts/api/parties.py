@@ -130,7 +130,7 @@ class ContractListApi(APIView):
         query = ContractQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = request_user(request)
-        found = contract_list_mine(user=user, **query.validated_data).prefetch_related("events")
+        found = contract_list_mine(user=user, **query.validated_data)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(ContractOutput(page, many=True, context={"user": user}).data)

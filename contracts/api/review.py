@@ -46,7 +46,7 @@ class ReviewQueueApi(APIView):
         query = ReviewQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = request_user(request)
-        found = review_queue(user=user, status=query.validated_data.get("status")).prefetch_related("events")
+        found = review_queue(user=user, status=query.validated_data.get("status"))
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(ContractOutput(page, many=True, context={"user": user}).data)

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Message, User
 from accounts.tests.factories import reviewer_create, user_create
 from contracts.models import Contract, ContractEvent, Revocation
-from contracts.tests.factories import coded_contract, contract_create
+from contracts.tests.factories import coded_contract, contract_create, revocation_create
 from core.tests.samples import pdf_bytes, png_bytes
 from geo.models import Region
 from geo.tests.factories import sichuan_tree
@@ -245,3 +247,20 @@ def test_a_recalled_contract_is_party_as_alone_until_sent_again(regions):
     assert b.get(f"{API}{contract_id}/").status_code == 404
     assert post(b, f"{API}{contract_id}/confirm/").status_code == 404
     assert Message.objects.filter(user=party_b, title__contains="撤回").count() == 1
+
+
+def test_my_contracts_read_in_the_same_number_of_queries_for_one_contract_or_many(regions):
+    party_a = user_create(real_name="张三")
+    client = client_of(party_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(API).status_code == 200
+        return len(captured.captured_queries)
+
+    first = coded_contract(region=regions["510104"], initiator=party_a)
+    revocation_create(first)
+    one = queries()
+    for _ in range(3):
+        revocation_create(coded_contract(region=regions["510107"], initiator=party_a))
+    assert queries() == one
