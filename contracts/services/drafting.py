@@ -224,13 +224,13 @@ def contract_missing(contract: Contract) -> FieldErrors:
 # ------------------------------------------------------------------------------------------------ starting points
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _from_listing(contract: Contract, user: User, listing_id: Any) -> None:
     """Party A and the parcel from a published listing of the user's (its kind from the listing's mode)."""
-    listing = (
-        SupplyListing.objects.filter(pk=listing_id, owner=user.principal).first()
-        if isinstance(listing_id, int)
-        else None
-    )
+    listing = SupplyListing.objects.filter(pk=listing_id, owner=user.principal).first() if _is_id(listing_id) else None
     if listing is None:
         raise NotFound(_("No supply listing has this id."))
     if listing.status not in SupplyListing.PUBLIC_STATUSES:
@@ -247,7 +247,7 @@ def _from_listing(contract: Contract, user: User, listing_id: Any) -> None:
     contract.unit_numbers = ",".join(listing.unit_numbers or [])[:500]
     contract.area_m2 = listing.area_m2
     contract.location = listing.location
-    contract.outline = listing.outline
+    contract.outline = listing.parcel.geometry if listing.parcel is not None else listing.outline
     contract.institution = listing.institution
     if listing.mode == SupplyListing.Mode.TRANSFER:
         contract.price_wan = listing.price_wan
@@ -258,11 +258,8 @@ def _from_listing(contract: Contract, user: User, listing_id: Any) -> None:
 def _from_lot(contract: Contract, user: User, lot_id: Any) -> None:
     """The trade's parties, parcel and price from a lot's result: a deal, not revoked, of a transfer or a lease,
     started by the entrustment's owner (the seller). Party B is the winner: the applicant's verified name and phone."""
-    lot = (
-        Lot.objects.select_related("entrustment", "parcel").filter(pk=lot_id).first()
-        if isinstance(lot_id, int)
-        else None
-    )
+    lots = Lot.objects.select_for_update(of=("self",)).select_related("entrustment", "parcel")  # one contract a lot
+    lot = lots.filter(pk=lot_id).first() if _is_id(lot_id) else None
     entrustment = lot.entrustment if lot is not None else None
     if lot is None or entrustment is None or entrustment.owner_id != user.principal.pk:
         raise NotFound(_("No lot has this id."))
