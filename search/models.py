@@ -16,7 +16,8 @@ class IndexChange(models.Model):
     class Kind(models.TextChoices):
         SUPPLY = "supply", _("supply listing")
         DEMAND = "demand", _("demand")
-        NOTICE = "notice", _("notice")  # an announcement of a lot (交易公示)
+        NOTICE = "notice", _("notice")  # an announcement of a lot (交易公示), or a lot's result (成交公示)
+        DIRECT = "direct", _("direct transaction")  # a coded contract concluded without a trading centre (直接交易)
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     object_id = models.BigIntegerField(_("object id"))
