@@ -2,14 +2,17 @@
 
 The database is the truth and Redis pub/sub only a wake-up. A change that writes a trading entry to the lot's evidence
 log publishes a nudge {"lot": id} after its commit; each process's hub, subscribed once to the channel, reads the
-lot's new entries from the database in one query (however many connections watch it) and hands them to every
-connection watching the lot, in sequence order. A ticker per watched lot does the same every second during timed
-bidding or an auction (every few seconds otherwise) and sends a tick with the database's time and the trading state,
-so a lost nudge costs at most one tick and every screen counts down from the same clock.
+lot's new entries from the database in one query (however many connections watch it; on a connection of its own,
+never waiting for the pool), encodes each once and hands the bytes to every connection watching the lot, in sequence
+order; a connection writes whatever waits for it as one chunk. A ticker per watched lot does the same every second
+during timed bidding or an auction (every few seconds otherwise) and sends a tick with the database's time and the
+trading state, so a lost nudge costs at most one tick and every screen counts down from the same clock.
 
 Event ids are evidence sequence numbers. A browser that reconnects sends Last-Event-ID and first gets the entries it
-missed from the database, then the live ones; an entry is never sent twice on one connection. A connection whose
-queue overflows (a reader too slow) is closed, and its browser reconnects and catches up the same way.
+missed from the database, then the live ones; an entry is never sent twice on one connection. A connection that falls
+too far behind (a reader too slow) is closed, and its browser reconnects and catches up the same way.
+
+The hub also keeps the limits of open streams (per client address and per process) and notes connection storms.
 
 Only trading entries go out live (LIVE_KINDS): applications, deposits and qualifications would tell who and how many
 are bidding before the close.
@@ -47,7 +50,7 @@ STORM_WINDOW_SECONDS = 60  # the sliding window of the connection-storm count
 RETRY_AFTER_SECONDS = 5  # what a stream refused by the process's limit is told
 
 
-# ------------------------------------------------------------------------------ the database (in a worker thread)
+# ------------------------------------------------------------------------------ the database (in worker threads)
 def event_of(entry: EvidenceEntry) -> dict[str, Any]:
     return {"seq": entry.seq, "kind": entry.kind, "at": utc_text(entry.created_at), "data": entry.data}
 
