@@ -367,8 +367,9 @@ async def stream(lot_id: int, last_id: int, *, on_close: Callable[[], None]) -> 
     the live entries and the ticks; ends after the tick that shows the lot closed, or when it fell too far behind.
     Whatever waits when the connection gets its turn is written as one chunk."""
     the_hub = hub()
-    watcher = await the_hub.join(lot_id)  # first join, then replay: nothing committed in between is lost
-    try:
+    watcher = None
+    try:  # the place is given back however the stream ends, even cancelled while it joins
+        watcher = await the_hub.join(lot_id)  # first join, then replay: nothing committed in between is lost
         first = [f"retry: {settings.LIVE_RETRY_MS}\n\n".encode()]
         for event in await sync_to_async(lent, thread_sensitive=False)(entries_after, lot_id, last_id):
             last_id = event["seq"]
@@ -395,5 +396,6 @@ async def stream(lot_id: int, last_id: int, *, on_close: Callable[[], None]) -> 
             if out:
                 yield b"".join(out)
     finally:
-        the_hub.leave(lot_id, watcher)
+        if watcher is not None:
+            the_hub.leave(lot_id, watcher)
         on_close()
