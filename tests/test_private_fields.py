@@ -63,6 +63,7 @@ PHONES = {
     "appointment_phone": "13911170237",
     "application_contact_phone": "13911170238",  # a bid application: its bidder's and its centre's
     "winner_user_phone": "13911170239",  # the winner of the world's lot: only its bidder number and name are published
+    "contract_b_phone": "13911170240",  # party B of a coded direct contract: the parties' and the authority's
 }
 TEXTS = {
     "parcel_certificate_number": "QZXPARCELCERT0001",
@@ -97,6 +98,14 @@ TEXTS = {
     "application_address": "QZXAPPLYADDR0030",
     "refund_account": "QZXREFUNDACCOUNT0031",  # where a bidder's deposit is refunded: its own and its centre's
     "winner_address": "QZXWINNERADDR0032",  # the winning application's address: the winner's and its centre's
+    # a coded direct contract (its verification page and 直接交易 entry are public): the parties' data stays theirs
+    "contract_a_name": "QZXCONTRACTA0033",
+    "contract_b_name": "QZXCONTRACTB0034",
+    "contract_a_id_number": "QZXCONTRACTAID0035",
+    "contract_b_id_number": "QZXCONTRACTBID0036",
+    "contract_b_account": "QZXCONTRACTACCT0037",
+    "contract_payment_schedule": "QZXCONTRACTPAY0038",
+    "contract_plane_boundary": "QZXCONTRACTPLANE0039",
 }
 SENTINELS = {**PHONES, **TEXTS}
 MASKED_PHONE = re.compile(r"1[3-9][0-9]\*{4}[0-9]{4}")
@@ -286,7 +295,19 @@ def world(db: Any) -> World:
     )
     _deal(notice.lot_id, now)
     contract = contract_create(initiator=owner, region=jinjiang, status=Contract.Status.IN_REVIEW)
-    revocation = revocation_create(coded_contract(region=jinjiang, initiator=owner))
+    coded = coded_contract(
+        region=jinjiang,
+        initiator=owner,
+        a_name=TEXTS["contract_a_name"],
+        b_name=TEXTS["contract_b_name"],
+        a_id_number=TEXTS["contract_a_id_number"],
+        b_id_number=TEXTS["contract_b_id_number"],
+        b_phone=PHONES["contract_b_phone"],
+        b_account=TEXTS["contract_b_account"],
+        payment_schedule=TEXTS["contract_payment_schedule"],
+        plane_boundary=TEXTS["contract_plane_boundary"],
+    )
+    revocation = revocation_create(coded)
     lon, lat = parcel.centroid.x, parcel.centroid.y
     return World(
         parcel=parcel,
@@ -317,6 +338,8 @@ def world(db: Any) -> World:
             "contract_attachment_id": [contract.attachments.values_list("pk", flat=True)[0]],
             "revocation_id": [revocation.pk],
             "revocation_document_id": [revocation.documents.values_list("pk", flat=True)[0]],
+            "token": [coded.verify_token],
+            "number": [coded.number],
         },
         tiles=[_tile(lon, lat, z) for z in ZOOMS],
     )
@@ -444,6 +467,10 @@ def test_no_private_value_reaches_anonymous_visitors_or_signed_in_non_owners_on_
         f"/api/auctions/lots/{world.params['lot_id'][0]}/protocol/",
         "/api/auctions/roots/",  # the published roots (their leaves are never shown)
         "/roots/",
+        f"/contracts/verify/{world.params['token'][0]}/",  # a coded contract's verification page
+        f"/api/contracts/verify/{world.params['token'][0]}/",
+        f"/direct-deals/{world.params['number'][0]}/",  # and its 直接交易 entry
+        f"/api/contracts/direct/{world.params['number'][0]}/",
     ]
     assert {path: statuses[f"anonymous {path}"] for path in public} == dict.fromkeys(public, 200)
     assert checked >= 240  # 124 paths × 2 callers when written
