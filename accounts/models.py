@@ -214,3 +214,65 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrustedCa(models.Model):
+    """A certificate authority the platform trusts (数字证书认证机构), configured by administrators: its certificate
+    (X.509 PEM; RSA or ECDSA P-256), and where it publishes revocation (a CRL's URL, an OCSP responder's URL). Users'
+    certificates must chain to an active one."""
+
+    name = models.CharField(_("name"), max_length=128)
+    certificate = models.TextField(_("certificate (PEM)"))
+    subject = models.CharField(_("subject"), max_length=500)
+    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    crl_url = models.URLField(_("CRL URL"), blank=True)
+    ocsp_url = models.URLField(_("OCSP responder URL"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("trusted certificate authority")
+        verbose_name_plural = _("trusted certificate authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserCertificate(models.Model):
+    """A digital certificate bound to an account (CA数字证书): issued by a trusted CA to the user's verified name and ID
+    number or credit code. Its chain, validity and revocation are checked at binding and at each use; a revoked or
+    expired certificate withdraws what it allowed at once (docs/certificates.md)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        REVOKED = "revoked", _("revoked by its CA")
+        EXPIRED = "expired", _("expired")
+        UNBOUND = "unbound", _("unbound by its holder")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    issuer = models.ForeignKey(TrustedCa, on_delete=models.PROTECT, related_name="+")
+    certificate = models.TextField(_("certificate (PEM)"))
+    serial = models.CharField(_("serial number (hex)"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=500)
+    fingerprint_sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
+    key_algorithm = models.CharField(_("key algorithm"), max_length=16)  # rsa | ec-p256
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    bound_at = models.DateTimeField(_("bound at"))
+    checked_at = models.DateTimeField(_("revocation last checked at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)  # revoked, expired or unbound
+    ended_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-bound_at", "-id"]
+        verbose_name = _("user certificate")
+        verbose_name_plural = _("user certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "serial"], name="accounts_certificate_issuer_serial"),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.serial})"

@@ -131,6 +131,17 @@ CLASSIFICATION: dict[str, Classes] = {
     # The audit of who viewed a verification's document: administrators and supervisors read it.
     "accounts.VerificationDocumentView": _classes("", staff="id verification document viewer client_address viewed_at"),
     "accounts.Message": _classes("", owner="id user category title body link read_at created_at"),
+    # Digital certificates: the CAs the platform trusts are public (anyone may check a signature offline against
+    # them); a user's certificate carries its verified name and ID number, so it is its holder's (and staff's in scope:
+    # who signed what).
+    "accounts.TrustedCa": _classes(
+        "id name certificate subject fingerprint_sha256 crl_url ocsp_url active", staff="created_at"
+    ),
+    "accounts.UserCertificate": _classes(
+        "",
+        owner="id user issuer certificate serial subject fingerprint_sha256 key_algorithm not_before not_after status"
+        " bound_at checked_at ended_at ended_reason",
+    ),
     # Trading (auctions): rules, centres, published lots and announcements are public; an entrustment is its owner's
     # and its centre's; who registered or published what is staff data.
     "auctions.Bank": _classes("id code name account_prefix"),
