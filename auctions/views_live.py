@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, cast
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -73,6 +74,12 @@ async def events_application(scope: dict[str, Any], receive: Receive, send: Send
     for, the view's answer sent as it is; a stream ends when the client goes away (its generator is cancelled, so
     it leaves the hub and frees its place)."""
     request = ASGIRequest(scope, io.BytesIO())
+    try:
+        request.get_host()  # ALLOWED_HOSTS, as Django's own handler checks it
+    except DisallowedHost:
+        await send({"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"Bad Request"})
+        return
     match = EVENTS_PATH.fullmatch(scope["path"])  # config/asgi.py routes only this path here
     with translation.override(translation.get_language_from_request(request)):
         response = await lot_events(request, int(match[1]) if match else 0)

@@ -164,7 +164,8 @@ def test_refusals_an_unknown_lot_a_bad_event_id_and_too_many_connections(server)
     lot = world["lot"]
     unknown = Stream(server, "/api/auctions/lots/999999/events/")
     bad = Stream(server, f"/api/auctions/lots/{lot.pk}/events/?last_event_id=x")
-    assert (unknown.response.status, bad.response.status) == (404, 400)
+    foreign = Stream(server, f"/api/auctions/lots/{lot.pk}/events/", {"Host": "evil.example"})
+    assert (unknown.response.status, bad.response.status, foreign.response.status) == (404, 400, 400)
     assert json.loads(bad.response.read())["error"]["fields"]["last_event_id"][0]["code"] == "invalid"
     with override_settings(LIVE_MAX_CONNECTIONS_PER_CLIENT=2):
         open_ones = [Stream(server, f"/api/auctions/lots/{lot.pk}/events/") for _ in range(2)]
