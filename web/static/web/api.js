@@ -233,5 +233,19 @@
     return { go };
   }
 
-  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range, pagedList };
+  // Numbered page links (previous, up to three pages each side, next) of a search API's answer {count, page,
+  // page_size} into `nav`; `go(page)` runs the search again. The notices' and 直接交易's lists.
+  function pageLinks(nav, data, go, t) {
+    const last = Math.max(1, Math.ceil(data.count / data.page_size));
+    const link = (label, number, attrs = {}) => el("a", { href: "#", ...attrs, onclick: (event) => { event.preventDefault(); go(number); } }, label);
+    const items = [];
+    if (data.page > 1) { items.push(link(t.previous, data.page - 1)); }
+    for (let number = Math.max(1, data.page - 3); number <= Math.min(last, data.page + 3); number += 1) {
+      items.push(link(String(number), number, number === data.page ? { "aria-current": "page" } : {}));
+    }
+    if (data.page < last) { items.push(link(t.next, data.page + 1)); }
+    nav.replaceChildren(...(last > 1 ? items : []));
+  }
+
+  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range, pagedList, pageLinks };
 })();

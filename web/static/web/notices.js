@@ -74,16 +74,7 @@
   }
 
   function pager(data, go) {
-    const nav = document.getElementById("notice-pager");
-    const last = Math.max(1, Math.ceil(data.count / data.page_size));
-    const link = (label, number, attrs = {}) => el("a", { href: "#", ...attrs, onclick: (event) => { event.preventDefault(); go(number); } }, label);
-    const items = [];
-    if (data.page > 1) { items.push(link(t.previous, data.page - 1)); }
-    for (let number = Math.max(1, data.page - 3); number <= Math.min(last, data.page + 3); number += 1) {
-      items.push(link(String(number), number, number === data.page ? { "aria-current": "page" } : {}));
-    }
-    if (data.page < last) { items.push(link(t.next, data.page + 1)); }
-    nav.replaceChildren(...(last > 1 ? items : []));
+    window.LandApi.pageLinks(document.getElementById("notice-pager"), data, go, t);
   }
 
   async function search(pageNumber) {
