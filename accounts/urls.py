@@ -1,6 +1,6 @@
 """Account API routes, joined from the API's areas."""
 
-from accounts.api import identity, messages, verification
+from accounts.api import certificates, identity, messages, verification
 
 app_name = "accounts"
-urlpatterns = identity.urlpatterns + verification.urlpatterns + messages.urlpatterns
+urlpatterns = identity.urlpatterns + verification.urlpatterns + messages.urlpatterns + certificates.urlpatterns

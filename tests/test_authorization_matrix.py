@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver
 from django.utils import timezone
 
-from accounts.models import Message, User
+from accounts.models import Message, TrustedCa, User, UserCertificate
 from accounts.tests.factories import user_create
 from auctions.models import (
     AnnouncementDocument,
@@ -158,6 +158,14 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     "api/auth/messages/unread-count/": {"get": SIGNED_IN},
     "api/auth/messages/read-all/": {"post": SIGNED_IN},
     "api/auth/messages/<int:pk>/read/": {"post": OWNER},
+    # digital certificates (accounts/api/certificates.py): my own; the trusted CAs are public
+    "api/auth/certificates/": {"get": SIGNED_IN, "post": SIGNED_IN},  # binding checks the verification itself
+    "api/auth/certificates/<int:certificate_id>/unbind/": {"post": OWNER},
+    "api/auth/trusted-cas/": {"get": ANYONE},
+    # sign-in with the certificate and demo certificates (accounts/api/certificate_login.py)
+    "api/auth/certificates/demo-request/": {"get": SIGNED_IN, "post": SIGNED_IN},  # 404: no development CA here
+    "api/auth/certificate-challenge/": {"post": SIGNED_IN},  # 409 without an active certificate
+    "api/auth/certificate-login/": {"post": SIGNED_IN},
     # market: supply
     "api/market/supply/": {"get": ANYONE, "post": VERIFIED},
     "api/market/supply/<int:listing_id>/": {"get": ANYONE, "patch": OWNER, "delete": OWNER},
@@ -359,6 +367,7 @@ MISSING_IS_AN_ANSWER = {
     "api/market/comparison/<int:listing_id>/",  # not in the caller's comparison
     "api/market/favourites/<str:target>/<int:target_id>/",  # not among the caller's favourites
     "api/market/policies/<int:policy_id>/attachment/",  # the policy has no attachment
+    "api/auth/certificates/demo-request/",  # the tests' platform has no development CA (DEV_CA_URL empty)
 }
 TERMS = {
     "trading_mode": "listing",
@@ -504,6 +513,7 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
             "token": deal.verify_token,
             "number": deal.number,
             "contract_id:contracts/<int:contract_id>/": 1,  # the contract page is a shell: any id renders it
+            "certificate_id": _certificate_of(owner),
             # `pk` names different records on different routes
             "pk:api/auth/verifications/": verification.pk,
             "pk:api/auth/sub-accounts/": sub_account.pk,
@@ -513,6 +523,26 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
         | trading
         | {f"lot_id:{route}": closed for route in RESULT_ROUTES}
     )
+
+
+def _certificate_of(owner: User) -> int:
+    """A certificate bound to `owner` (its content is not read by the routes of the matrix)."""
+    now = timezone.now()
+    ca = TrustedCa.objects.create(name="CA", certificate="-", subject="CN=CA", fingerprint_sha256="c" * 64)
+    certificate = UserCertificate.objects.create(
+        user=owner,
+        issuer=ca,
+        certificate="-",
+        serial="1",
+        subject="CN=王五",
+        fingerprint_sha256="d" * 64,
+        key_algorithm="ec-p256",
+        not_before=now,
+        not_after=now,
+        bound_at=now,
+        checked_at=now,
+    )
+    return int(certificate.pk)
 
 
 RESULT_ROUTES = (

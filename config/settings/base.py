@@ -324,6 +324,11 @@ AUTH_PASSWORD_VALIDATORS = [
 GEO_SURROUNDING_RADII_M = env.list("GEO_SURROUNDING_RADII_M", cast=int, default=[500, 1000, 3000])
 GEO_IMPORT_MAX_UPLOAD_BYTES = env.int("GEO_IMPORT_MAX_UPLOAD_BYTES", default=2 * 1024**3)
 
+# ------------------------------------------------------------------------------ Digital certificates
+# The development CA (tests/fakes/ca.py), set only by scripts/stack for development and demos; empty in production.
+# When set, the personal centre offers a demo certificate: the server forwards the browser's CSR to DEV_CA_URL/csr.
+DEV_CA_URL = env("DEV_CA_URL", default="")
+
 # ------------------------------------------------------------------------------ Grant registry (pre-announcements)
 # Where a pre-announcement looks up its primary-market grant (一级市场供地): "local" reads the PrimaryGrant table
 # (loaded by `manage.py load_grants`), "http" asks the registry's API at GRANT_REGISTRY_URL with a bearer key.
