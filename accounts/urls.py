@@ -1,6 +1,12 @@
 """Account API routes, joined from the API's areas."""
 
-from accounts.api import certificates, identity, messages, verification
+from accounts.api import certificate_login, certificates, identity, messages, verification
 
 app_name = "accounts"
-urlpatterns = identity.urlpatterns + verification.urlpatterns + messages.urlpatterns + certificates.urlpatterns
+urlpatterns = (
+    identity.urlpatterns
+    + verification.urlpatterns
+    + messages.urlpatterns
+    + certificates.urlpatterns
+    + certificate_login.urlpatterns
+)

@@ -52,3 +52,7 @@ SMS_PROVIDER_KEY = ""
 # Writes queue no index changes except in search's own tests (search/tests/conftest.py turns it on): other apps'
 # tests would otherwise leave indexing tasks for whichever test next runs a Celery worker.
 SEARCH_INDEXING = False
+
+# No development CA unless a test starts its own (accounts/tests/conftest.py `local_ca` points DEV_CA_URL at it):
+# the development CA of var/stack.env is not the tests'.
+DEV_CA_URL = ""
