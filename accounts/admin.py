@@ -1,5 +1,6 @@
 """Admin registration."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -7,7 +8,9 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.api.verification import VerificationOutput
-from accounts.models import Message, RealNameVerification, User, VerificationDocumentView
+from accounts.certificates import trusted_ca_fields
+from accounts.models import Message, RealNameVerification, TrustedCa, User, UserCertificate, VerificationDocumentView
+from core.errors import ApplicationError
 
 
 @admin.register(User)
@@ -60,6 +63,64 @@ class VerificationDocumentViewAdmin(admin.ModelAdmin):
     list_filter = ["document"]
     search_fields = ["=verification__id", "viewer__phone", "client_address"]
     date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class TrustedCaForm(forms.ModelForm):
+    """An administrator pastes the CA's certificate (PEM) and its endpoints; subject and fingerprint come from it."""
+
+    crl_url = forms.URLField(label=_("CRL URL"), required=False, assume_scheme="https")
+    ocsp_url = forms.URLField(label=_("OCSP responder URL"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = TrustedCa
+        fields = ["name", "certificate", "crl_url", "ocsp_url", "active"]
+
+    def clean_certificate(self) -> str:
+        try:
+            fields = trusted_ca_fields(self.cleaned_data["certificate"])
+        except ApplicationError as error:
+            raise forms.ValidationError(error.fields["certificate"][0]["message"]) from error
+        if TrustedCa.objects.filter(fingerprint_sha256=fields["fingerprint_sha256"]).exists():
+            raise forms.ValidationError(_("This CA is already trusted."))
+        self.instance.subject = fields["subject"]
+        self.instance.fingerprint_sha256 = fields["fingerprint_sha256"]
+        return fields["certificate"]
+
+
+@admin.register(TrustedCa)
+class TrustedCaAdmin(admin.ModelAdmin):
+    """The CAs the platform trusts (docs/certificates.md): added by their PEM; the certificate of one already added
+    does not change (add the CA's new certificate as another row), its name, endpoints and whether it is active do.
+    Deactivating a CA refuses its certificates at binding and at each use."""
+
+    form = TrustedCaForm
+    list_display = ["name", "subject", "active", "crl_url", "ocsp_url", "created_at"]
+    list_filter = ["active"]
+    readonly_fields = ["subject", "fingerprint_sha256", "created_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TrustedCa | None = None) -> list[str]:
+        return [*self.readonly_fields, "certificate"] if obj else list(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # bound certificates refer to it: deactivate instead
+
+
+@admin.register(UserCertificate)
+class UserCertificateAdmin(admin.ModelAdmin):
+    """Certificates bound by users: read-only here (users bind and unbind them; their CA revokes them)."""
+
+    list_display = ["subject", "user", "issuer", "status", "not_after", "bound_at", "checked_at"]
+    list_filter = ["status", "issuer"]
+    search_fields = ["subject", "serial", "fingerprint_sha256", "user__phone"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -217,7 +217,7 @@ def crl_status(certificate: x509.Certificate, ca_certificate: x509.Certificate, 
 
 def _crl_checked(der: bytes, ca_certificate: x509.Certificate) -> x509.CertificateRevocationList | None:
     try:
-        crl = x509.load_der_x509_crl(der)
+        crl = x509.load_pem_x509_crl(der) if der.lstrip().startswith(b"-----") else x509.load_der_x509_crl(der)
         valid = crl.issuer == ca_certificate.subject and crl.is_signature_valid(ca_certificate.public_key())  # type: ignore[arg-type]
     except (ValueError, TypeError):
         return None
@@ -366,9 +366,9 @@ def signature_verify(certificate: UserCertificate, data: bytes, signature: bytes
 
 
 # ---------------------------------------------------------------- trust anchors
-def trusted_ca_save(*, name: str, pem: str, crl_url: str = "", ocsp_url: str = "") -> TrustedCa:
-    """Trust a CA's certificate (or update the name and endpoints of one already trusted, found by fingerprint, and
-    make it active again): a CA certificate with an ECDSA P-256 or RSA ≥ 2048 key."""
+def trusted_ca_fields(pem: str) -> dict[str, str]:
+    """The certificate, subject and fingerprint of a CA certificate the platform may trust (a CA certificate with an
+    ECDSA P-256 or RSA ≥ 2048 key); InvalidInput otherwise."""
     certificate = certificate_parse(pem)
     key_algorithm(certificate)
     try:
@@ -379,15 +379,19 @@ def trusted_ca_save(*, name: str, pem: str, crl_url: str = "", ocsp_url: str = "
         raise InvalidInput(
             fields={"certificate": [{"code": "not_a_ca", "message": str(_("This is not a CA certificate."))}]}
         )
+    return {
+        "certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        "subject": certificate.subject.rfc4514_string()[:500],
+        "fingerprint_sha256": fingerprint(certificate),
+    }
+
+
+def trusted_ca_save(*, name: str, pem: str, crl_url: str = "", ocsp_url: str = "") -> TrustedCa:
+    """Trust a CA's certificate, or give one already trusted (found by fingerprint) the name and endpoints and make
+    it active again."""
+    fields = trusted_ca_fields(pem)
     trusted, _created = TrustedCa.objects.update_or_create(
-        fingerprint_sha256=fingerprint(certificate),
-        defaults={
-            "name": name,
-            "certificate": certificate.public_bytes(serialization.Encoding.PEM).decode(),
-            "subject": certificate.subject.rfc4514_string()[:500],
-            "crl_url": crl_url,
-            "ocsp_url": ocsp_url,
-            "active": True,
-        },
+        fingerprint_sha256=fields["fingerprint_sha256"],
+        defaults={**fields, "name": name, "crl_url": crl_url, "ocsp_url": ocsp_url, "active": True},
     )
     return trusted

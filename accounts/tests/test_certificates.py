@@ -1,5 +1,6 @@
 """Binding, checking and using certificates, through the local CA over real HTTP (tests/fakes/ca.py)."""
 
+import io
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
@@ -294,3 +296,40 @@ def test_an_expired_bound_certificate_is_marked_expired_at_use(local_ca: FakeCa)
         certificate_check(bound)
     assert caught.value.code == "expired"
     assert UserCertificate.objects.get(pk=bound.pk).status == "expired"
+
+
+# ---------------------------------------------------------------- trust anchors
+def test_ca_trust_trusts_a_ca_once_by_its_published_certificate(local_ca: FakeCa, db: None) -> None:
+    for _ in range(2):
+        call_command(
+            "ca_trust",
+            "--name",
+            "本地CA",
+            "--pem-url",
+            f"{local_ca.url}/ca.pem",
+            "--crl-url",
+            local_ca.crl_url,
+            "--ocsp-url",
+            local_ca.ocsp_url,
+            stdout=io.StringIO(),
+        )
+    trusted = TrustedCa.objects.get()
+    assert trusted.name == "本地CA"
+    assert trusted.ocsp_url == local_ca.ocsp_url
+    assert trusted.certificate.strip() == local_ca.certificate_pem.strip()
+
+
+def test_an_administrator_adds_a_ca_by_its_pem_in_the_admin(local_ca: FakeCa, db: None) -> None:
+    administrator = user_create(role=User.Role.ADMIN)
+    client = Client()
+    client.force_login(administrator)
+    form = {"name": "本地CA", "certificate": local_ca.certificate_pem, "crl_url": local_ca.crl_url, "active": "on"}
+
+    assert client.post("/admin/accounts/trustedca/add/", form).status_code == 302
+    again = client.post("/admin/accounts/trustedca/add/", form)
+    leaf = client.post("/admin/accounts/trustedca/add/", form | {"certificate": requested(local_ca, p256())})
+
+    trusted = TrustedCa.objects.get()
+    assert trusted.subject == local_ca.certificate.subject.rfc4514_string()
+    assert again.status_code == leaf.status_code == 200  # the form again, with the error
+    assert client.get("/admin/accounts/usercertificate/add/").status_code == 403  # certificates: read-only
