@@ -16,6 +16,8 @@ SECTIONS = [
     "demand",
     "entrustments",  # 我的委托交易 (web/templates/web/trading/_me_entrustments.html)
     "bids",  # 我的竞买 (web/templates/web/bidding/_me_bids.html)
+    "contracts",  # 我的合同 (web/templates/web/contracts/_me_contracts.html)
+    "certificates",  # 我的证书 (web/templates/web/auth/_me_certificates.html)
     "quotes",
     "appointments",
     "favourites",

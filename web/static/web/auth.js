@@ -35,6 +35,29 @@
     tick();
   }
 
+  // After the password (sign-in form only): when the account has an active certificate, sign the server's challenge
+  // with this browser's key for it (web/static/web/certificates.js). False when the step failed: its error is shown,
+  // the password's sign-in stands and a link to go on shows.
+  async function certificateStep(form, user) {
+    try {
+      const challenge = await request("POST", "/api/auth/certificate-challenge/");
+      const bytes = new TextEncoder().encode(challenge.signed_prefix + challenge.challenge);
+      const signature = await window.LandCertificates.sign(user.id, challenge.spki_sha256, bytes);
+      if (!signature) {
+        throw new ApiError(409, { error: { code: "no_key_in_browser", message: window.LAND_CERTIFICATE_I18N.noKey, fields: {} } });
+      }
+      const body = { challenge: challenge.challenge, signature: window.LandCertificates.base64url(signature) };
+      await request("POST", "/api/auth/certificate-login/", body);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ApiError)) { throw error; }
+      if (error.code === "no_active_certificate") { return true; }  // no certificate: the password is the sign-in
+      showError(form, error);
+      document.getElementById("certificate-continue").hidden = false;
+      return false;
+    }
+  }
+
   for (const form of document.querySelectorAll("form[data-api]")) {
     refreshCaptcha(form);
     form.querySelector(".captcha-image").addEventListener("click", () => refreshCaptcha(form));
@@ -67,7 +90,8 @@
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
       try {
-        await request("POST", form.dataset.api, values(form));
+        const data = await request("POST", form.dataset.api, values(form));
+        if ("certificateStep" in form.dataset && !(await certificateStep(form, data.user))) { return; }
         window.location.assign(form.dataset.next || "/me/");
       } catch (error) {
         if (!(error instanceof ApiError)) { throw error; }
