@@ -185,6 +185,9 @@ def test_garbage_is_not_a_certificate(trusted_ca: TrustedCa) -> None:
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "bad_certificate"
     assert answer.json()["error"]["fields"]["certificate"][0]["code"] == "bad_certificate"
+    assert answer.json()["error"]["message"] == "这不是可读取的 PEM 格式 X.509 证书。"
+    english = client.post(BIND, {"certificate": "x"}, "application/json", headers={"Accept-Language": "en"})
+    assert english.json()["error"]["message"] == "This is not a readable X.509 certificate in PEM."
     assert not UserCertificate.objects.exists()
 
 
