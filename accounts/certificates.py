@@ -45,6 +45,7 @@ MESSAGES = {
     "revoked": _("The certificate has been revoked by its certificate authority."),
     "revocation_unknown": _("The certificate authority could not be asked whether the certificate is revoked."),
     "bad_signature": _("The signature does not match the certificate and the signed data."),
+    "not_active": _("This certificate is no longer active."),
 }
 
 
@@ -94,10 +95,10 @@ def trusted_ca_certificate(trusted: TrustedCa) -> x509.Certificate:
 def issuer_of(certificate: x509.Certificate) -> tuple[TrustedCa, x509.Certificate]:
     """The active trusted CA whose key signed the certificate, and the CA's own certificate; untrusted_ca if none."""
     for trusted in TrustedCa.objects.filter(active=True):
-        ca_certificate = trusted_ca_certificate(trusted)
-        if ca_certificate.subject != certificate.issuer:
-            continue
         try:
+            ca_certificate = trusted_ca_certificate(trusted)
+            if ca_certificate.subject != certificate.issuer:
+                continue
             certificate.verify_directly_issued_by(ca_certificate)
         except (ValueError, TypeError, InvalidSignature):
             continue
@@ -303,7 +304,8 @@ def certificate_check(certificate: UserCertificate) -> None:
     """At each use: the certificate is active, within its validity and not revoked now. Revoked or expired marks it
     so (its own transaction) and raises the refusal; an unknown status raises revocation_unknown."""
     if certificate.status != UserCertificate.Status.ACTIVE:
-        raise _refusal("expired" if certificate.status == UserCertificate.Status.EXPIRED else "revoked", at_use=True)
+        ended: dict[str, str] = {UserCertificate.Status.EXPIRED: "expired", UserCertificate.Status.REVOKED: "revoked"}
+        raise _refusal(ended.get(certificate.status, "not_active"), at_use=True)
     parsed = certificate_parse(certificate.certificate)
     now = timezone.now()
     if now < parsed.not_valid_before_utc:
@@ -328,7 +330,7 @@ def certificate_unbind(*, user: User, certificate_id: int) -> UserCertificate:
     if certificate is None:
         raise NotFound()
     if certificate.status != UserCertificate.Status.ACTIVE:
-        raise Conflict(_("This certificate is no longer active."), code="not_active")
+        raise Conflict(MESSAGES["not_active"], code="not_active")
     certificate.status = UserCertificate.Status.UNBOUND
     certificate.ended_at = timezone.now()
     certificate.ended_reason = "unbound by its holder"

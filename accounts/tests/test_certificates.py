@@ -242,8 +242,13 @@ def test_the_holder_unbinds_a_certificate(trusted_ca: TrustedCa, local_ca: FakeC
     assert answer.status_code == 200
     assert answer.json()["status"] == "unbound"
     assert active_certificate(user) is None
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError) as again:
         certificate_unbind(user=user, certificate_id=bound.pk)
+    assert again.value.code == "not_active"
+    bound.refresh_from_db()
+    with pytest.raises(ApplicationError) as used:
+        certificate_check(bound)
+    assert used.value.code == "not_active"
 
 
 # ---------------------------------------------------------------- signatures
