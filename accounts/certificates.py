@@ -72,7 +72,7 @@ def certificate_parse(pem: str) -> x509.Certificate:
 
 
 def key_algorithm(certificate: x509.Certificate) -> str:
-    """ "ec-p256" or "rsa" for the keys the platform accepts; key_not_allowed for any other."""
+    """The key's kind, "ec-p256" or "rsa", for the keys the platform accepts; key_not_allowed for any other."""
     try:
         key = certificate.public_key()
     except ValueError as error:
@@ -106,11 +106,11 @@ def issuer_of(certificate: x509.Certificate) -> tuple[TrustedCa, x509.Certificat
     raise _refusal("untrusted_ca")
 
 
-def validity_check(certificate: x509.Certificate, now: datetime, *, at_use: bool = False) -> None:
+def validity_check(certificate: x509.Certificate, now: datetime) -> None:
     if now < certificate.not_valid_before_utc:
-        raise _refusal("not_yet_valid", at_use=at_use)
+        raise _refusal("not_yet_valid")
     if now > certificate.not_valid_after_utc:
-        raise _refusal("expired", at_use=at_use)
+        raise _refusal("expired")
 
 
 def subject_attribute(certificate: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
@@ -168,8 +168,8 @@ def _delegated_responder(candidate: x509.Certificate, ca_certificate: x509.Certi
 
 
 def ocsp_status(certificate: x509.Certificate, ca_certificate: x509.Certificate, url: str) -> str | None:
-    """ "good", "revoked" or None (no answer, an answer not signed by the CA or not about this certificate, or the
-    responder does not know it)."""
+    """The OCSP responder's word: "good", "revoked" or None (no answer, an answer not signed by the CA or not about
+    this certificate, or the responder does not know it)."""
     request = ocsp.OCSPRequestBuilder().add_certificate(certificate, ca_certificate, hashes.SHA1()).build()  # noqa: S303
     body = _http(url, request.public_bytes(serialization.Encoding.DER), "application/ocsp-request")
     if body is None:
@@ -201,8 +201,8 @@ def ocsp_status(certificate: x509.Certificate, ca_certificate: x509.Certificate,
 
 
 def crl_status(certificate: x509.Certificate, ca_certificate: x509.Certificate, url: str) -> str | None:
-    """ "good", "revoked" or None (no CRL, or one not signed by the CA, or past its next update). A CRL is kept in the
-    cache until its next update."""
+    """The CRL's word: "good", "revoked" or None (no CRL, or one not signed by the CA, or past its next update). A
+    CRL is kept in the cache until its next update."""
     key = f"certificates:crl:{hashlib.sha256(url.encode()).hexdigest()}:{fingerprint(ca_certificate)}"
     der = cache.get(key)
     crl = _crl_checked(der, ca_certificate) if der else None
@@ -228,7 +228,8 @@ def _crl_checked(der: bytes, ca_certificate: x509.Certificate) -> x509.Certifica
 
 
 def revocation_status(certificate: x509.Certificate, ca_certificate: x509.Certificate, trusted: TrustedCa) -> str:
-    """ "good" or "revoked" as the CA says now (OCSP, else the CRL); revocation_unknown when neither answers."""
+    """The status the CA gives now, "good" or "revoked" (OCSP, else the CRL); revocation_unknown when neither
+    answers."""
     status = ocsp_status(certificate, ca_certificate, trusted.ocsp_url) if trusted.ocsp_url else None
     if status is None and trusted.crl_url:
         status = crl_status(certificate, ca_certificate, trusted.crl_url)
