@@ -16,6 +16,7 @@ from accounts.services.certificate_login import (
     certificate_demo_subject,
     certificate_login,
 )
+from core.serializers import ErrorOutput
 from core.throttling import ScopedRateThrottle
 
 TAGS = ["certificates"]
@@ -49,12 +50,21 @@ class CertificateDemoRequestApi(APIView):
 
         certificate = serializers.CharField(help_text="the PEM certificate")
 
-    @extend_schema(tags=TAGS, operation_id="certificate_demo_subject", responses={200: SubjectOutput})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="certificate_demo_subject",
+        responses={200: SubjectOutput, 403: ErrorOutput, 404: ErrorOutput},
+    )
     def get(self, request: Request) -> Response:
         name, id_number = certificate_demo_subject(user=request.user)  # type: ignore[arg-type]
         return Response(self.SubjectOutput({"common_name": name, "serial_number": id_number}).data)
 
-    @extend_schema(tags=TAGS, operation_id="certificate_demo_request", request=Input, responses={201: Output})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="certificate_demo_request",
+        request=Input,
+        responses={201: Output, 400: ErrorOutput, 403: ErrorOutput, 404: ErrorOutput, 503: ErrorOutput},
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,7 +91,7 @@ class CertificateChallengeApi(APIView):
         certificate_id = serializers.IntegerField()
         spki_sha256 = serializers.CharField(help_text="SHA-256 of the certificate's public key (SPKI DER), hex")
 
-    @extend_schema(tags=TAGS, request=None, responses={201: Output})
+    @extend_schema(tags=TAGS, request=None, responses={201: Output, 400: ErrorOutput, 409: ErrorOutput})
     def post(self, request: Request) -> Response:
         challenge, certificate, key_id = certificate_challenge_create(user=request.user)  # type: ignore[arg-type]
         out = {
@@ -111,10 +121,14 @@ class CertificateLoginApi(APIView):
         class Meta:
             ref_name = "CertificateLoginInput"
 
-        challenge = serializers.CharField(max_length=64)
-        signature = serializers.CharField(max_length=2000)
+        challenge = serializers.RegexField(r"^[A-Za-z0-9_-]{43}$", help_text="as certificate-challenge/ gave it")
+        signature = serializers.RegexField(r"^[A-Za-z0-9+/_-]{1,1400}={0,2}$", help_text="base64 or base64url")
 
-    @extend_schema(tags=TAGS, request=Input, responses={200: CertificateLoginOutput})
+    @extend_schema(
+        tags=TAGS,
+        request=Input,
+        responses={200: CertificateLoginOutput, 400: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput, 503: ErrorOutput},
+    )
     def post(self, request: Request) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
