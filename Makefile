@@ -15,6 +15,7 @@ PY := .venv/bin/python
 run: setup
 	LAND_APP_PORT=$(PORT) scripts/stack up
 	$(PY) manage.py migrate --noinput
+	scripts/stack trust-ca
 	$(PY) manage.py load_basemap
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo
@@ -23,6 +24,7 @@ run: setup
 	$(PY) manage.py search_reindex --no-progress
 	@echo "serving on http://$(HOST):$(PORT)/  (health: http://$(HOST):$(PORT)/health)"
 	@echo "development bank (pay a deposit): http://127.0.0.1:$${LAND_DEVBANK_PORT:-8790}/"
+	@echo "development CA (demo certificates: 个人中心 › 我的证书): http://127.0.0.1:$${LAND_CA_PORT:-8791}/ca.pem"
 # DEBUG off (friendly 404/500 pages, no URL list); whitenoise serves the collected static files. DJANGO_DEBUG=True overrides.
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-False} .venv/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS)
 
