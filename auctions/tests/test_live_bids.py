@@ -4,6 +4,7 @@ bidders queued behind one lot's lock, 2,000 watchers on the same process) is ans
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -28,7 +29,7 @@ def test_a_bid_that_gets_no_database_connection_in_time_is_answered_503_busy_not
     if pool is None:
         pytest.skip("the database pool is off (DATABASE_POOL_MAX_SIZE=0)")
     connection.close()  # the test's own connection goes back: the request has to take one from the pool
-    taken = []  # every connection busy, as under the burst (some may be held already: a live hub, server threads)
+    taken: list[Any] = []  # every connection busy, as under the burst (a live hub or a server thread may hold some)
     timeout, pool.timeout = pool.timeout, 0.2  # the pool's wait, shortened from DATABASE_POOL_TIMEOUT for the test
     try:
         while len(taken) < pool.max_size:
