@@ -341,9 +341,12 @@ _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 
 
 def hub() -> Hub:
-    """This event loop's hub (one per process under uvicorn)."""
+    """This event loop's hub (one per process under uvicorn). Hubs of closed loops (a loop per request where async
+    views run under a sync server, as in the test client) are dropped with whatever they still counted."""
     loop = asyncio.get_running_loop()
     if loop not in _hubs:
+        for closed in [each for each in _hubs if each.is_closed()]:
+            del _hubs[closed]
         _hubs[loop] = Hub(loop)
     return _hubs[loop]
 
