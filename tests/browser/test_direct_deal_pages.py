@@ -56,6 +56,11 @@ def test_a_visitor_finds_a_direct_deal_by_its_location_and_opens_it_with_its_map
     expect(renmin.locator("[data-field=price]")).to_have_text("成交价不公示")
     expect(renmin).not_to_contain_text("36.5")
 
+    page.locator("input[name=province][value='510000']").check()  # the region filter offers the province's cities
+    expect(page.locator("#filter-city")).to_be_visible()
+    expect(page.locator("#filter-city option[value='510100']")).to_have_count(1)
+    page.locator("input[name=province][value='']").check()
+
     page.locator("#deal-keywords").fill("春熙路")
     page.locator("#deal-keywords").press("Enter")
     expect(rows).to_have_count(1)

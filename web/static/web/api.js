@@ -247,5 +247,31 @@
     nav.replaceChildren(...(last > 1 ? items : []));
   }
 
-  window.LandApi = { request, values, showError, clearErrors, el, time, ApiError, number, blank, range, pagedList, pageLinks };
+  // A filter form's field set from the URL: a radio group by its value, any other input directly; a missing field
+  // is skipped.
+  function setField(form, name, value) {
+    const input = form.elements.namedItem(name);
+    if (!input) { return; }
+    if (input instanceof RadioNodeList) {
+      for (const radio of input) { radio.checked = radio.value === (value || ""); }
+    } else {
+      input.value = value || "";
+    }
+  }
+
+  // A region select filled with the children of `parent` (hidden without a parent or children), `chosen` selected.
+  async function regionChildren(select, parent, anyLabel, chosen) {
+    select.replaceChildren(el("option", { value: "" }, anyLabel));
+    select.hidden = !parent;
+    if (!parent) { return; }
+    const children = await request("GET", `/api/geo/regions/?parent=${encodeURIComponent(parent)}`);
+    select.append(...children.map((region) => el("option", { value: region.code }, region.name)));
+    select.hidden = children.length === 0;
+    select.value = chosen || "";
+  }
+
+  window.LandApi = {
+    request, values, showError, clearErrors, el, time, ApiError, number, blank, range, pagedList, pageLinks, setField,
+    regionChildren,
+  };
 })();

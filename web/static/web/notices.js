@@ -14,25 +14,9 @@
 
   function field(name) { return form.elements.namedItem(name); }
 
-  function setValue(name, value) {
-    const input = field(name);
-    if (!input) { return; }
-    if (input instanceof RadioNodeList) {
-      for (const radio of input) { radio.checked = radio.value === (value || ""); }
-    } else {
-      input.value = value || "";
-    }
-  }
+  function setValue(name, value) { window.LandApi.setField(form, name, value); }
 
-  async function fillChildren(select, parent, anyLabel, chosen) {
-    select.replaceChildren(el("option", { value: "" }, anyLabel));
-    select.hidden = !parent;
-    if (!parent) { return; }
-    const children = await request("GET", `/api/geo/regions/?parent=${encodeURIComponent(parent)}`);
-    select.append(...children.map((region) => el("option", { value: region.code }, region.name)));
-    select.hidden = children.length === 0;
-    select.value = chosen || "";
-  }
+  const fillChildren = window.LandApi.regionChildren;
 
   function state() {
     const params = new URLSearchParams();
