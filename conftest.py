@@ -61,6 +61,8 @@ def clear_cache() -> Iterator[None]:
 
 
 if TYPE_CHECKING:
+    from accounts.models import TrustedCa
+    from tests.fakes.ca import FakeCa
     from tests.fakes.sms_provider import FakeSmsProvider
 
 
@@ -72,6 +74,8 @@ def sms_inbox(settings) -> Iterator["FakeSmsProvider"]:
     """
     from django.core.cache import cache
 
+    from accounts.models import TrustedCa
+    from tests.fakes.ca import FakeCa
     from tests.fakes.sms_provider import FakeSmsProvider
 
     def forget_sms_state() -> None:
@@ -111,3 +115,27 @@ def roots_keys(tmp_path_factory: pytest.TempPathFactory) -> None:
     public, private = new_key_pair(tmp_path_factory.mktemp("roots-keys"))
     settings.ROOTS_PUBLIC_KEY_FILE = str(public)
     settings.ROOTS_SIGNING_KEY_FILE = str(private)
+
+
+@pytest.fixture
+def local_ca(settings, monkeypatch: pytest.MonkeyPatch) -> Iterator["FakeCa"]:
+    """The local CA (tests/fakes/ca.py) over real HTTP on 127.0.0.1; DEV_CA_URL points at it (the demo certificate's
+    route forwards CSRs there) and its operator key is in TEST_CA_OPERATOR_KEY. Not trusted yet: see `trusted_ca`."""
+    from tests.fakes.ca import FakeCa
+
+    ca = FakeCa().start()
+    monkeypatch.setenv("TEST_CA_OPERATOR_KEY", ca.operator_key)
+    settings.DEV_CA_URL = ca.url
+    yield ca
+    ca.stop()
+
+
+@pytest.fixture
+def trusted_ca(db: None, local_ca: "FakeCa") -> "TrustedCa":
+    """The platform trusts the local CA, with its CRL and OCSP endpoints (as `manage.py ca_trust` does)."""
+    from accounts.certificates import trusted_ca_save
+
+    return trusted_ca_save(
+        name=local_ca.name, pem=local_ca.certificate_pem, crl_url=local_ca.crl_url, ocsp_url=local_ca.ocsp_url
+    )
+

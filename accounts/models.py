@@ -276,3 +276,27 @@ class UserCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.serial})"
+
+
+class OperationSignature(models.Model):
+    """A signed operation (签名操作): the exact bytes a user's certificate signed for a bid, an application, a reserve
+    entry, a suspension, a result or a contract's confirmation, verified before the operation was written
+    (accounts/signing.py, docs/signing.md). The evidence entry of the operation carries `record_sha256`, the hash of
+    this record's canonical form, so the log commits to the signature without naming the signer."""
+
+    certificate = models.ForeignKey(UserCertificate, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    message = models.TextField(_("signed message"))  # the canonical JSON text whose UTF-8 bytes were signed
+    signature = models.TextField(_("signature (base64)"))
+    nonce = models.CharField(_("nonce"), max_length=64, unique=True)  # a signature stands for one operation only
+    record_sha256 = models.CharField(_("record hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("operation signature")
+        verbose_name_plural = _("operation signatures")
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.record_sha256[:12]})"

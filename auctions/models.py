@@ -97,6 +97,9 @@ class RuleProfile(models.Model):
     reserve_final_window_seconds = models.PositiveIntegerField(
         _("final window for the reserve (s)"), default=1800, validators=seconds(60, 86400)
     )
+    # CA数字证书 (docs/signing.md): bidders, centre staff and sellers of a lot under these rules sign in with their
+    # certificate and sign every bid, application, reserve entry, suspension and result. Off until a CA is trusted.
+    certificates_required = models.BooleanField(_("certificates required"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -116,6 +119,7 @@ class RuleProfile(models.Model):
         "reserve_entry",
         "reserve_lead_seconds",
         "reserve_final_window_seconds",
+        "certificates_required",
     )
 
     class Meta:

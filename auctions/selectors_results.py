@@ -154,7 +154,7 @@ def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
         closed = False
     if not (closed or watcher):
         raise NotFound(_("No lot has this id."))
-    protocol = protocol_export(lot=lot)
+    protocol = protocol_export(lot=lot, signatures=watcher)
     public = result_public(lot)
     if public is not None:
         protocol["result"] = {

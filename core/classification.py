@@ -142,6 +142,11 @@ CLASSIFICATION: dict[str, Classes] = {
         owner="id user issuer certificate serial subject fingerprint_sha256 key_algorithm not_before not_after status"
         " bound_at checked_at ended_at ended_reason",
     ),
+    # A signed operation names its signer's certificate: its signer's, and staff's in scope (who signed what); the
+    # public protocol carries only the record's hash (docs/signing.md).
+    "accounts.OperationSignature": _classes(
+        "", owner="id certificate signer action message signature nonce record_sha256 created_at"
+    ),
     # Trading (auctions): rules, centres, published lots and announcements are public; an entrustment is its owner's
     # and its centre's; who registered or published what is staff data.
     "auctions.Bank": _classes("id code name account_prefix"),
@@ -149,7 +154,7 @@ CLASSIFICATION: dict[str, Classes] = {
         "id name source is_preset countdown_seconds increment_multiples raise_cap_increments quoting_stop_seconds"
         " quoting_stop_min_bidders timed_entry timed_entry_confirm_seconds auction_conversion conversion_min_bidders"
         " conversion_window_seconds conversion_preparation_seconds reserve_entry reserve_lead_seconds"
-        " reserve_final_window_seconds created_at updated_at"
+        " reserve_final_window_seconds certificates_required created_at updated_at"
     ),
     "auctions.TradingCentre": _classes(
         # (its banks and staff are many-to-many relations, not fields: banks are public, staff lists are not shown)

@@ -35,3 +35,8 @@ def wan(value: Any) -> Decimal | None:
 def yuan(value: Any, *, zero: bool = False) -> Decimal | None:
     """A positive (or, with `zero`, not negative) amount in 元 to the fen, or None."""
     return exact_amount(value, places=YUAN_PLACES, below=YUAN_BELOW, zero=zero)
+
+
+def text(amount: Decimal, places: int) -> str:
+    """The amount written with exactly `places` decimals (the form signed messages carry: "1200.5000")."""
+    return f"{amount.quantize(Decimal(1).scaleb(-places)):f}"

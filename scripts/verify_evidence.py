@@ -19,6 +19,7 @@ is a failure), 2 on a usage error.
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import sys
@@ -154,9 +155,134 @@ def verify_root(protocol: dict, public_key_file: str | None) -> tuple[bool, list
     return passed and ok, lines
 
 
+# Signed operations (docs/signing.md): which entry kind each signed action is recorded as.
+SIGNED_KINDS = {
+    "bid.place": "bid.accepted",
+    "application.submit": "application.submitted",
+    "reserve.enter": "reserve.committed",
+    "trading.suspend": "trading.suspended",
+    "result.record": "result.recorded",
+}
+
+
+def _same(signed: object, recorded: object) -> bool:
+    """A signed field and the entry's value agree: equal, or equal amounts written with other places."""
+    if signed == recorded:
+        return True
+    try:
+        from decimal import Decimal, InvalidOperation
+
+        return isinstance(signed, str) and isinstance(recorded, str) and Decimal(signed) == Decimal(recorded)
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def check_signed_entry(protocol: dict, entry: dict, record: dict, cas: dict, trusted: set[str]) -> str:
+    """One signed entry's checks; "" when all pass, else what failed. Needs the cryptography package."""
+    from datetime import datetime
+
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    certificate = x509.load_pem_x509_certificate(record["certificate"].encode())
+    fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
+    body = {"certificate": fingerprint, "message": record["message"], "signature": record["signature"]}
+    if hashlib.sha256(canonical(body)).hexdigest() != entry["data"]["signature"]:
+        return "the signature record does not give the hash the entry carries"
+    message = json.loads(record["message"])
+    if canonical(message).decode("utf-8") != record["message"] or message.get("format") != "land-signed/1":
+        return "the signed message is not in the canonical land-signed/1 form"
+    if message.get("certificate") != fingerprint:
+        return "the signed message names another certificate"
+    if SIGNED_KINDS.get(message.get("action")) != entry["kind"]:
+        return f"a signed {message.get('action')} cannot stand for a {entry['kind']} entry"
+    fields = message.get("fields", {})
+    if fields.get("lot") != protocol["lot"]:
+        return "the signed message is about another lot"
+    for name, value in fields.items():
+        if name in entry["data"] and not _same(value, entry["data"][name]):
+            return f"the signed {name} ({value}) is not the entry's ({entry['data'][name]})"
+    signature, key = base64.b64decode(record["signature"]), certificate.public_key()
+    data = record["message"].encode("utf-8")
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            if len(signature) == 64:
+                signature = encode_dss_signature(int.from_bytes(signature[:32]), int.from_bytes(signature[32:]))
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            return "the certificate's key is neither ECDSA nor RSA"
+    except (InvalidSignature, ValueError):
+        return "the signature does not match the message and the certificate's key"
+    issuers = []
+    for pem in cas.values():
+        ca = x509.load_pem_x509_certificate(pem.encode())
+        try:
+            certificate.verify_directly_issued_by(ca)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        issuers.append(ca.fingerprint(hashes.SHA256()).hex())
+    if not issuers:
+        return "the certificate was issued by none of the CAs the protocol carries"
+    if not trusted & set(issuers):
+        return f"the certificate's CA ({issuers[0]}) is not one given with --ca"
+    at = datetime.fromisoformat(entry["at"].replace("Z", "+00:00"))
+    if not certificate.not_valid_before_utc <= at <= certificate.not_valid_after_utc:
+        return "the certificate was not valid at the entry's time"
+    return ""
+
+
+def verify_signatures(protocol: dict, ca_files: list[str]) -> tuple[bool, list[str]]:
+    """Every signed entry's signature (docs/signing.md): its record gives the hash the entry carries, the message is
+    about this entry, the signature holds for the certificate's key, the certificate was issued by a CA given with
+    --ca and was valid at the entry's time. The public protocol carries only the hashes: then nothing is checked and
+    a note says so."""
+    signed = [entry for entry in protocol.get("entries", []) if isinstance(entry["data"].get("signature"), str)]
+    if not signed:
+        return True, []
+    if "signatures" not in protocol:
+        return True, [f"note: {len(signed)} signed entries; their signatures are in the staff's copy of the protocol"]
+    if not ca_files:
+        return False, ["FAILED: the signatures were not checked: give the trusted CA certificates with --ca FILE"]
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+    except ImportError:
+        return False, ["FAILED: checking signatures needs the cryptography package (pip install cryptography)"]
+    trusted = set()
+    for name in ca_files:
+        with open(name, "rb") as handle:
+            trusted.add(x509.load_pem_x509_certificate(handle.read()).fingerprint(hashes.SHA256()).hex())
+    lines, passed = [], True
+    for entry in signed:
+        record = protocol["signatures"].get(entry["data"]["signature"])
+        try:
+            failure = (
+                "its signature record is missing"
+                if record is None
+                else check_signed_entry(protocol, entry, record, protocol.get("cas", {}), trusted)
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            failure = f"its signature record is malformed ({error.__class__.__name__})"
+        if failure:
+            passed = False
+            lines.append(f"FAILED: entry {entry['seq']} ({entry['kind']}): {failure}")
+        else:
+            subject = x509.load_pem_x509_certificate(record["certificate"].encode()).subject.rfc4514_string()
+            lines.append(f"ok: entry {entry['seq']} ({entry['kind']}) signed by {subject}")
+    return passed, lines
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Verify a lot's evidence protocol and the published root it carries.")
     parser.add_argument("--public-key", metavar="FILE", help="the platform's roots public key (PEM, Ed25519)")
+    parser.add_argument(
+        "--ca", metavar="FILE", action="append", default=[], help="a CA certificate (PEM) trusted for signatures"
+    )
     parser.add_argument("protocol", help="the protocol downloaded from the lot's page (JSON)")
     args = parser.parse_args(argv[1:])
     with open(args.protocol, encoding="utf-8") as handle:
@@ -165,16 +291,19 @@ def main(argv: list[str]) -> int:
     print(message)
     if not ok:
         return 1
+    signed_ok, lines = verify_signatures(protocol, args.ca)
+    if lines:
+        print("\n".join(lines))
     if "root" not in protocol:
         if args.public_key:
             print("note: the protocol carries no published root yet (one is signed at the close and once a day)")
-        return 0
+        return 0 if signed_ok else 1
     try:
         ok, lines = verify_root(protocol, args.public_key)
     except (KeyError, TypeError, AttributeError):
         ok, lines = False, ["FAILED: the root block lacks a field or holds one of the wrong type"]
     print("\n".join(lines))
-    return 0 if ok else 1
+    return 0 if ok and signed_ok else 1
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.signing import SignedSerializer, session_certificate, signed_of
 from accounts.permissions import IsCentreStaff, IsVerified, request_user
 from auctions.anomalies import refusal_note
 from auctions.api.work import ERRORS, ReasonInput
@@ -29,6 +30,9 @@ MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 4}
 class BidInput(serializers.Serializer):
     client_bid_id = serializers.UUIDField(help_text="the client's id of this bid: a retry with it is answered once")
     amount_wan = serializers.CharField(max_length=20, help_text='万元, at most four decimals, e.g. "1250.5"')
+    signed = SignedSerializer(
+        required=False, help_text="the bid signed by the bidder's certificate (docs/signing.md); required by some rules"
+    )
 
 
 class BidOutput(serializers.Serializer):
@@ -112,7 +116,14 @@ class BidApi(APIView):
         data.is_valid(raise_exception=True)
         user = request_user(request)
         try:
-            placed = trading.bid_place(user=user, lot_id=lot_id, **data.validated_data)
+            signed = signed_of(data.validated_data)
+            placed = trading.bid_place(
+                user=user,
+                lot_id=lot_id,
+                signed=signed,
+                session_certificate_id=session_certificate(request),
+                **data.validated_data,
+            )
         except trading.BidRefused as refused:  # counted for supervision after the bid's transaction rolled back
             refusal_note(user=user, lot_id=lot_id, code=refused.code)
             raise

@@ -837,6 +837,7 @@ class LotRulesApi(APIView):
         reserve_entry = serializers.ChoiceField(choices=RuleProfile.ReserveEntry.choices, required=False)
         reserve_lead_seconds = serializers.IntegerField(required=False)
         reserve_final_window_seconds = serializers.IntegerField(required=False)
+        certificates_required = serializers.BooleanField(required=False)
 
         class Meta:
             ref_name = "LotRulesInput"

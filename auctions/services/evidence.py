@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from accounts.signing import protocol_signatures
 from auctions.models import EvidenceEntry, Lot
 from auctions.nudges import LIVE_KINDS, publish_on_commit
 from core.clock import db_now
@@ -78,8 +79,10 @@ def canonical_before_seq(*, lot_id: int, kind: str, at: datetime, data: dict[str
     return content, text[: -len("0}")]
 
 
-def protocol_export(*, lot: Lot) -> dict[str, Any]:
-    """The lot's protocol: every entry in order with its hashes, for scripts/verify_evidence.py."""
+def protocol_export(*, lot: Lot, signatures: bool = False) -> dict[str, Any]:
+    """The lot's protocol: every entry in order with its hashes, for scripts/verify_evidence.py. With `signatures`
+    (for staff in scope: it names the signers), the signature records the entries commit to and their CAs'
+    certificates (accounts.signing.protocol_signatures); the public protocol has only the records' hashes."""
     entries = [
         {
             "seq": entry.seq,
@@ -91,4 +94,8 @@ def protocol_export(*, lot: Lot) -> dict[str, Any]:
         }
         for entry in EvidenceEntry.objects.filter(lot=lot).order_by("seq")
     ]
-    return {"format": "land-evidence/1", "lot": lot.pk, "lot_number": lot.number, "entries": entries}
+    protocol = {"format": "land-evidence/1", "lot": lot.pk, "lot_number": lot.number, "entries": entries}
+    if signatures:
+        signed = [entry["data"]["signature"] for entry in entries if isinstance(entry["data"].get("signature"), str)]
+        protocol.update(protocol_signatures(signed))
+    return protocol

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import scope_covers
+from accounts.signing import SignedInput, evidence_data, signature_check, signature_record
 from auctions.anomalies import late_close_note
 from auctions.models import Announcement, Bid, Lot, LotTrading, Qualification, RuleProfile, TimedEntry
 from auctions.nudges import publish_on_commit
@@ -198,14 +199,25 @@ class Placed:
     replayed: bool
 
 
-def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) -> Placed:
+def bid_place(
+    *,
+    user: User,
+    lot_id: int,
+    client_bid_id: UUID,
+    amount_wan: Any,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> Placed:
     """Place a bid. Accepted: the bid with its arrival time, evidence number and the new deadline. Refused:
     BidRefused with the rule's code, nothing changed. A retry with the same client bid id returns the first bid.
 
     Counted in round trips (docs/trading-engine.md, "The bid's path"): the arrival time comes with the bidder's
     qualification, before the lock; under the trading row's lock the lot's row lock and the highest price come in one
     statement, and the bid, its evidence entry (with the new deadline) and the trading row are written in one more; a
-    retry is looked for only when the bid would be refused or its insert meets the idempotency constraint."""
+    retry is looked for only when the bid would be refused or its insert meets the idempotency constraint.
+
+    A signed bid (docs/signing.md: fields lot, client_bid_id, amount_wan with four places) is verified after the
+    arrival time is read and before the lock, so the CA's answer never holds the lot; the lot's rules may require it."""
     amount = _amount(amount_wan)
     with transaction.atomic():
         qualification = (
@@ -220,6 +232,14 @@ def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) 
             raise BidRefused(_("You are not qualified to bid for this lot."), code="not_qualified")
         arrived_at = db_now_read(qualification.db_now)
         lot = qualification.lot
+        verified = signature_check(
+            user=user,
+            action="bid.place",
+            fields={"lot": lot.pk, "client_bid_id": str(client_bid_id), "amount_wan": money.text(amount, 4)},
+            signed=signed,
+            required=lot.rules.certificates_required,
+            session_certificate_id=session_certificate_id,
+        )
         trading, highest = _bid_lock(lot)
         try:
             phase = phase_at(lot, trading, arrived_at)
@@ -246,6 +266,7 @@ def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) 
             "amount_wan": amount,
             "stage": phase.stage,
             "arrived_at": arrived_at,
+            **evidence_data(verified),
         }
         deadline, countdown = phase.deadline, (trading.countdown_ends_at, trading.timed_started_at)
         if phase.stage in ("timed", "auction"):  # the countdown restarts in full from the arrival
@@ -259,6 +280,7 @@ def bid_place(*, user: User, lot_id: int, client_bid_id: UUID, amount_wan: Any) 
             if replay is None:  # an equal price cannot get here past _check_price
                 raise BidRefused(_("A bid must be higher than the highest bid."), code="not_higher")
             return replay
+        signature_record(verified)
         return Placed(bid, deadline, replayed=False)
 
 

@@ -9,7 +9,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from accounts.models import UserCertificate
 from accounts.services import sms
-from accounts.tests.conftest import local_ca, trusted_ca  # noqa: F401 - fixtures, found by name
 from accounts.tests.factories import PASSWORD
 from accounts.tests.test_certificates import revoke_over_http, verified_user
 from tests.browser.conftest import close_settled, sign_in
