@@ -178,6 +178,10 @@ class ContractEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("at"))
+    # the step signed by the actor's certificate (docs/signing.md), when it was
+    signature = models.ForeignKey(
+        "accounts.OperationSignature", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

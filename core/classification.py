@@ -262,7 +262,7 @@ CLASSIFICATION: dict[str, Classes] = {
     "contracts.ContractAttachment": _classes(
         "", owner="id contract kind file original_name content_type size sha256 uploaded_by created_at"
     ),
-    "contracts.ContractEvent": _classes("", owner="id contract action actor note created_at"),
+    "contracts.ContractEvent": _classes("", owner="id contract action actor note created_at signature"),
     "contracts.Revocation": _classes(
         "", owner="id contract applicant reason status decision_reason created_at decided_at", staff="decided_by"
     ),
