@@ -161,7 +161,7 @@ SIGNED_KINDS = {
     "application.submit": "application.submitted",
     "reserve.enter": "reserve.committed",
     "trading.suspend": "trading.suspended",
-    "result.record": "result.recorded",
+    "result.record": "result",
 }
 
 
