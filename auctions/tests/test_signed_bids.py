@@ -100,6 +100,14 @@ def test_a_signed_bid_is_accepted_and_its_signature_verifies_offline(
     assert failed.returncode == 1
     assert "does not give the hash the entry carries" in failed.stdout
 
+    other_ca = tmp_path / "other-ca.pem"
+    another = FakeCa(name="另一CA").start()
+    other_ca.write_text(another.certificate_pem)
+    another.stop()
+    untrusted = run_verifier(tmp_path, staff_copy, "--ca", str(other_ca))
+    assert untrusted.returncode == 1
+    assert "is not one given with --ca" in untrusted.stdout
+
     public_copy = protocol_export(lot=lot)
     assert "signatures" not in public_copy
     assert "cas" not in public_copy
