@@ -71,6 +71,9 @@ class StateOutput(serializers.Serializer):
         allow_null=True, help_text="the most increments one bid may raise the highest bid by; null: no cap"
     )
     multiples = serializers.BooleanField(help_text="true: a raise must be a whole multiple of the increment")
+    certificates_required = serializers.BooleanField(
+        help_text="true: every bid must be signed with the certificate the session signed in with (docs/signing.md)"
+    )
     next_amounts = serializers.ListField(
         child=serializers.DecimalField(**MONEY),
         help_text="valid next bids to offer as buttons: the least one and its multiples up to the raise cap (at most "
@@ -176,6 +179,7 @@ class TradingStateApi(APIView):
             "increment_wan": lot.increment_wan,
             "raise_cap_increments": lot.rules.raise_cap_increments or None,
             "multiples": lot.rules.increment_multiples,
+            "certificates_required": lot.rules.certificates_required,
             "next_amounts": amounts,
         }
         return Response(StateOutput(body).data)

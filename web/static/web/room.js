@@ -21,6 +21,7 @@
   const state = {
     phase: "", deadline: null, highest: null, highestBidder: null, count: 0, outcome: "",
     mine: null, increment: null, cap: null, amounts: [], lastSeq: 0, lastHeard: performance.now(),
+    certificatesRequired: false,
   };
   const rows = new Map(); // evidence sequence number → its row: a replayed event never doubles a row
   let samples = []; // server_time − local receive time of recent ticks (ms, local time from performance.now())
@@ -130,12 +131,26 @@
     }, `${money(amount)} 万元`)));
   }
 
+  // The confirmation: the amount, and the certificate that will sign the bid (web/static/web/signing.js) or why
+  // none can where the lot requires one — then there is nothing to confirm, only the way to a certificate.
   let pending = null;
-  function ask(amount) {
+  let signer = null;
+  async function ask(amount) {
     pending = amount;
     $("room-confirm-text").textContent = t.confirm.replace("{amount}", money(amount));
+    const note = $("room-signing");
+    note.dataset.state = "checking";
+    note.textContent = window.LandSigning.labels().checking;
+    $("room-confirm-yes").hidden = true;
     $("room-confirm").hidden = false;
-    $("room-confirm-yes").focus();
+    try {
+      signer = await window.LandSigning.find();
+    } catch (failure) {
+      signer = { reason: "none" }; // the certificates could not be read: unsigned, or refused where required
+    }
+    const may = window.LandSigning.describe(note, signer, state.certificatesRequired);
+    $("room-confirm-yes").hidden = !may;
+    $(may ? "room-confirm-yes" : "room-confirm-no").focus();
   }
 
   function uuid() {
@@ -153,13 +168,18 @@
     const error = $("room-bid-error"), sent = $("room-bid-sent");
     error.hidden = true; sent.hidden = true;
     const body = { client_bid_id: uuid(), amount_wan: amount };
+    if (signer && signer.certificate) {
+      const fields = { lot: Number(root.dataset.lot), client_bid_id: body.client_bid_id, amount_wan: window.LandSigning.fourPlaces(amount) };
+      const signature = await window.LandSigning.sign("bid.place", fields, signer);
+      if (signature) { body.signed = signature.signed; }
+    }
     let answer = null;
     for (let attempt = 0; attempt < 2 && answer === null; attempt += 1) { // a lost answer: the same id once more
       try {
         answer = await request("POST", root.dataset.bidUrl, body);
       } catch (failure) {
         if (failure instanceof ApiError) {
-          error.textContent = failure.message;
+          error.textContent = window.LandSigning.refusal(failure);
           error.dataset.code = failure.code || "";
           error.hidden = false;
           return;
@@ -266,7 +286,7 @@
         phase: data.phase, deadline: data.deadline ? Date.parse(data.deadline) : null, highest: data.highest_wan,
         highestBidder: data.highest_bidder, count: data.bid_count, outcome: data.outcome || "",
         mine: data.my_bidder_number, increment: data.increment_wan, cap: data.raise_cap_increments,
-        amounts: data.next_amounts,
+        amounts: data.next_amounts, certificatesRequired: data.certificates_required,
       });
       for (const bid of data.history.slice().reverse()) { addBid(bid.seq, bid.bidder, bid.amount_wan, bid.arrived_at); }
       state.lastSeq = data.history.length ? data.history[0].seq : 0;
