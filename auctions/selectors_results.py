@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import OperationSignature, User
 from auctions.models import EvidenceEntry, Lot, LotResult, LotTrading, Qualification
 from auctions.selectors import centre_staff_covers, watches
 from auctions.selectors_public import public_lots
@@ -138,12 +138,29 @@ def _party(user: User | None, lot: Lot, result: LotResult) -> bool:
     return lot.grantor_id == user.pk
 
 
+def protocol_signers(hashes: list[str]) -> dict[str, dict[str, str]]:
+    """Who signed the signed entries, for the lot's centre staff and supervisors only (their evidence log shows it;
+    the public protocol names nobody): {record hash: {"name", "subject", "serial", "ca"}}."""
+    records = OperationSignature.objects.select_related("signer", "certificate__issuer").filter(
+        record_sha256__in=hashes
+    )
+    return {
+        record.record_sha256: {
+            "name": record.signer.real_name,
+            "subject": record.certificate.subject,
+            "serial": record.certificate.serial,
+            "ca": record.certificate.issuer.name,
+        }
+        for record in records
+    }
+
+
 def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
     """The lot's protocol (auctions.services.evidence.protocol_export) plus, after a deal that is not revoked, a
     `result` block naming the winner by bidder number and published name. Anyone once the trade is closed (a result
     exists) — but where both sides opted out of the price's publicity, only the parties (the winner, the seller)
-    since the entries carry every price; the lot's centre staff and the supervisors of its region at any time;
-    NotFound otherwise."""
+    since the entries carry every price; the lot's centre staff and the supervisors of its region at any time, their
+    copy with the signature records and who signed (`signers`); NotFound otherwise."""
     lot = Lot.objects.select_related("centre", "entrustment").filter(pk=lot_id).first()
     if lot is None:
         raise NotFound(_("No lot has this id."))
@@ -155,6 +172,8 @@ def protocol_get(*, user: User | None, lot_id: int) -> dict[str, Any]:
     if not (closed or watcher):
         raise NotFound(_("No lot has this id."))
     protocol = protocol_export(lot=lot, signatures=watcher)
+    if watcher:
+        protocol["signers"] = protocol_signers(list(protocol["signatures"]))
     public = result_public(lot)
     if public is not None:
         protocol["result"] = {

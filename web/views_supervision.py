@@ -53,6 +53,8 @@ def _labels() -> dict[str, object]:
         "time": _("Time (Beijing)"),
         "data": _("Content"),
         "hash": _("Hash"),
+        "signature": _("Signature"),
+        "signedBy": _("Signed · {name} · certificate serial {serial} · {subject} · {ca}"),
         "trail": _("Trail"),
         "action": _("Action"),
         "actor": _("By"),

@@ -115,6 +115,12 @@ class ProtocolOutput(serializers.Serializer):
     entries = ProtocolEntryOutput(many=True)
     result = ProtocolResultOutput(required=False, help_text="once the trade has a result")
     root = ProtocolRootOutput(required=False, help_text="once a published root covers the lot's close")
+    signers = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        required=False,
+        help_text="the lot's centre staff and supervisors only: who signed each signed entry, by its record hash "
+        '(data.signature): {"name", "subject", "serial", "ca"}',
+    )
 
     class Meta:
         ref_name = "Protocol"

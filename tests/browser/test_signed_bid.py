@@ -110,10 +110,10 @@ def test_a_bid_signed_in_the_page_verifies_offline_until_the_ca_revokes_the_cert
     with shifted(in_auction):
         open_room(page, asgi_server, lot.pk)
         # the page's message is accounts/signing.py's, byte for byte
-        fields = {"lot": 7, "contact_name": "张三", "address": '成都 "锦江" \\ 区\n', "joint": "no"}
-        args = ["application.submit", "ab" * 32, "n" * 22, fields]
-        shown = page.evaluate("(a) => window.LandSigning.messageText(...a)", args)
-        assert shown == message_text(action=args[0], certificate=args[1], nonce=args[2], fields=fields)
+        fields: dict[str, Any] = {"lot": 7, "contact_name": "张三", "address": '成都 "锦江" \\ 区\n', "joint": "no"}
+        action, fingerprint, nonce = "application.submit", "ab" * 32, "n" * 22
+        shown = page.evaluate("(a) => window.LandSigning.messageText(...a)", [action, fingerprint, nonce, fields])
+        assert shown == message_text(action=action, certificate=fingerprint, nonce=nonce, fields=fields)
         page.click(".room-amount-button[data-amount='1000.0000']")
         expect(page.locator("#room-signing")).to_have_attribute("data-state", "sign-in")
         expect(page.locator("#room-signing")).to_contain_text("请先使用数字证书重新登录")
@@ -145,6 +145,7 @@ def test_a_bid_signed_in_the_page_verifies_offline_until_the_ca_revokes_the_cert
     staff.force_login(world["staff"])
     protocol = staff.get(f"/api/auctions/lots/{lot.pk}/protocol/")
     assert protocol.status_code == 200
+    assert protocol.json()["signers"][record.record_sha256]["serial"] == certificate.serial  # the staff see who signed
     (tmp_path / "protocol.json").write_text(json.dumps(protocol.json(), ensure_ascii=False), encoding="utf-8")
     (tmp_path / "ca.pem").write_text(local_ca.certificate_pem)
     command = [sys.executable, str(VERIFIER), "--ca", str(tmp_path / "ca.pem"), str(tmp_path / "protocol.json")]

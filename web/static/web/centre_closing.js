@@ -105,11 +105,23 @@
       }
       status.dataset.root = check.root ? String(check.root.matches) : "none";
       status.textContent = `${t.chainIntact}: ${check.entries} ${t.entries}, ${t.head} ${head}; ${root}`;
+      await signed();
+    }
+    // The signed entries and who signed them, from the staff's protocol (its `signers`, by record hash).
+    const signatures = el("div", { dataset: { field: "signatures" } });
+    async function signed() {
+      const protocol = await request("GET", `/api/auctions/lots/${lot.id}/protocol/`);
+      const signers = protocol.signers || {};
+      const rows = protocol.entries.filter((entry) => entry.data && signers[entry.data.signature]).map((entry) => {
+        const text = t.signedBy.replace(/\{(\w+)\}/g, (all, key) => signers[entry.data.signature][key] ?? all);
+        return el("li", { dataset: { seq: String(entry.seq), kind: entry.kind } }, `#${entry.seq} ${entry.kind} · ${text}`);
+      });
+      signatures.replaceChildren(el("h5", {}, t.signedEntries), rows.length ? el("ul", {}, rows) : el("p", { class: "muted" }, t.noSigned));
     }
     return el("div", { class: "closing-evidence", dataset: { part: "evidence" } }, el("h4", {}, t.evidence),
       el("p", {}, el("button", { type: "button", class: "small secondary", dataset: { action: "verify" }, onclick: verify }, t.verify), " ",
         el("a", { href: `/api/auctions/lots/${lot.id}/protocol/`, download: "", dataset: { action: "protocol" } }, t.protocol)),
-      status);
+      status, signatures);
   }
 
   async function show(lot, box, reopen) {

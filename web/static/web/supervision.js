@@ -163,6 +163,13 @@
     body.replaceChildren(chain, root, check.head ? el("p", { class: "muted" }, `${t.hash}: `, hash(check.head)) : "");
   }
 
+  // Who signed a signed entry (its data.signature is the record's hash; the staff's protocol names the signer).
+  function signedBy(entry, signers) {
+    const signer = entry.data && signers[entry.data.signature];
+    if (!signer) { return el("td", { dataset: { field: "signature" } }, "—"); }
+    return el("td", { dataset: { field: "signature", signed: "yes" } }, fill(t.signedBy, signer));
+  }
+
   // The protocol's entries, newest first, paged here (the protocol comes whole).
   async function evidence(body, lot) {
     const protocol = await request("GET", `/api/auctions/lots/${lot.id}/protocol/`);
@@ -173,11 +180,12 @@
       const slice = entries.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
       rows.replaceChildren(...slice.map((entry) => el("tr", { dataset: { seq: entry.seq, kind: entry.kind } },
         el("td", {}, String(entry.seq)), el("td", {}, el("code", {}, entry.kind)), el("td", {}, moment(entry.at)),
-        el("td", { class: "entry-data" }, summary(entry.data)), el("td", {}, hash(entry.hash)))));
+        el("td", { class: "entry-data" }, summary(entry.data)), signedBy(entry, protocol.signers || {}),
+        el("td", {}, hash(entry.hash)))));
       pager(nav, page, Math.ceil(entries.length / PAGE_SIZE), show);
     };
     if (!entries.length) { body.replaceChildren(el("p", { class: "muted" }, t.none)); return; }
-    body.replaceChildren(table([t.seq, t.kind, t.time, t.data, t.hash], rows), nav);
+    body.replaceChildren(table([t.seq, t.kind, t.time, t.data, t.signature, t.hash], rows), nav);
     show(1);
   }
 
