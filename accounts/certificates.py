@@ -1,18 +1,20 @@
 """Digital certificates (CA数字证书): binding one to an account, checking it at each use, verifying its signatures.
 
 A certificate binds when it chains to an active TrustedCa, is within its validity, names the user's verified identity
-(CN = the verified name, serialNumber 2.5.4.5 = the ID number or unified social credit code), carries an ECDSA P-256 or
-RSA ≥ 2048 key, and its CA says it is not revoked: OCSP first (asked at each use), else the CRL (kept in the cache
-until its next update). A status that cannot be learnt refuses (revocation_unknown). Each refusal has a stable code
-(docs/certificates.md) and writes nothing; a check that finds a bound certificate revoked or expired marks it so in
-its own transaction, so the withdrawal stands even when the caller's transaction rolls back.
+(CN = the verified name, serialNumber 2.5.4.5 = the ID number or unified social credit code; for an enterprise's
+sub-account, the staff member acting for it: CN = the sub-account's name, O 2.5.4.10 = the enterprise's verified name,
+serialNumber = its credit code), carries an ECDSA P-256 or RSA ≥ 2048 key, and its CA says it is not revoked: OCSP
+first (asked at each use), else the CRL (kept in the cache until its next update). A status that cannot be learnt
+refuses (revocation_unknown). Each refusal has a stable code (docs/certificates.md) and writes nothing; a check that
+finds a bound certificate revoked or expired marks it so in its own transaction, so the withdrawal stands even when
+the caller's transaction rolls back. An enterprise sees its staff's certificates and may withdraw one.
 """
 
 import hashlib
 import urllib.error
 import urllib.request
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +25,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +44,7 @@ MESSAGES = {
     "expired": _("The certificate has expired."),
     "not_verified": _("Complete real-name verification before binding a certificate."),
     "identity_mismatch": _("The certificate's name and ID number are not those of your verified identity."),
+    "enterprise_only": _("Only an enterprise account has staff certificates."),
     "already_bound": _("This certificate is already bound to an account."),
     "revoked": _("The certificate has been revoked by its certificate authority."),
     "revocation_unknown": _("The certificate authority could not be asked whether the certificate is revoked."),
@@ -118,9 +122,16 @@ def subject_attribute(certificate: x509.Certificate, oid: x509.ObjectIdentifier)
     return str(values[0].value) if len(values) == 1 else ""
 
 
-def verified_identity(user: User) -> tuple[str, str] | None:
-    """The user's own verified name and ID number or credit code (latest approved application); None when the user
-    is not verified (a sub-account has no verification of its own)."""
+class Identity(NamedTuple):
+    """What a certificate's subject must name: CN, serialNumber and, for an enterprise's staff, O."""
+
+    name: str
+    id_number: str
+    organization: str = ""  # the enterprise's verified name, for a sub-account's certificate; else not checked
+
+
+def _approved_identity(user: User) -> tuple[str, str] | None:
+    """The user's own verified name and ID number or credit code (latest approved application)."""
     if user.verified_at is None:
         return None
     verification = (
@@ -129,6 +140,32 @@ def verified_identity(user: User) -> tuple[str, str] | None:
         .first()
     )
     return (verification.name, verification.id_number) if verification else None
+
+
+def verified_identity(user: User) -> Identity | None:
+    """The identity the user's certificate names: the user's own verified name and ID number or credit code; for a
+    sub-account, the staff member acting for the enterprise (the name the enterprise gave the sub-account, the
+    enterprise's credit code, the enterprise's verified name as O). None when the user (or the enterprise) is not
+    verified, or the sub-account has no name."""
+    if user.parent_id is None:
+        own = _approved_identity(user)
+        return Identity(*own) if own else None
+    enterprise = _approved_identity(user.principal)
+    name = user.real_name.strip()
+    if enterprise is None or not name:
+        return None
+    enterprise_name, credit_code = enterprise
+    return Identity(name=name, id_number=credit_code, organization=enterprise_name)
+
+
+def names_identity(certificate: x509.Certificate, identity: Identity) -> bool:
+    """Whether the certificate's subject names exactly the identity (O only checked for an enterprise's staff)."""
+    name = subject_attribute(certificate, NameOID.COMMON_NAME)
+    id_number = subject_attribute(certificate, NameOID.SERIAL_NUMBER)
+    if (name, id_number) != (identity.name, identity.id_number):
+        return False
+    organization = subject_attribute(certificate, NameOID.ORGANIZATION_NAME)
+    return not identity.organization or organization == identity.organization
 
 
 # ---------------------------------------------------------------- revocation: OCSP, else the CRL
@@ -250,9 +287,7 @@ def certificate_bind(*, user: User, pem: str) -> UserCertificate:
     identity = verified_identity(user)
     if identity is None:
         raise _refusal("not_verified")
-    name = subject_attribute(certificate, NameOID.COMMON_NAME)
-    id_number = subject_attribute(certificate, NameOID.SERIAL_NUMBER)
-    if (name, id_number) != identity:
+    if not names_identity(certificate, identity):
         raise _refusal("identity_mismatch")
     digest = fingerprint(certificate)
     if UserCertificate.objects.filter(fingerprint_sha256=digest).exists():
@@ -335,6 +370,40 @@ def certificate_unbind(*, user: User, certificate_id: int) -> UserCertificate:
     certificate.status = UserCertificate.Status.UNBOUND
     certificate.ended_at = timezone.now()
     certificate.ended_reason = "unbound by its holder"
+    certificate.save(update_fields=["status", "ended_at", "ended_reason"])
+    return certificate
+
+
+def _check_enterprise(user: User) -> None:
+    if user.kind != User.Kind.ENTERPRISE or user.parent_id is not None:
+        raise PermissionDenied(MESSAGES["enterprise_only"], code="enterprise_only")
+
+
+def staff_certificates(*, enterprise: User) -> QuerySet[UserCertificate]:
+    """The certificates of the enterprise's sub-accounts (its staff), newest first; enterprise_only (403) for any
+    other account."""
+    _check_enterprise(enterprise)
+    return UserCertificate.objects.select_related("issuer", "user").filter(user__parent=enterprise)
+
+
+@transaction.atomic
+def staff_certificate_withdraw(*, enterprise: User, certificate_id: int) -> UserCertificate:
+    """The enterprise withdraws a staff member's certificate: it no longer signs for the enterprise (status unbound).
+    404 for a certificate that is not its staff's; 409 not_active when it is no longer active."""
+    _check_enterprise(enterprise)
+    certificate = (
+        UserCertificate.objects.select_for_update(of=("self",))
+        .select_related("issuer", "user")
+        .filter(pk=certificate_id, user__parent=enterprise)
+        .first()
+    )
+    if certificate is None:
+        raise NotFound()
+    if certificate.status != UserCertificate.Status.ACTIVE:
+        raise Conflict(MESSAGES["not_active"], code="not_active")
+    certificate.status = UserCertificate.Status.UNBOUND
+    certificate.ended_at = timezone.now()
+    certificate.ended_reason = "withdrawn by the enterprise"
     certificate.save(update_fields=["status", "ended_at", "ended_reason"])
     return certificate
 

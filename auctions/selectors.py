@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import is_administrator, scope_covers, scope_filter
-from auctions.models import Anomaly, Entrustment, Lot, TradingCentre, TradingEvent
+from auctions.models import Anomaly, BidApplication, Entrustment, Lot, TradingCentre, TradingEvent
 from core.errors import NotFound
 from geo.selectors import region_code_prefix
 
@@ -33,6 +33,23 @@ def centres_of(user: User) -> QuerySet[TradingCentre]:
     if not (user.is_active and user.role == User.Role.CENTRE_STAFF):
         return TradingCentre.objects.none()
     return TradingCentre.objects.filter(staff=user)
+
+
+def certificate_requirement(user: User) -> str:
+    """Why the user must sign in with a certificate (docs/certificates.md), "" when no lot requires it. The lots are
+    those whose rules require certificates, announced and not closed yet (no result): the user staffs such a lot's
+    centre ("centre_staff"), is a grantor whose regions hold such a primary-market lot ("grantor"), or the user or
+    the user's enterprise applies to or is qualified for one ("bidder")."""
+    lots = Lot.objects.filter(status=Lot.Status.ANNOUNCED, rules__certificates_required=True, result__isnull=True)
+    if user.role == User.Role.CENTRE_STAFF and lots.filter(centre__staff=user).exists():
+        return "centre_staff"
+    grantor_lots = lots.filter(scope_filter(user, User.Role.GRANTOR), door=Lot.Door.PRIMARY)
+    if user.role == User.Role.GRANTOR and grantor_lots.exists():
+        return "grantor"
+    applications = BidApplication.objects.filter(lot__in=lots, applicant=user.principal)
+    if applications.exclude(status=BidApplication.Status.REJECTED).exists():
+        return "bidder"
+    return ""
 
 
 def centres_serving(region_code: str) -> QuerySet[TradingCentre]:

@@ -161,6 +161,9 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
     # digital certificates (accounts/api/certificates.py): my own; the trusted CAs are public
     "api/auth/certificates/": {"get": SIGNED_IN, "post": SIGNED_IN},  # binding checks the verification itself
     "api/auth/certificates/<int:certificate_id>/unbind/": {"post": OWNER},
+    # an enterprise's staff certificates (its sub-accounts')
+    "api/auth/enterprise/certificates/": {"get": frozenset({"enterprise"})},
+    "api/auth/enterprise/certificates/<int:certificate_id>/withdraw/": {"post": frozenset({"enterprise"})},
     "api/auth/trusted-cas/": {"get": ANYONE},
     # sign-in with the certificate and demo certificates (accounts/api/certificate_login.py)
     "api/auth/certificates/demo-request/": {"get": SIGNED_IN, "post": SIGNED_IN},  # 404: no development CA here
@@ -514,6 +517,9 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
             "number": deal.number,
             "contract_id:contracts/<int:contract_id>/": 1,  # the contract page is a shell: any id renders it
             "certificate_id": _certificate_of(owner),
+            "certificate_id:api/auth/enterprise/certificates/<int:certificate_id>/withdraw/": _certificate_of(
+                sub_account, fingerprint="e" * 64
+            ),
             # `pk` names different records on different routes
             "pk:api/auth/verifications/": verification.pk,
             "pk:api/auth/sub-accounts/": sub_account.pk,
@@ -525,17 +531,19 @@ def _params(world: World, callers: dict[str, Client]) -> dict[str, Any]:
     )
 
 
-def _certificate_of(owner: User) -> int:
+def _certificate_of(owner: User, fingerprint: str = "d" * 64) -> int:
     """A certificate bound to `owner` (its content is not read by the routes of the matrix)."""
     now = timezone.now()
-    ca = TrustedCa.objects.create(name="CA", certificate="-", subject="CN=CA", fingerprint_sha256="c" * 64)
+    ca, _created = TrustedCa.objects.get_or_create(
+        fingerprint_sha256="c" * 64, defaults={"name": "CA", "certificate": "-", "subject": "CN=CA"}
+    )
     certificate = UserCertificate.objects.create(
         user=owner,
         issuer=ca,
         certificate="-",
-        serial="1",
+        serial=fingerprint[:8],
         subject="CN=王五",
-        fingerprint_sha256="d" * 64,
+        fingerprint_sha256=fingerprint,
         key_algorithm="ec-p256",
         not_before=now,
         not_after=now,

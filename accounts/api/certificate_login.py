@@ -25,7 +25,8 @@ TAGS = ["certificates"]
 class CertificateDemoRequestApi(APIView):
     """A demo certificate (演示证书) from the development CA, for a CSR made in the browser.
 
-    GET: the subject the CSR must carry (the caller's verified name and ID number or credit code). POST {csr}: the
+    GET: the subject the CSR must carry (the caller's verified name and ID number or credit code; for an enterprise's
+    staff, the sub-account's name, the enterprise's credit code and its name as O). POST {csr}: the
     CSR is forwarded to the development CA and its certificate returned, to be bound next. Both 404 when the platform
     has no development CA (DEV_CA_URL empty, as in production)."""
 
@@ -43,6 +44,9 @@ class CertificateDemoRequestApi(APIView):
 
         common_name = serializers.CharField(help_text="CN: the verified name")
         serial_number = serializers.CharField(help_text="serialNumber (2.5.4.5): the verified ID number or credit code")
+        organization_name = serializers.CharField(
+            help_text="O (2.5.4.10): the enterprise's verified name for its staff (a sub-account), else empty"
+        )
 
     class Output(serializers.Serializer):
         class Meta:
@@ -56,8 +60,13 @@ class CertificateDemoRequestApi(APIView):
         responses={200: SubjectOutput, 403: ErrorOutput, 404: ErrorOutput},
     )
     def get(self, request: Request) -> Response:
-        name, id_number = certificate_demo_subject(user=request.user)  # type: ignore[arg-type]
-        return Response(self.SubjectOutput({"common_name": name, "serial_number": id_number}).data)
+        identity = certificate_demo_subject(user=request.user)  # type: ignore[arg-type]
+        subject = {
+            "common_name": identity.name,
+            "serial_number": identity.id_number,
+            "organization_name": identity.organization,
+        }
+        return Response(self.SubjectOutput(subject).data)
 
     @extend_schema(
         tags=TAGS,

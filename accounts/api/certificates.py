@@ -1,4 +1,5 @@
-"""Digital certificates (CA数字证书): mine (list, bind, unbind) and the CAs the platform trusts."""
+"""Digital certificates (CA数字证书): mine (list, bind, unbind), an enterprise's staff certificates (list, withdraw)
+and the CAs the platform trusts."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -8,7 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.certificates import certificate_bind, certificate_unbind
+from accounts.certificate_requirements import certificate_requirement
+from accounts.certificates import (
+    certificate_bind,
+    certificate_unbind,
+    staff_certificate_withdraw,
+    staff_certificates,
+)
 from accounts.models import TrustedCa, UserCertificate
 from accounts.permissions import request_user
 from core.serializers import ErrorOutput
@@ -49,7 +56,8 @@ class CertificateOutput(serializers.Serializer):
 
 
 class CertificateListApi(APIView):
-    """GET: my certificates, newest first, and the one this session signed in with (if any). POST: bind a
+    """GET: my certificates, newest first, the one this session signed in with (if any), and whether I must sign in
+    with a certificate (docs/certificates.md, "The sign-in requirement"). POST: bind a
     certificate to my account: it must chain to a trusted CA, be valid now, carry my verified name and ID number
     (or credit code) and an ECDSA P-256 or RSA ≥ 2048 key, and its CA must say it is not revoked."""
 
@@ -66,15 +74,28 @@ class CertificateListApi(APIView):
         session_certificate_id = serializers.IntegerField(
             allow_null=True, help_text="the certificate this session signed in with, or null"
         )
+        certificate_required = serializers.BooleanField(
+            help_text="whether I must sign in with a certificate (a lot I work on or bid for requires certificates)"
+        )
+        required_because = serializers.CharField(
+            help_text='why: "centre_staff", "grantor" or "bidder"; empty when not required'
+        )
 
         class Meta:
             ref_name = "CertificateList"
 
     @extend_schema(tags=TAGS, operation_id="certificate_list", responses={200: Output})
     def get(self, request: Request) -> Response:
-        certificates = UserCertificate.objects.select_related("issuer").filter(user=request_user(request))
+        user = request_user(request)
+        certificates = UserCertificate.objects.select_related("issuer").filter(user=user)
         session_certificate = request.session.get("certificate_id") if hasattr(request, "session") else None
-        body = {"certificates": certificates, "session_certificate_id": session_certificate}
+        because = certificate_requirement(user)
+        body = {
+            "certificates": certificates,
+            "session_certificate_id": session_certificate,
+            "certificate_required": bool(because),
+            "required_because": because,
+        }
         return Response(self.Output(body).data)
 
     @extend_schema(
@@ -106,6 +127,47 @@ class CertificateUnbindApi(APIView):
         return Response(CertificateOutput(certificate).data)
 
 
+class StaffCertificateHolderOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="real_name", help_text="the sub-account's name, the certificate's CN")
+
+
+class StaffCertificateOutput(CertificateOutput):
+    holder = StaffCertificateHolderOutput(source="user", help_text="the sub-account the certificate is bound to")
+
+
+class StaffCertificateListApi(APIView):
+    """My enterprise's staff certificates: those bound to its sub-accounts, newest first (the enterprise only)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="staff_certificate_list",
+        responses={200: StaffCertificateOutput(many=True), 403: ErrorOutput},
+    )
+    def get(self, request: Request) -> Response:
+        certificates = staff_certificates(enterprise=request_user(request))
+        return Response(StaffCertificateOutput(certificates, many=True).data)
+
+
+class StaffCertificateWithdrawApi(APIView):
+    """Withdraw a staff member's certificate: it no longer signs for my enterprise (the enterprise only; a
+    certificate of anyone else's staff answers 404)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="staff_certificate_withdraw",
+        request=None,
+        responses={200: StaffCertificateOutput, 403: ErrorOutput, 404: ErrorOutput, 409: ErrorOutput},
+    )
+    def post(self, request: Request, certificate_id: int) -> Response:
+        certificate = staff_certificate_withdraw(enterprise=request_user(request), certificate_id=certificate_id)
+        return Response(StaffCertificateOutput(certificate).data)
+
+
 class TrustedCaListApi(APIView):
     """The certificate authorities the platform trusts, with where they publish revocation: public, so anyone can
     check a signature offline (a short list, not paged)."""
@@ -120,5 +182,11 @@ class TrustedCaListApi(APIView):
 urlpatterns = [
     path("certificates/", CertificateListApi.as_view(), name="certificate-list"),
     path("certificates/<int:certificate_id>/unbind/", CertificateUnbindApi.as_view(), name="certificate-unbind"),
+    path("enterprise/certificates/", StaffCertificateListApi.as_view(), name="staff-certificate-list"),
+    path(
+        "enterprise/certificates/<int:certificate_id>/withdraw/",
+        StaffCertificateWithdrawApi.as_view(),
+        name="staff-certificate-withdraw",
+    ),
     path("trusted-cas/", TrustedCaListApi.as_view(), name="trusted-ca-list"),
 ]

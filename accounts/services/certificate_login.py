@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.certificates import (
     MESSAGES,
+    Identity,
     active_certificate,
     certificate_check,
     certificate_parse,
@@ -101,8 +102,9 @@ def certificate_login(*, user: User, session: SessionBase, challenge: str, signa
 # ------------------------------------------------------------------------------ demo certificates (development CA)
 
 
-def _identity(user: User) -> tuple[str, str]:
-    """The verified name and ID number or credit code a certificate's subject must carry; 403 not_verified."""
+def _identity(user: User) -> Identity:
+    """The verified name and ID number or credit code (and, for an enterprise's staff, the enterprise's name) a
+    certificate's subject must carry; 403 not_verified."""
     identity = verified_identity(user)
     if identity is None:
         raise PermissionDenied(MESSAGES["not_verified"], code="not_verified")
@@ -116,8 +118,9 @@ def _dev_ca_url() -> str:
     return str(url).rstrip("/")
 
 
-def certificate_demo_subject(*, user: User) -> tuple[str, str]:
-    """The subject (CN, serialNumber) a demo CSR must carry; 404 when no development CA is configured."""
+def certificate_demo_subject(*, user: User) -> Identity:
+    """The subject (CN, serialNumber, O for an enterprise's staff) a demo CSR must carry; 404 when no development
+    CA is configured."""
     _dev_ca_url()
     return _identity(user)
 
@@ -130,10 +133,11 @@ def certificate_demo_request(*, user: User, csr: str) -> str:
     """Have the development CA (settings.DEV_CA_URL) certify the browser's CSR; the certificate's PEM.
 
     Only for the user's own verified identity: the CSR must be well signed and its subject exactly CN = the verified
-    name and serialNumber = the verified ID number or credit code. 404 when no development CA is configured; 503
+    name and serialNumber = the verified ID number or credit code, and for an enterprise's staff O = the enterprise's
+    verified name (else no O). 404 when no development CA is configured; 503
     ca_unavailable when it does not answer."""
     url = _dev_ca_url()
-    name, id_number = _identity(user)
+    identity = _identity(user)
     try:
         request = x509.load_pem_x509_csr(csr.encode())
         well_signed = request.is_signature_valid
@@ -144,7 +148,9 @@ def certificate_demo_request(*, user: User, csr: str) -> str:
     subject = request.subject
     common_names = [a.value for a in subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
     serials = [a.value for a in subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)]
-    if common_names != [name] or serials != [id_number]:
+    organizations = [a.value for a in subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    expected_organizations = [identity.organization] if identity.organization else []
+    if common_names != [identity.name] or serials != [identity.id_number] or organizations != expected_organizations:
         raise _csr_refused(_("The request's subject is not your verified name and ID number."), "identity_mismatch")
     pem = request.public_bytes(serialization.Encoding.PEM)
     outgoing = urllib.request.Request(  # noqa: S310 - the URL is the operator's setting, http(s) only

@@ -55,7 +55,7 @@
   const printableString = (text) => tlv(0x13, new TextEncoder().encode(text));
   const bitString = (bytes) => tlv(0x03, Uint8Array.of(0), bytes);
 
-  const OID = { commonName: "2.5.4.3", serialNumber: "2.5.4.5", ecdsaWithSha256: "1.2.840.10045.4.3.2" };
+  const OID = { commonName: "2.5.4.3", serialNumber: "2.5.4.5", organizationName: "2.5.4.10", ecdsaWithSha256: "1.2.840.10045.4.3.2" };
 
   // WebCrypto's ECDSA signature (r‖s, 32 bytes each for P-256) as the DER Ecdsa-Sig-Value SEQUENCE { r, s }.
   function ecdsaSigValue(raw) {
@@ -122,11 +122,13 @@
   // ------------------------------------------------------------------------------------------ CSR and signatures
 
   // A PEM PKCS#10 request (RFC 2986) for the key made by generateKey: subject CN = commonName, serialNumber =
-  // serialNumber (the verified name and ID number or credit code), no attributes, signed ECDSA with SHA-256.
-  async function buildCsr(key, { commonName, serialNumber }) {
-    const subject = sequence(
-      set(sequence(oid(OID.commonName), utf8String(commonName))),
-      set(sequence(oid(OID.serialNumber), printableString(serialNumber))));
+  // serialNumber (the verified name and ID number or credit code) and, for an enterprise's staff member, O =
+  // organizationName (the enterprise's verified name); no attributes, signed ECDSA with SHA-256.
+  async function buildCsr(key, { commonName, serialNumber, organizationName }) {
+    const names = [set(sequence(oid(OID.commonName), utf8String(commonName)))];
+    if (organizationName) { names.push(set(sequence(oid(OID.organizationName), utf8String(organizationName)))); }
+    names.push(set(sequence(oid(OID.serialNumber), printableString(serialNumber))));
+    const subject = sequence(...names);
     const info = sequence(integer(Uint8Array.of(0)), subject, key.spki, tlv(0xa0));
     const raw = new Uint8Array(await crypto.subtle.sign(SIGNING, key.keys.privateKey, info));
     const request = sequence(info, sequence(oid(OID.ecdsaWithSha256)), bitString(ecdsaSigValue(raw)));

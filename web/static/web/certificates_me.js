@@ -46,7 +46,7 @@
     say(form, t.making);
     try {
       const key = await window.LandCertificates.generateKey(M.userId);
-      const csr = await window.LandCertificates.buildCsr(key, { commonName: subject.common_name, serialNumber: subject.serial_number });
+      const csr = await window.LandCertificates.buildCsr(key, { commonName: subject.common_name, serialNumber: subject.serial_number, organizationName: subject.organization_name });
       const issued = await request("POST", DEMO, { csr });
       await request("POST", LIST, { certificate: issued.certificate });
       say(form, t.bound);
