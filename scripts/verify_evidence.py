@@ -166,9 +166,15 @@ SIGNED_KINDS = {
 
 
 def _same(signed: object, recorded: object) -> bool:
-    """A signed field and the entry's value agree: equal, or equal amounts written with other places."""
+    """A signed field and the entry's value agree: equal, or equal amounts written with other places; a signed ""
+    stands for the entry's null (a result without winner or price) and "yes"/"no" for its true/false (joint
+    bidding), as signed fields are integers and strings only."""
     if signed == recorded:
         return True
+    if recorded is None:
+        return signed == ""
+    if isinstance(recorded, bool):
+        return signed == ("yes" if recorded else "no")
     try:
         from decimal import Decimal, InvalidOperation
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.signing import SignedSerializer, session_certificate, signed_of
 from accounts.models import User
 from accounts.permissions import IsCentreStaff, IsVerified, request_user
 from auctions.api.work import ERRORS, ReasonInput, _paged
@@ -231,6 +232,11 @@ class ApplicationInput(serializers.Serializer):
         default=True,
         help_text="false: if this bidder wins, the result publicity hides the price when the seller also opted out",
     )
+    signed = SignedSerializer(
+        required=False,
+        help_text="{lot, bank_code, contact_name, contact_phone, address, joint} signed by the bidder's certificate "
+        "(docs/signing.md); required by some rules",
+    )
 
     class Meta:
         ref_name = "BidApplicationInput"
@@ -253,7 +259,14 @@ class LotApplicationApi(APIView):
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = request_user(request)
-        application, created = application_submit(user=user, lot_id=lot_id, form=form_from(data.validated_data))
+        signed = signed_of(data.validated_data)
+        application, created = application_submit(
+            user=user,
+            lot_id=lot_id,
+            form=form_from(data.validated_data),
+            signed=signed,
+            session_certificate_id=session_certificate(request),
+        )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ApplicationOutput(_mine(user, application.pk)).data, status=code)
 

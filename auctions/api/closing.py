@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.signing import session_certificate, signed_of
 from accounts.permissions import IsCentreStaff, request_user
 from auctions.api.work import ERRORS, LOT_ID
 from auctions.services import closing
@@ -51,6 +52,12 @@ class ResultInput(serializers.Serializer):
     price_wan = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="deal: 万元")
     confirmation = serializers.FileField(required=False, help_text="deal: the signed confirmation's scan (pdf/jpg/png)")
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, help_text="failed: required")
+    signed = serializers.JSONField(
+        required=False,
+        help_text='a form field holding the signature block as JSON text, {"certificate_id", "nonce", "signature"}: '
+        "{lot, outcome, winner, price_wan} signed by the staff member's certificate (docs/signing.md); required by "
+        "some rules",
+    )
 
 
 class RevokeInput(serializers.Serializer):
@@ -62,6 +69,11 @@ class SuspensionInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     announcement_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     announcement_body = serializers.CharField(max_length=50_000, required=False, allow_blank=True)
+    signed = serializers.JSONField(
+        required=False,
+        help_text="the signature block ({certificate_id, nonce, signature}; JSON text in a form) of {lot, reason} "
+        "by the staff member's certificate (docs/signing.md); required by some rules",
+    )
 
 
 class SuspensionOutput(serializers.Serializer):
@@ -95,8 +107,15 @@ class ClosingApi(APIView):
     def post(self, request: Request, lot_id: int) -> Response:
         data = ResultInput(data=request.data)
         data.is_valid(raise_exception=True)
+        signed = signed_of(data.validated_data)
         entered = closing.OfflineResult(**data.validated_data)
-        result = closing.result_record(user=request_user(request), lot_id=lot_id, entered=entered)
+        result = closing.result_record(
+            user=request_user(request),
+            lot_id=lot_id,
+            entered=entered,
+            signed=signed,
+            session_certificate_id=session_certificate(request),
+        )
         return Response(ResultOutput(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -149,5 +168,7 @@ class SuspensionApi(APIView):
             reason=data.validated_data.get("reason", ""),
             announcement_title=data.validated_data.get("announcement_title", ""),
             announcement_body=data.validated_data.get("announcement_body", ""),
+            signed=signed_of(data.validated_data),
+            session_certificate_id=session_certificate(request),
         )
         return Response(SuspensionOutput(suspended).data)

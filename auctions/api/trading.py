@@ -210,6 +210,16 @@ class ReserveApi(APIView):
 
     class Input(serializers.Serializer):
         amount_wan = serializers.CharField(max_length=20, help_text="万元, at most four decimals")
+        salt = serializers.CharField(
+            max_length=64,
+            required=False,
+            allow_blank=True,
+            help_text="signed entries only: the 16-byte salt (32 hex) of the commitment the browser signed",
+        )
+        signed = SignedSerializer(
+            required=False,
+            help_text="{lot, commitment} signed by the seller's certificate (docs/signing.md); required by some rules",
+        )
 
         class Meta:
             ref_name = "ReserveInput"
@@ -220,7 +230,14 @@ class ReserveApi(APIView):
     def post(self, request: Request, lot_id: int) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        trading.reserve_enter(user=request_user(request), lot_id=lot_id, amount_wan=data.validated_data["amount_wan"])
+        trading.reserve_enter(
+            user=request_user(request),
+            lot_id=lot_id,
+            amount_wan=data.validated_data["amount_wan"],
+            salt=data.validated_data.get("salt"),
+            signed=signed_of(data.validated_data),
+            session_certificate_id=session_certificate(request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,17 +246,33 @@ class SuspendApi(APIView):
 
     permission_classes = [IsCentreStaff]
 
+    class Input(ReasonInput):
+        signed = SignedSerializer(
+            required=False,
+            help_text="{lot, reason} signed by the staff member's certificate (docs/signing.md); required by some "
+            "rules",
+        )
+
+        class Meta:
+            ref_name = "SuspendInput"
+
     @extend_schema(
         tags=TAGS,
         operation_id="trading_suspend",
         parameters=[LOT_ID],
-        request=ReasonInput,
+        request=Input,
         responses={204: None, **ERRORS},
     )
     def post(self, request: Request, lot_id: int) -> Response:
-        data = ReasonInput(data=request.data)
+        data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        trading.trading_suspend(user=request_user(request), lot_id=lot_id, reason=data.validated_data["reason"])
+        trading.trading_suspend(
+            user=request_user(request),
+            lot_id=lot_id,
+            reason=data.validated_data["reason"],
+            signed=signed_of(data.validated_data),
+            session_certificate_id=session_certificate(request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

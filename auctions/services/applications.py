@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.checksums import resident_id_valid
 from accounts.models import User
 from accounts.services.messages import message_send
+from accounts.signing import SignedInput, Verified, evidence_data, signature_check, signature_record
 from auctions.banks.accounts import sub_account_open_on_commit
 from auctions.models import Announcement, ApplicationDocument, BidApplication, Lot
 from auctions.selectors import centre_staff_covers
@@ -109,10 +110,46 @@ def _check_applicant(user: User, lot: Lot) -> None:
         raise ApplicationRefused(_("Applications for this lot have closed."), code="window_closed")
 
 
-@transaction.atomic
-def application_submit(*, user: User, lot_id: int, form: ApplicationForm) -> tuple[BidApplication, bool]:
+def signed_fields(lot_id: int, form: ApplicationForm) -> dict[str, Any]:
+    """What a signed application signs (docs/signing.md): the lot, the bank and the contact as stored (stripped),
+    and joint bidding as "yes" or "no"."""
+    return {
+        "lot": lot_id,
+        "bank_code": form.bank_code,
+        "contact_name": form.contact_name.strip(),
+        "contact_phone": form.contact_phone.strip(),
+        "address": form.address.strip(),
+        "joint": "yes" if form.joint else "no",
+    }
+
+
+def application_submit(
+    *,
+    user: User,
+    lot_id: int,
+    form: ApplicationForm,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> tuple[BidApplication, bool]:
     """Apply for a lot in the principal's name: (the application, whether it was made now). A second application
-    returns the existing one unchanged; a rejected one is corrected and submitted again."""
+    returns the existing one unchanged; a rejected one is corrected and submitted again.
+
+    A signed application is verified before the lot's lock (the lot's rules may require it); the evidence entry of
+    a new submission carries the signature record's hash, never the contact's identity."""
+    published = Announcement.objects.filter(lot=lot_id, status=Announcement.Status.PUBLISHED)
+    verified = signature_check(
+        user=user,
+        action="application.submit",
+        fields=signed_fields(lot_id, form),
+        signed=signed,
+        required=published.filter(lot__rules__certificates_required=True).exists(),
+        session_certificate_id=session_certificate_id,
+    )
+    with transaction.atomic():
+        return _submit(user, lot_id, form, verified)
+
+
+def _submit(user: User, lot_id: int, form: ApplicationForm, verified: Verified | None) -> tuple[BidApplication, bool]:
     lot = _open_lot(lot_id)
     existing = BidApplication.objects.select_for_update().filter(lot=lot, applicant=user.principal).first()
     if existing is not None and existing.status != S.REJECTED:
@@ -146,8 +183,14 @@ def application_submit(*, user: User, lot_id: int, form: ApplicationForm) -> tup
     append(
         lot_id=lot.pk,
         kind="application.submitted",
-        data={"application": application.pk, "joint": application.joint, "resubmitted": existing is not None},
+        data={
+            "application": application.pk,
+            "joint": application.joint,
+            "resubmitted": existing is not None,
+            **evidence_data(verified),
+        },
     )
+    signature_record(verified)
     return application, True
 
 

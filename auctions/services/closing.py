@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.signing import SignedInput, evidence_data, signature_check, signature_record
 from auctions.models import Announcement, Lot, LotResult, LotTrading, Qualification
 from auctions.selectors import centre_staff_covers
 from auctions.services import announcements
@@ -43,12 +44,17 @@ def _lock(lot: Lot) -> LotTrading:
     return LotTrading.objects.select_for_update().get(lot=lot)
 
 
-def _staff_lot(user: User, lot_id: int) -> tuple[Lot, LotTrading]:
-    """The lot if `user` acts for its centre (else 404, as for a lot that does not exist), with its trading row
-    locked."""
+def _centre_lot(user: User, lot_id: int) -> Lot:
+    """The lot if `user` acts for its centre (else 404, as for a lot that does not exist), not locked."""
     lot = Lot.objects.select_related("rules", "centre").filter(pk=lot_id).first()
     if lot is None or not centre_staff_covers(user, lot.centre):
         raise NotFound(_("No lot has this id."))
+    return lot
+
+
+def _staff_lot(user: User, lot_id: int) -> tuple[Lot, LotTrading]:
+    """The lot if `user` acts for its centre (else 404), with its trading row locked."""
+    lot = _centre_lot(user, lot_id)
     return lot, _lock(lot)
 
 
@@ -161,9 +167,37 @@ def _check_offline(lot: Lot, entered: OfflineResult) -> tuple[Qualification | No
     return winner, price
 
 
-def result_record(*, user: User, lot_id: int, entered: OfflineResult) -> LotResult:
+def result_fields(lot_id: int, entered: OfflineResult) -> dict[str, Any]:
+    """What a signed result signs (docs/signing.md): the lot, the outcome, and for a deal the winner's bidder number
+    and the price with four places ("" for 流拍, whose entry has neither)."""
+    winner = price = ""
+    if entered.outcome == OUTCOME.DEAL:
+        winner = (entered.bidder_number or "").strip()
+        amount = money.wan(entered.price_wan)
+        price = money.text(amount, money.WAN_PLACES) if amount is not None else str(entered.price_wan or "").strip()
+    return {"lot": lot_id, "outcome": entered.outcome, "winner": winner, "price_wan": price}
+
+
+def result_record(
+    *,
+    user: User,
+    lot_id: int,
+    entered: OfflineResult,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> LotResult:
     """Record the result of a semi-process lot's on-site bidding, once, after its trading time. Refused as a whole
-    (nothing stored, no evidence, no result) if any field is wrong."""
+    (nothing stored, no evidence, no result) if any field is wrong. A signed result is verified before the lot's
+    lock (the lot's rules may require it); its evidence entry carries the signature record's hash."""
+    lot = _centre_lot(user, lot_id)
+    verified = signature_check(
+        user=user,
+        action="result.record",
+        fields=result_fields(lot.pk, entered),
+        signed=signed,
+        required=lot.rules.certificates_required,
+        session_certificate_id=session_certificate_id,
+    )
     with uploads_atomic() as store:
         lot, trading = _staff_lot(user, lot_id)
         if lot.process != Lot.Process.SEMI:
@@ -195,8 +229,10 @@ def result_record(*, user: User, lot_id: int, entered: OfflineResult) -> LotResu
                 "source": LotResult.Source.OFFLINE,
                 "confirmation_sha256": stored.sha256 if stored else None,
                 "reason": reason,
+                **evidence_data(verified),
             },
         )
+        signature_record(verified)
         result = result_write(
             lot=lot,
             outcome=entered.outcome,
@@ -279,16 +315,25 @@ class Suspended:
 
 @transaction.atomic
 def trading_suspend_announced(
-    *, user: User, lot_id: int, reason: str, announcement_title: str = "", announcement_body: str = ""
+    *,
+    user: User,
+    lot_id: int,
+    reason: str,
+    announcement_title: str = "",
+    announcement_body: str = "",
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
 ) -> Suspended:
     """Suspend trading (中止) and, with a title and a text, publish the supplementary announcement the rules ask for
     in the same transaction: a change announcement (变更公告) that supersedes the lot's current one. Either both
-    happen or neither."""
+    happen or neither. The suspension may be signed as trading_suspend's is (the announcement is not signed)."""
     title, body = (announcement_title or "").strip(), (announcement_body or "").strip()
     if bool(title) != bool(body):
         missing = "announcement_body" if title else "announcement_title"
         raise InvalidInput(fields={missing: [{"code": "required", "message": _("This field is required.")}]})
-    trading = trading_suspend(user=user, lot_id=lot_id, reason=reason)
+    trading = trading_suspend(
+        user=user, lot_id=lot_id, reason=reason, signed=signed, session_certificate_id=session_certificate_id
+    )
     published = None
     if title:
         draft = announcements.announcement_draft(

@@ -13,6 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from core import money
 from core.errors import ServiceUnavailable
 from core.keys import read_key_file, write_key_pair
 
@@ -33,11 +34,15 @@ def _key_file(setting: str) -> bytes:
     return read_key_file(setting, missing_code="reserve_key_missing")
 
 
-def seal(amount: Decimal) -> Sealed:
+def seal(amount: Decimal, salt: str | None = None) -> Sealed:
+    """Encrypt the amount with its salt and commit to both. The amount is written with exactly four places, so the
+    commitment a browser computed for a signed entry (docs/signing.md) is the one kept and the one the close checks;
+    `salt` (32 hex, the client's) only when the entry is signed, else a new random one."""
     public_key = serialization.load_pem_public_key(_key_file("RESERVE_PUBLIC_KEY_FILE"))
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise ServiceUnavailable(code="reserve_key_invalid")
-    salt = secrets.token_hex(16)
+    amount = Decimal(money.text(amount, money.WAN_PLACES))
+    salt = salt or secrets.token_hex(16)
     plaintext = json.dumps({"amount": str(amount), "salt": salt}).encode("ascii")
     return Sealed(ciphertext=public_key.encrypt(plaintext, OAEP), commitment=commitment(salt, amount))
 

@@ -12,6 +12,7 @@ How it keeps its promises (docs/trading-engine.md):
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,6 +39,8 @@ from auctions.services.results import result_write
 from core import money
 from core.clock import db_now, db_now_read
 from core.errors import Conflict, InvalidInput, NotFound
+
+SALT = re.compile(r"[0-9a-f]{32}")  # a signed reserve's salt: 16 bytes, hex
 
 
 class BidRefused(Conflict):
@@ -396,29 +399,56 @@ def timed_entry_confirm(*, user: User, lot_id: int) -> TimedEntry:
     return entry
 
 
-def _staff_lot(user: User, lot_id: int) -> tuple[Lot, LotTrading]:
+def _centre_lot(user: User, lot_id: int) -> Lot:
+    """The lot if `user` acts for its centre, not locked; 404 otherwise, as for a lot that does not exist."""
     lot = Lot.objects.select_related("rules", "centre").filter(pk=lot_id).first()
     if lot is None or not centre_staff_covers(user, lot.centre):
         raise NotFound(_("No lot has this id."))
+    return lot
+
+
+def _staff_lot(user: User, lot_id: int) -> tuple[Lot, LotTrading]:
+    lot = _centre_lot(user, lot_id)
     _trading(lot)
     return lot, LotTrading.objects.select_for_update().get(lot=lot)
 
 
-@transaction.atomic
-def trading_suspend(*, user: User, lot_id: int, reason: str) -> LotTrading:
-    """Suspend (中止): no bid is accepted until it resumes; the reason goes to the log and the trail."""
-    lot, trading = _staff_lot(user, lot_id)
-    now = db_now()
-    if not (reason or "").strip():
+def trading_suspend(
+    *,
+    user: User,
+    lot_id: int,
+    reason: str,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> LotTrading:
+    """Suspend (中止): no bid is accepted until it resumes; the reason goes to the log and the trail.
+
+    A signed suspension (docs/signing.md: fields lot and reason, stripped and at most 500 characters as stored) is
+    verified before the lot's lock; the lot's rules may require it. The evidence entry carries the record's hash."""
+    lot = _centre_lot(user, lot_id)
+    reason = (reason or "").strip()[:500]
+    if not reason:
         raise InvalidInput(fields={"reason": [{"code": "required", "message": _("Give the reason.")}]})
-    if phase_at(lot, trading, now).name in ("suspended", "closed", "ended"):
-        raise Conflict(_("Only a lot in trading can be suspended."), code="not_trading")
-    trading.suspended_at = now
-    trading.suspended_reason = reason.strip()[:500]
-    trading.save(update_fields=["suspended_at", "suspended_reason"])
-    append(lot_id=lot.pk, kind="trading.suspended", data={"reason": trading.suspended_reason})
-    record("lot.suspended", actor=user, lot=lot, note=trading.suspended_reason)
-    return trading
+    verified = signature_check(
+        user=user,
+        action="trading.suspend",
+        fields={"lot": lot.pk, "reason": reason},
+        signed=signed,
+        required=lot.rules.certificates_required,
+        session_certificate_id=session_certificate_id,
+    )
+    with transaction.atomic():
+        lot, trading = _staff_lot(user, lot_id)
+        now = db_now()
+        if phase_at(lot, trading, now).name in ("suspended", "closed", "ended"):
+            raise Conflict(_("Only a lot in trading can be suspended."), code="not_trading")
+        trading.suspended_at = now
+        trading.suspended_reason = reason
+        trading.save(update_fields=["suspended_at", "suspended_reason"])
+        append(lot_id=lot.pk, kind="trading.suspended", data={"reason": reason, **evidence_data(verified)})
+        record("lot.suspended", actor=user, lot=lot, note=reason)
+        signature_record(verified)
+        return trading
 
 
 @transaction.atomic
@@ -461,33 +491,75 @@ def _may_enter_reserve(user: User, lot: Lot) -> bool:
     return lot.entrustment is not None and user.is_authenticated and lot.entrustment.owner_id == user.principal.pk
 
 
-@transaction.atomic
-def reserve_enter(*, user: User, lot_id: int, amount_wan: Any) -> None:
+def _reserve_salt(salt: str | None, signed: SignedInput | None) -> str | None:
+    """The client's salt of a signed reserve entry: 32 hex characters, required with a signature and only then."""
+    if signed is None:
+        if salt:
+            raise InvalidInput(
+                fields={"salt": [{"code": "unsigned_salt", "message": _("A salt is sent only with a signed reserve.")}]}
+            )
+        return None
+    text = (salt or "").strip().lower()
+    if not SALT.fullmatch(text):
+        raise InvalidInput(
+            fields={"salt": [{"code": "invalid_salt", "message": _("The salt is 32 hexadecimal characters.")}]}
+        )
+    return text
+
+
+def reserve_enter(
+    *,
+    user: User,
+    lot_id: int,
+    amount_wan: Any,
+    salt: str | None = None,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> None:
     """The grantor (primary) or the transferor (secondary) enters the reserve, sealed; re-entry is allowed until the
-    rules' deadline, never after. Nothing returned or raised carries the amount."""
+    rules' deadline, never after. Nothing returned or raised carries the amount.
+
+    A signed entry (docs/signing.md) signs {lot, commitment}: the browser chose the salt and computed the commitment
+    SHA-256(salt ‖ amount with four places); the server seals with that salt and rebuilds the message from the
+    commitment it computed itself, so a wrong amount or salt fails the signature and the signature record never holds
+    the amount. Verified before the lot's lock; the lot's rules may require it."""
     amount = _amount(amount_wan)
-    now = db_now()
     lot = Lot.objects.select_related("rules", "entrustment").filter(pk=lot_id).first()
     if lot is None or not _may_enter_reserve(user, lot):
         raise NotFound(_("No lot has this id."))
-    if not Announcement.objects.filter(lot=lot).exclude(status=Announcement.Status.DRAFT).exists():
-        raise Conflict(_("The reserve is entered once the lot is announced."), code="not_announced")
-    opens, closes = _reserve_deadline(lot)
-    if opens is not None and now < opens:
-        raise Conflict(_("The reserve is entered in the final window before the deadline."), code="reserve_too_early")
-    if now > closes:
-        raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
-    _trading(lot)
-    trading = LotTrading.objects.select_for_update().get(lot=lot)
-    if trading.closed_at is not None:
-        raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
-    box = sealed.seal(amount)
-    trading.reserve_ciphertext = box.ciphertext
-    trading.reserve_commitment = box.commitment
-    trading.reserve_entered_at = now
-    trading.save(update_fields=["reserve_ciphertext", "reserve_commitment", "reserve_entered_at"])
-    append(lot_id=lot.pk, kind="reserve.committed", data={"commitment": box.commitment})
-    record("lot.reserve_entered", actor=user, lot=lot)
+    client_salt = _reserve_salt(salt, signed)
+    commitment = sealed.commitment(client_salt, Decimal(money.text(amount, 4))) if client_salt else ""
+    verified = signature_check(
+        user=user,
+        action="reserve.enter",
+        fields={"lot": lot.pk, "commitment": commitment},
+        signed=signed,
+        required=lot.rules.certificates_required,
+        session_certificate_id=session_certificate_id,
+    )
+    with transaction.atomic():
+        now = db_now()
+        if not Announcement.objects.filter(lot=lot).exclude(status=Announcement.Status.DRAFT).exists():
+            raise Conflict(_("The reserve is entered once the lot is announced."), code="not_announced")
+        opens, closes = _reserve_deadline(lot)
+        if opens is not None and now < opens:
+            raise Conflict(
+                _("The reserve is entered in the final window before the deadline."), code="reserve_too_early"
+            )
+        if now > closes:
+            raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
+        _trading(lot)
+        trading = LotTrading.objects.select_for_update().get(lot=lot)
+        if trading.closed_at is not None:
+            raise Conflict(_("The time to enter the reserve has passed."), code="reserve_too_late")
+        box = sealed.seal(amount, salt=client_salt)
+        trading.reserve_ciphertext = box.ciphertext
+        trading.reserve_commitment = box.commitment
+        trading.reserve_entered_at = now
+        trading.save(update_fields=["reserve_ciphertext", "reserve_commitment", "reserve_entered_at"])
+        append(lot_id=lot.pk, kind="reserve.committed", data={"commitment": box.commitment, **evidence_data(verified)})
+        record("lot.reserve_entered", actor=user, lot=lot)
+        signature_record(verified)
 
 
 @dataclass(frozen=True)

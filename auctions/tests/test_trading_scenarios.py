@@ -99,7 +99,7 @@ def test_a_single_quoter_at_or_above_the_reserve_wins_and_the_reserve_shows_only
     assert result is not None
     assert (result.outcome, result.winner, result.reserve_wan) == ("deal", qa.bidder_number, Decimal("1234.5"))
     revealed = EvidenceEntry.objects.get(lot=world["lot"], kind="reserve.revealed")
-    assert revealed.data["amount_wan"] == "1234.5"
+    assert revealed.data["amount_wan"] == "1234.5000"  # sealed with four places (docs/signing.md: the commitment)
 
 
 def test_the_highest_below_the_reserve_is_no_deal():

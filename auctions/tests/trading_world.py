@@ -6,10 +6,11 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections
@@ -18,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.tests.factories import user_create
 from auctions.models import Bank, Lot, Qualification
-from auctions.services.applications import ApplicationForm, application_approve, application_submit
+from auctions.services.applications import ApplicationForm, application_approve, application_submit, signed_fields
 from auctions.services.deposits import Notice, arrival_record
 from auctions.services.evidence import protocol_export
 from auctions.services.lots import Terms
@@ -26,6 +27,9 @@ from auctions.services.rules import lot_rules_update
 from auctions.services.trading import BidRefused, Placed, bid_place
 from auctions.tests.factories import centre_create, centre_staff_create, sichuan_regions
 from auctions.tests.test_lots_and_announcements import announced
+
+if TYPE_CHECKING:
+    from accounts.tests.signing_kit import Signer
 
 DAY = timedelta(days=1)
 
@@ -62,8 +66,9 @@ def auction_schedule(t0: datetime) -> Terms:
     )
 
 
-def trading_lot(*, mode: str = "listing", rules: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An announced lot whose application window is open now, with its centre, staff and grantor."""
+def trading_lot(*, mode: str = "listing", rules: dict[str, Any] | None = None, process: str = "full") -> dict[str, Any]:
+    """An announced lot whose application window is open now, with its centre, staff and grantor (`process` semi: bid
+    for on site, its result recorded by staff)."""
     regions = sichuan_regions()
     centre = centre_create(region=regions["chengdu"])
     bank = Bank.objects.create(code="ICBC", name="中国工商银行", account_prefix="6222")
@@ -75,7 +80,7 @@ def trading_lot(*, mode: str = "listing", rules: dict[str, Any] | None = None) -
         "grantor": user_create(role=User.Role.GRANTOR, regions=["510104"]),
     }
     t0 = timezone.now() - timedelta(hours=1)
-    schedule = listing_schedule(t0) if mode == "listing" else auction_schedule(t0)
+    schedule = replace(listing_schedule(t0) if mode == "listing" else auction_schedule(t0), process=process)
     if rules:  # override before the announcement, as staff may
         from auctions.services.lots import Grant, lot_register_submitted, lot_submit_by_grantor
 
@@ -99,10 +104,21 @@ def trading_lot(*, mode: str = "listing", rules: dict[str, Any] | None = None) -
     return world
 
 
-def qualified_bidder(world: dict[str, Any], name: str) -> tuple[User, Qualification]:
-    user = user_create(real_name=name)
+def qualified_bidder(world: dict[str, Any], name: str, *, signer: "Signer | None" = None) -> tuple[User, Qualification]:
+    """A new bidder (or `signer`'s user, its application signed as a lot whose rules require certificates needs)
+    applied, approved and with the deposit arrived."""
+    user = signer.user if signer is not None else user_create(real_name=name)
     form = ApplicationForm(contact_name=name, contact_phone="13800138000", address="成都", bank_code="ICBC")
-    application, _created = application_submit(user=user, lot_id=world["lot"].pk, form=form)
+    signed = None
+    if signer is not None:
+        signed = signer.signed("application.submit", signed_fields(world["lot"].pk, form))
+    application, _created = application_submit(
+        user=user,
+        lot_id=world["lot"].pk,
+        form=form,
+        signed=signed,
+        session_certificate_id=signer.certificate.pk if signer is not None else None,
+    )
     application_approve(user=world["staff"], application_id=application.pk)
     arrival_record(
         Notice(
