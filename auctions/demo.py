@@ -1,5 +1,6 @@
 """Deterministic demo data for trading: banks, Sichuan's trading centres and their staff, lots in every state through
-the services (schedules around today in Asia/Shanghai), and announcements of every kind."""
+the services (schedules around today in Asia/Shanghai), announcements of every kind, and one lot whose rules require
+CA digital certificates (docs/certificates.md, "Trying it in the demo")."""
 
 import io
 from dataclasses import dataclass, field
@@ -12,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from pypdf import PdfWriter
 
-from accounts.models import User
+from accounts.checksums import credit_code_check_character, resident_id_check_character
+from accounts.models import RealNameVerification, User
 from auctions.models import Announcement, Bank, EntrustmentAttachment, Lot, RuleProfile, TradingCentre
 from auctions.presets import ensure_presets
 from auctions.selectors import serves
@@ -33,6 +35,7 @@ from auctions.services.lots import (
     lot_return,
     lot_submit_by_grantor,
 )
+from auctions.services.rules import lot_rules_update
 from core.clock import db_now
 from core.formatting import SHANGHAI
 from geo.models import Parcel, Region
@@ -96,6 +99,7 @@ class DemoLot:
     mode: str  # listing or auction
     state: str  # submitted, returned, registered, announced, changed, terminated
     schedule: dict[str, tuple[int, int, int]]  # Terms field → (days from today, hour, minute)
+    certificates: bool = False  # its rules require certificates; traded by the province's centre
 
 
 def _at(days: int, hour: int, minute: int = 0) -> tuple[int, int, int]:
@@ -127,6 +131,10 @@ PRIMARY_LOTS = [
     DemoLot("tomorrow_auction", AUCTION, "announced", {
         "announcement_starts_at": _at(-20, 9), "applications_close_at": _at(-1, 17), "deposit_deadline": _at(-1, 19),
         "auction_starts_at": _at(1, 10)}),
+    # 须使用CA数字证书: a listing running today whose rules require certificates; applications close in four days
+    DemoLot("certificates_listing", LISTING, "announced", {
+        "announcement_starts_at": _at(-12, 9), "applications_close_at": _at(4, 17), "deposit_deadline": _at(4, 19),
+        "listing_starts_at": _at(-2, 9), "listing_ends_at": _at(6, 15)}, certificates=True),
     # A change announcement (变更公告) superseding the original, and a termination (终止公告)
     DemoLot("changed", LISTING, "changed", {
         "announcement_starts_at": _at(0, 9), "applications_close_at": _at(19, 17), "deposit_deadline": _at(19, 19),
@@ -251,8 +259,15 @@ def _centres(report: AuctionsDemoReport, password_hash: str) -> dict[str, tuple[
     return found
 
 
-def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User, grantor: User, today: date) -> None:
-    """The grantor's door: submitted with a document, registered by the centre, announced, changed, terminated."""
+def _primary_lots(
+    report: AuctionsDemoReport,
+    centres: dict[str, tuple[TradingCentre, User]],
+    grantor: User,
+    today: date,
+) -> None:
+    """The grantor's door: submitted with a document, registered by the centre, announced, changed, terminated. The
+    lots go to 成都市's centre, the one requiring certificates to the province's (so that only the province's staff,
+    the grantor and its bidders are asked to sign in with a certificate)."""
     parcels = list(Parcel.objects.filter(region__code__startswith="5101").exclude(land_use="").order_by("code"))
     counties = list(Region.objects.filter(level=Region.Level.COUNTY, code__startswith="5101").order_by("code"))
     if not counties:
@@ -261,6 +276,7 @@ def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User
     if len(parcels) < len(PRIMARY_LOTS):
         report.notes.append(f"{len(parcels)} parcels in 成都市: the other lots have no parcel")
     for index, spec in enumerate(PRIMARY_LOTS):
+        centre, staff = centres.get("510000", centres["510100"]) if spec.certificates else centres["510100"]
         parcel = parcels[index] if index < len(parcels) else None
         region = parcel.region if parcel and parcel.region else counties[index % len(counties)]
         use = parcel.land_use if parcel else "0601"
@@ -291,6 +307,8 @@ def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User
         lot = lot_register_submitted(user=staff, lot_id=lot.pk)
         if spec.state == "registered":
             continue
+        if spec.certificates:
+            lot_rules_update(user=staff, lot_id=lot.pk, certificates_required=True)
         _announce(staff, lot)
         if spec.state == "changed":
             body = "挂牌截止时间及竞买申请截止时间延后，其余内容不变。（演示数据）"
@@ -298,6 +316,36 @@ def _primary_lots(report: AuctionsDemoReport, centre: TradingCentre, staff: User
         elif spec.state == "terminated":
             body = "因规划条件调整，终止本次挂牌出让活动。（演示数据）"
             _publish(staff, lot, f"{lot.title}终止公告", body, kind=Announcement.Kind.TERMINATION)
+
+
+def _certificate_holders(report: AuctionsDemoReport) -> None:
+    """The people of the lot requiring certificates get the approved verification a certificate's subject is checked
+    against (accounts/certificates.py), so they can get a demo certificate in 我的证书: the market demo's bidder and
+    enterprise (its sub-account then gets a staff certificate), the province centre's staff and the grantor."""
+    holders = [  # the first 17 characters of a resident ID number or a credit code
+        (market_demo.SEEKER, "51010419850612002"),  # 赵六
+        (market_demo.ENTERPRISE, "91510100MA61R2XK7"),  # 成都天府置业有限公司
+        (PROVINCE_STAFF, "51010419800101003"),
+        (CHENGDU_GRANTOR, "51010019750301004"),
+    ]
+    for phone, first17 in holders:
+        user = User.objects.filter(phone=phone).first()
+        if user is None or user.verifications.filter(status=RealNameVerification.Status.APPROVED).exists():
+            continue
+        if user.verified_at is None:
+            user.verified_at = db_now()
+            user.save(update_fields=["verified_at"])
+        enterprise = user.kind == User.Kind.ENTERPRISE
+        check = credit_code_check_character(first17) if enterprise else resident_id_check_character(first17)
+        RealNameVerification.objects.create(
+            user=user,
+            kind=user.kind,
+            name=user.real_name,
+            id_number=first17 + check,
+            status=RealNameVerification.Status.APPROVED,
+            reviewed_at=user.verified_at,
+        )
+        report.notes.append(f"{phone}: an approved real-name verification for demo certificates")
 
 
 def _secondary_lot(report: AuctionsDemoReport, centres: dict[str, tuple[TradingCentre, User]], today: date) -> None:
@@ -372,10 +420,11 @@ def auctions_demo_load(*, password: str = "") -> AuctionsDemoReport:
     report.accounts[CHENGDU_GRANTOR] = "grantor (成都市)"
     report.accounts[SUPERVISOR] = "supervisor (四川省)"
     if "510100" in centres:
-        _primary_lots(report, *centres["510100"], grantor, today)
+        _primary_lots(report, centres, grantor, today)
     else:
         report.notes.append("成都市 (510100) is not loaded: no grantor lots")
     _secondary_lot(report, centres, today)
+    _certificate_holders(report)
     for status in Lot.Status.values:
         report.lots[status] = Lot.objects.filter(status=status).count()
     for kind in Announcement.Kind.values:

@@ -94,4 +94,6 @@ def rules_summary(rules: RuleProfile) -> list[str]:
             % {"bidders": rules.conversion_min_bidders, "minutes": rules.conversion_window_seconds // 60}
         )
     lines.append(_("Reserve price: %(when)s.") % {"when": rules.get_reserve_entry_display()})
+    if rules.certificates_required:
+        lines.append(_("Bidding for this lot requires a CA digital certificate."))
     return lines

@@ -1,5 +1,6 @@
 """Certificates in trading (docs/certificates.md): who must sign in with a certificate because a lot's rules require
-certificates, and an enterprise's staff certificate that signs its bids until the enterprise withdraws it."""
+certificates (and the lot's public page says so), and an enterprise's staff certificate that signs its bids until the
+enterprise withdraws it."""
 
 import uuid
 from datetime import timedelta
@@ -102,6 +103,8 @@ def test_the_staff_grantor_and_bidders_of_a_lot_requiring_certificates_must_sign
         "other_centre_staff": (False, ""),
         "other_grantor": (False, ""),
     }
+    assert 'id="lot-certificates-required"' in Client().get(f"/lots/{lot.pk}/").content.decode()  # the public page
+    assert 'id="lot-certificates-required"' not in Client().get(f"/lots/{plain_lot.pk}/").content.decode()
     LotResult.objects.create(lot=lot, outcome="failed", decided_at=timezone.now())
     assert {name: requirement(user) for name, user in users.items()} == {name: (False, "") for name in users}
 

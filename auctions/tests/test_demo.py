@@ -13,6 +13,7 @@ from accounts.models import User
 from auctions import demo
 from auctions.models import Announcement, Bank, Entrustment, EntrustmentAttachment, Lot, TradingCentre
 from auctions.selectors_home import home_broadcast
+from market import demo as market_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,11 @@ def test_the_auctions_demo_has_lots_in_every_state_and_announcements_of_every_ki
     for phone in (demo.CHENGDU_STAFF, demo.CHENGDU_GRANTOR, demo.SUPERVISOR):  # the market demo's password
         assert User.objects.get(phone=phone).check_password("demo password 2026")
     assert demo.CHENGDU_GRANTOR in out.getvalue()
+
+    certified = Lot.objects.get(rules__certificates_required=True)  # one lot to try certificates on
+    assert (certified.status, certified.centre.name) == (Lot.Status.ANNOUNCED, "四川省公共资源交易中心")
+    seeker = User.objects.get(phone=market_demo.SEEKER)
+    assert seeker.verifications.get(status="approved").name == seeker.real_name  # so it can get a demo certificate
 
     tabs = {tab.key: tab.lots for tab in home_broadcast()}
     assert {key for key, lots in tabs.items() if lots} == {"today", "closing", "announced", "tomorrow"}

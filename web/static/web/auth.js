@@ -35,9 +35,16 @@
     tick();
   }
 
+  // Whether the account must sign in with a certificate (a lot it works on or bids for requires certificates).
+  async function certificateRequired() {
+    const mine = await request("GET", "/api/auth/certificates/");
+    return mine.certificate_required;
+  }
+
   // After the password (sign-in form only): when the account has an active certificate, sign the server's challenge
   // with this browser's key for it (web/static/web/certificates.js). False when the step failed: its error is shown,
-  // the password's sign-in stands and a link to go on shows.
+  // the password's sign-in stands and a link to go on shows, unless the account must sign in with a certificate:
+  // then only 我的证书 (to bind one) and signing out are offered.
   async function certificateStep(form, user) {
     try {
       const challenge = await request("POST", "/api/auth/certificate-challenge/");
@@ -51,11 +58,20 @@
       return true;
     } catch (error) {
       if (!(error instanceof ApiError)) { throw error; }
-      if (error.code === "no_active_certificate") { return true; }  // no certificate: the password is the sign-in
+      const required = await certificateRequired();
+      if (error.code === "no_active_certificate" && !required) { return true; }  // the password is the sign-in
       showError(form, error);
-      document.getElementById("certificate-continue").hidden = false;
+      document.getElementById(required ? "certificate-required" : "certificate-continue").hidden = false;
       return false;
     }
+  }
+
+  const signOut = document.getElementById("certificate-sign-out");
+  if (signOut) {
+    signOut.addEventListener("click", async () => {
+      await request("POST", "/api/auth/logout/");
+      window.location.reload();
+    });
   }
 
   for (const form of document.querySelectorAll("form[data-api]")) {

@@ -1,7 +1,9 @@
 // 我的证书 in the personal centre: my certificates (/api/auth/certificates/) with their status, subject, issuer,
 // validity and fingerprint, the one this session signed in with marked; unbinding an active one; and, where the
 // platform runs a development CA, a demo certificate: a key made in this browser (web/static/web/certificates.js),
-// its CSR certified by the CA through the server, then bound.
+// its CSR certified by the CA through the server, then bound. Also, on every section: the banner saying this account
+// must sign in with its certificate and this session did not; and, for an enterprise, its staff's certificates
+// (/api/auth/enterprise/certificates/), each of which it may withdraw.
 (function () {
   "use strict";
   const M = window.LandMe;
@@ -23,6 +25,11 @@
     showError(form, error);
   }
 
+  // A certificate's status in words; one the enterprise withdrew says so.
+  function statusTag(c) {
+    return M.statusTag(c.status, c.ended_reason === "withdrawn by the enterprise" ? t.withdrawn : t.status[c.status]);
+  }
+
   function row(c, section, signedInWith) {
     const unbind = c.status === "active" && M.button(t.unbind, "unbind", async () => {
       if (!window.confirm(t.confirmUnbind)) { return; }
@@ -36,7 +43,7 @@
         el("div", { class: "muted me-meta" }, c.issuer.name, signedInWith ? ` · ${t.signedInWith}` : "")),
       el("td", {}, `${time(c.not_before)} — ${time(c.not_after)}`),
       el("td", { class: "muted me-meta", style: "word-break: break-all", dataset: { field: "fingerprint" } }, c.fingerprint_sha256),
-      el("td", {}, M.statusTag(c.status, t.status[c.status])),
+      el("td", {}, statusTag(c)),
       el("td", { class: "me-actions" }, unbind));
   }
 
@@ -75,6 +82,46 @@
       try { await demoCertificate(section, subject); } finally { button.disabled = false; }
     });
   }
+
+  // The banner: a lot this account works on or bids for requires certificates and this session was not signed in
+  // with one.
+  async function requirementBanner() {
+    try {
+      const data = await request("GET", LIST);
+      const banner = document.getElementById("certificate-required-banner");
+      banner.hidden = !(data.certificate_required && !data.session_certificate_id);
+    } catch (error) {
+      if (!(error instanceof ApiError)) { throw error; }
+    }
+  }
+
+  // An enterprise's staff certificates, in the account settings beside its sub-accounts.
+  async function loadStaffCertificates(block) {
+    const form = block.querySelector("#staff-certificate-form");
+    let certificates;
+    try { certificates = await request("GET", "/api/auth/enterprise/certificates/"); } catch (error) { fail(form, error); return; }
+    const rows = certificates.map((c) => {
+      const withdraw = c.status === "active" && M.button(t.withdraw, "withdraw", async () => {
+        if (!window.confirm(t.confirmWithdraw)) { return; }
+        try {
+          await request("POST", `/api/auth/enterprise/certificates/${c.id}/withdraw/`);
+          await loadStaffCertificates(block);
+        } catch (error) { fail(form, error); }
+      });
+      return el("tr", { dataset: { id: c.id, status: c.status } },
+        el("td", {}, c.holder.name),
+        el("td", { dataset: { field: "subject" } }, c.subject, el("div", { class: "muted me-meta" }, c.issuer.name)),
+        el("td", {}, `${time(c.not_before)} — ${time(c.not_after)}`),
+        el("td", {}, statusTag(c)),
+        el("td", { class: "me-actions" }, withdraw));
+    });
+    block.querySelector("#staff-certificate-rows").replaceChildren(...rows);
+    block.querySelector("#staff-certificate-empty").hidden = rows.length > 0;
+  }
+
+  requirementBanner();
+  const staffBlock = document.getElementById("staff-certificates");
+  if (staffBlock) { loadStaffCertificates(staffBlock); }
 
   M.register("certificates", {
     init(panel) {
