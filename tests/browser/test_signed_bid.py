@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from accounts.tests.test_certificates import ID_NUMBER, NAME
 from auctions.models import EvidenceEntry, Qualification
 from auctions.services.applications import ApplicationForm, application_approve, application_submit
 from auctions.services.deposits import Notice, arrival_record
+from auctions.services.reserve import seal
 from auctions.tests.trading_world import shift_to, trading_lot
 from core.clock import shifted
 from tests.asgi_server import asgi_host, asgi_server  # noqa: F401 - fixtures
@@ -114,6 +116,9 @@ def test_a_bid_signed_in_the_page_verifies_offline_until_the_ca_revokes_the_cert
         action, fingerprint, nonce = "application.submit", "ab" * 32, "n" * 22
         shown = page.evaluate("(a) => window.LandSigning.messageText(...a)", [action, fingerprint, nonce, fields])
         assert shown == message_text(action=action, certificate=fingerprint, nonce=nonce, fields=fields)
+        typed = page.evaluate("() => window.LandSigning.fourPlaces(' 01200.5 ')")
+        made = page.evaluate("(amount) => window.LandSigning.commitment(amount)", typed)
+        assert (typed, made["commitment"]) == ("1200.5000", seal(Decimal("1200.5"), salt=made["salt"]).commitment)
         page.click(".room-amount-button[data-amount='1000.0000']")
         expect(page.locator("#room-signing")).to_have_attribute("data-state", "sign-in")
         expect(page.locator("#room-signing")).to_contain_text("请先使用数字证书重新登录")

@@ -3,6 +3,8 @@
 // supplementary announcement) or resume; record a semi-process lot's on-site result after its trading time; revoke a
 // deal. Small forms posting to the API (auctions/api/closing.py); its refusals are shown next to the fields they name.
 // Then the deposits' refunds with their retry, and the evidence chain's verification beside the protocol download.
+// A suspension and a recorded result are signed with the staff member's certificate when this browser holds its key,
+// and must be where the lot's rules require it (web/static/web/signing.js, docs/signing.md).
 (function () {
   "use strict";
   const t = window.CLOSING_I18N;
@@ -21,10 +23,26 @@
       button.disabled = true;
       try { await work(node); } catch (error) {
         if (!(error instanceof ApiError)) { throw error; }
+        error.message = window.LandSigning.refusal(error);
         showError(node, error);
       } finally { button.disabled = false; }
     });
     return node;
+  }
+
+  // The signing note of a form (which certificate signs, or why none can) and, where the lot requires a signature
+  // that cannot be made here, its submit button disabled.
+  function signingNote(found, required) {
+    const note = el("p", { class: "muted", dataset: { field: "signing" } });
+    const may = window.LandSigning.describe(note, found, required);
+    return { note, may };
+  }
+
+  // The `signed` block for `action` over `fields`, or null without a usable certificate.
+  async function signature(found, action, fields) {
+    if (!found.certificate) { return null; }
+    const signed = await window.LandSigning.sign(action, fields, found);
+    return signed ? signed.signed : null;
   }
 
   const text = (name, label, attrs = {}) => el("label", {}, label, el("input", { name, ...attrs }));
@@ -135,21 +153,36 @@
       state.suspended_reason ? el("p", { class: "notice", role: "status" }, `${t.suspendedBecause} ${state.suspended_reason}`) : null,
       el("h4", {}, t.result), resultList(state.result));
     const parts = [];
+    const required = Boolean(lot.rules && lot.rules.parameters && lot.rules.parameters.certificates_required);
+    const found = await window.LandSigning.find().catch(() => ({ reason: "none" }));
+    const signedForm = (node, note) => { node.querySelector("button[type=submit]").before(note.note); node.querySelector("button[type=submit]").disabled = !note.may; return node; };
     if (lot.status === "announced" && state.phase === "suspended") {
       parts.push(form("resume", t.resume, [], async () => { await request("POST", `${base}/resume/`); await reopen(); }, { kind: "secondary" }));
     } else if (lot.status === "announced" && !["closed", "ended"].includes(state.phase)) {
-      parts.push(form("suspend", t.suspend, [area("reason", `* ${t.reason}`, 500), text("announcement_title", t.announcementTitle, { maxlength: "200" }),
+      parts.push(signedForm(form("suspend", t.suspend, [area("reason", `* ${t.reason}`, 500), text("announcement_title", t.announcementTitle, { maxlength: "200" }),
         area("announcement_body", t.announcementBody, 50000)], async (node) => {
-        await request("POST", `${base}/suspension/`, values(node));
+        const body = values(node);
+        const signed = await signature(found, "trading.suspend", { lot: lot.id, reason: body.reason || "" });
+        await request("POST", `${base}/suspension/`, signed ? { ...body, signed } : body);
         await reopen();
-      }, { kind: "secondary", hint: t.announcementHint }));
+      }, { kind: "secondary", hint: t.announcementHint }), signingNote(found, required)));
     }
     if (state.recordable) {
       const outcome = el("label", {}, `* ${t.outcome}`, el("select", { name: "outcome" },
         el("option", { value: "deal" }, t.deal), el("option", { value: "failed" }, t.failed)));
       parts.push(form("record", t.record, [outcome, text("bidder_number", t.bidderNumber, { maxlength: "8", inputmode: "numeric" }),
         text("price_wan", t.price, { inputmode: "decimal" }), file("confirmation", t.confirmation, ".pdf,.jpg,.jpeg,.png"), area("reason", t.reason, 500)],
-      async (node) => { await request("POST", `${base}/result/`, new FormData(node)); await reopen(); }, { hint: t.recordHint }));
+      async (node) => {
+        const data = new FormData(node);
+        const deal = data.get("outcome") === "deal";
+        const fields = { lot: lot.id, outcome: data.get("outcome"), winner: deal ? data.get("bidder_number").trim() : "",
+          price_wan: deal ? window.LandSigning.fourPlaces(data.get("price_wan")) : "" };
+        const signed = await signature(found, "result.record", fields);
+        if (signed) { data.append("signed", JSON.stringify(signed)); }
+        await request("POST", `${base}/result/`, data);
+        await reopen();
+      }, { hint: t.recordHint }));
+      signedForm(parts[parts.length - 1], signingNote(found, required));
     }
     if (state.result && state.result.outcome === "deal" && !state.result.revoked_at) {
       parts.push(form("revoke", t.revoke, [area("reason", `* ${t.reason}`, 500), file("document", `* ${t.decision}`, ".pdf")],

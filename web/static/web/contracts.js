@@ -2,7 +2,9 @@
 // wizard (both parties → the parcel → attachments, saved as a draft at each step, then sent to party B or, for a
 // contract signed offline, submitted with its signed copy); otherwise the contract's content read-only, what it waits
 // for and from whom, and the actions the API's `may` allows the viewer. Every rule is the API's (/api/contracts/);
-// its structured errors are shown at their fields.
+// its structured errors are shown at their fields. Party B's confirmation and the authority's approval are signed
+// with the user's certificate when this browser holds its key, and must be when the platform requires it
+// (CONTRACTS_SIGNATURE_REQUIRED; web/static/web/signing.js).
 (function () {
   "use strict";
   const t = window.CONTRACT_I18N;
@@ -15,6 +17,7 @@
   const reasonForm = document.getElementById("reason-form");
   const PARTS = ["parties", "parcel", "attachments"];
   const REASONED = ["return", "dispute_signed", "reject", "apply_revocation"];
+  const SIGNED = ["confirm", "approve"]; // signed as contract.confirm {contract, action}
   // The actions of `may` shown as buttons (edit, send and submit are the form's own).
   const BUTTONS = ["recall", "confirm", "return", "upload_signed", "confirm_signed", "dispute_signed", "approve", "reject",
     "apply_revocation", "cancel"];
@@ -242,6 +245,16 @@
     } catch (error) { notify(box, ""); fail(error, box); } finally { input.value = ""; }
   }
 
+  // The body of a signed step: {signed} with a usable certificate, {} without one where none is required, null
+  // (nothing to send) where one is required and cannot be made here; the note says which.
+  async function signedBody(name) {
+    const found = await window.LandSigning.find().catch(() => ({ reason: "none" }));
+    const note = document.getElementById("contract-signing");
+    if (!window.LandSigning.describe(note, found, root.dataset.signatureRequired === "true")) { return null; }
+    const signature = await window.LandSigning.sign("contract.confirm", { contract: contract.id, action: name }, found);
+    return signature ? { signed: signature.signed } : {};
+  }
+
   async function post(name, body) {
     await request("POST", `${base()}${PATHS[name]}`, body);
     clearErrors(actions);
@@ -256,7 +269,15 @@
     if (REASONED.includes(name)) { askReason(name); return; }
     if (name === "cancel" && !window.confirm(t.confirmCancel)) { return; }
     if (name === "approve" && !window.confirm(t.confirmApprove)) { return; }
-    busy(actions, async () => { try { await post(name); } catch (error) { fail(error, actions); } });
+    busy(actions, async () => {
+      try {
+        const body = SIGNED.includes(name) ? await signedBody(name) : undefined;
+        if (body !== null) { await post(name, body); }
+      } catch (error) {
+        if (error instanceof ApiError) { error.message = window.LandSigning.refusal(error); }
+        fail(error, actions);
+      }
+    });
   }
 
   function askReason(name) {

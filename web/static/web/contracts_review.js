@@ -1,6 +1,8 @@
 // The authority's contract review (合同审核): the contracts of the reviewer's regions by status (in review by
 // default) with approve (coding) and reject with a reason, and the pending revocation applications with approve and
 // reject. The API (/api/contracts/review/, /api/contracts/revocations/) decides which are shown and every decision.
+// An approval is signed with the reviewer's certificate when this browser holds its key, and must be when the
+// platform requires it (CONTRACTS_SIGNATURE_REQUIRED; web/static/web/signing.js): contract.confirm {contract, action}.
 (function () {
   "use strict";
   const t = window.CONTRACT_REVIEW_I18N;
@@ -31,7 +33,19 @@
 
   function fail(panel, error) {
     if (!(error instanceof ApiError)) { throw error; }
+    error.message = window.LandSigning.refusal(error);
     showError(panel, error);
+  }
+
+  // The approval's body: {signed} with a usable certificate, {} without one where none is required, null (nothing
+  // to send) where one is required and cannot be made here; the panel's note says which.
+  async function approval(contractId) {
+    const panel = document.getElementById("queue-contracts");
+    const found = await window.LandSigning.find().catch(() => ({ reason: "none" }));
+    const required = panel.dataset.signatureRequired === "true";
+    if (!window.LandSigning.describe(document.getElementById("review-signing"), found, required)) { return null; }
+    const signature = await window.LandSigning.sign("contract.confirm", { contract: contractId, action: "approve" }, found);
+    return signature ? { signed: signature.signed } : {};
   }
 
   // One queue: a paged table filled from `url()`, each item drawn by `render(item, reload)`.
@@ -74,7 +88,9 @@
           if (!window.confirm(t.confirmApprove)) { return; }
           clearErrors(contractsPanel);
           try {
-            const coded = await request("POST", `/api/contracts/${c.id}/approve/`);
+            const body = await approval(c.id);
+            if (body === null) { return; }
+            const coded = await request("POST", `/api/contracts/${c.id}/approve/`, body);
             notify(contractsPanel, t.coded.replace("{number}", coded.number || ""));
             reload();
           } catch (error) { fail(contractsPanel, error); }

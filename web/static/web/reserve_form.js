@@ -3,6 +3,9 @@
 // Two steps: the amount, then a confirmation naming it; afterwards "sealed at" the time of the server's answer (on a
 // later visit, the server's own time of the entry: reserve_sealed_at in the lot or the entrustment's lot). No
 // answer ever carries the amount back; it may be entered again until the rules' deadline, which the server decides.
+// Signed (web/static/web/signing.js) when this browser holds the key of the user's certificate, and always where the
+// lot's rules require it: the page draws the salt, computes the commitment, signs {lot, commitment} and sends the
+// amount with the salt, so the signature never holds the amount (docs/signing.md).
 (function () {
   "use strict";
 
@@ -28,7 +31,10 @@
     const amount = el("input", { name: "amount_wan", inputmode: "decimal", autocomplete: "off" });
     const sealed = el("p", { class: "notice", role: "status", dataset: { field: "sealed" }, hidden: true });
     const question = el("p", { class: "hint", dataset: { field: "confirm" } });
-    const confirmStep = el("div", { class: "reserve-confirm", hidden: true }, question,
+    const signingNote = el("p", { class: "muted", dataset: { field: "signing" } });
+    const required = Boolean(lot.rules && lot.rules.parameters && lot.rules.parameters.certificates_required);
+    let found = null;
+    const confirmStep = el("div", { class: "reserve-confirm", hidden: true }, question, signingNote,
       el("button", { type: "button", dataset: { action: "reserve-confirm" }, onclick: () => send() }, t.confirm), " ",
       el("button", { type: "button", class: "secondary", dataset: { action: "reserve-back" }, onclick: () => step(false) }, t.back));
     const entry = el("div", { class: "reserve-amount" }, el("label", {}, `* ${t.label}`, amount),
@@ -42,7 +48,7 @@
       (confirming ? confirmStep.querySelector("button") : amount).focus();
     }
 
-    node.addEventListener("submit", (event) => {
+    node.addEventListener("submit", async (event) => {
       event.preventDefault();
       clearErrors(node);
       const value = amount.value.trim();
@@ -51,14 +57,25 @@
         return;
       }
       question.textContent = `${number(value)} ${t.unit}: ${t.question}`;
+      found = await window.LandSigning.find().catch(() => ({ reason: "none" }));
+      confirmStep.querySelector("button").hidden = !window.LandSigning.describe(signingNote, found, required);
       step(true);
     });
+
+    // The body: the amount, and with a usable certificate the salt and the signature over {lot, commitment}.
+    async function body() {
+      const out = { amount_wan: amount.value.trim() };
+      if (!found || !found.certificate) { return out; }
+      const sealedWith = await window.LandSigning.commitment(window.LandSigning.fourPlaces(out.amount_wan));
+      const signature = await window.LandSigning.sign("reserve.enter", { lot: Number(lot.id), commitment: sealedWith.commitment }, found);
+      return signature ? { ...out, salt: sealedWith.salt, signed: signature.signed } : out;
+    }
 
     async function send() {
       const button = confirmStep.querySelector("button");
       button.disabled = true;
       try {
-        await request("POST", `/api/auctions/lots/${lot.id}/reserve/`, { amount_wan: amount.value.trim() });
+        await request("POST", `/api/auctions/lots/${lot.id}/reserve/`, await body());
         amount.value = "";
         sealed.hidden = false;
         sealed.textContent = `${t.sealed} ${time(new Date().toISOString())}`;
@@ -66,6 +83,7 @@
       } catch (error) {
         if (!(error instanceof ApiError)) { throw error; }
         step(false);
+        error.message = window.LandSigning.refusal(error);
         showError(node, error);
       } finally { button.disabled = false; }
     }

@@ -6,7 +6,7 @@
   "use strict";
 
   const FORMAT = "land-signed/1";
-  const { request } = window.LandApi;
+  const request = (...args) => window.LandApi.request(...args); // api.js may load after this file
   const certificates = () => window.LandCertificates;
 
   // ------------------------------------------------------------------------------------------ the message
