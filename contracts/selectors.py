@@ -4,12 +4,12 @@ verification and 直接交易, are C2's contracts/selectors_public.py.)"""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import reviewer_covers, scope_filter
-from contracts.models import Contract, ContractAttachment, Revocation, RevocationDocument
+from contracts.models import Contract, ContractAttachment, ContractEvent, Revocation, RevocationDocument
 from contracts.services.common import not_found
 from contracts.transitions import CONTRACT, EDITABLE, allowed
 from core.errors import NotFound
@@ -72,7 +72,11 @@ def _with_output(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
     return (
         contracts.select_related(*REGION_CHAIN)
         .defer(*NO_OUTLINES)
-        .prefetch_related("attachments", "events", "revocations__documents")
+        .prefetch_related(
+            "attachments",
+            Prefetch("events", queryset=ContractEvent.objects.select_related("signature__certificate")),
+            "revocations__documents",
+        )
     )
 
 

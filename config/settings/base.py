@@ -328,6 +328,9 @@ GEO_IMPORT_MAX_UPLOAD_BYTES = env.int("GEO_IMPORT_MAX_UPLOAD_BYTES", default=2 *
 # The development CA (tests/fakes/ca.py), set only by scripts/stack for development and demos; empty in production.
 # When set, the personal centre offers a demo certificate: the server forwards the browser's CSR to DEV_CA_URL/csr.
 DEV_CA_URL = env("DEV_CA_URL", default="")
+# Contract steps (party B's confirmation, the authority's approval) must be signed with the actor's certificate, from
+# a session signed in with it (docs/signing.md); unsigned steps are refused with signature_required.
+CONTRACTS_SIGNATURE_REQUIRED = env.bool("CONTRACTS_SIGNATURE_REQUIRED", default=False)
 
 # ------------------------------------------------------------------------------ Grant registry (pre-announcements)
 # Where a pre-announcement looks up its primary-market grant (一级市场供地): "local" reads the PrimaryGrant table

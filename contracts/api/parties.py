@@ -16,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.signing import SignedSerializer, session_certificate, signed_of
 from accounts.permissions import IsVerified, request_user
+from accounts.signing import SignedInput
 from contracts.api.serializers import AttachmentOutput, ContractOutput, RevocationOutput
 from contracts.models import Contract, ContractAttachment
 from contracts.selectors import attachment_get, contract_get, contract_list_mine, revocation_document_get
@@ -43,6 +45,24 @@ def contract_response(request: Request, contract_id: int, code: int = status.HTT
     user = request_user(request)
     contract = contract_get(user=user, contract_id=contract_id)
     return Response(ContractOutput(contract, context={"user": user}).data, status=code)
+
+
+class StepSignedInput(serializers.Serializer):
+    """The body of a contract step that may be signed (confirm, approve)."""
+
+    signed = SignedSerializer(required=False)
+
+    class Meta:
+        ref_name = "ContractSignedInput"
+
+
+def signed_block(request: Request) -> SignedInput | None:
+    """The `signed` member of the request's body (docs/signing.md), None when absent; a 400 naming it when
+    malformed."""
+    body = body_object(request)
+    data = StepSignedInput(data={"signed": body["signed"]} if body.get("signed") is not None else {})
+    data.is_valid(raise_exception=True)
+    return signed_of(data.validated_data)
 
 
 def body_object(request: Request) -> Mapping[str, Any]:
@@ -286,6 +306,11 @@ class ContractConfirmApi(APIView):
 
     class Input(serializers.Serializer):
         publish_price = serializers.BooleanField(required=False, help_text="party B publishes the price (default)")
+        signed = SignedSerializer(
+            required=False,
+            help_text='{contract, action: "confirm"} signed by party B\'s certificate (docs/signing.md); required '
+            "when CONTRACTS_SIGNATURE_REQUIRED",
+        )
 
         class Meta:
             ref_name = "ContractConfirmInput"
@@ -298,8 +323,14 @@ class ContractConfirmApi(APIView):
         responses={200: ContractOutput, **ERRORS},
     )
     def post(self, request: Request, contract_id: int) -> Response:
-        publish_price = body_object(request).get("publish_price")
-        signing.contract_confirm(user=request_user(request), contract_id=contract_id, publish_price=publish_price)
+        body = body_object(request)
+        signing.contract_confirm(
+            user=request_user(request),
+            contract_id=contract_id,
+            publish_price=body.get("publish_price"),
+            signed=signed_block(request),
+            session_certificate_id=session_certificate(request),
+        )
         return contract_response(request, contract_id)
 
 

@@ -8,8 +8,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.signing import session_certificate
 from accounts.permissions import IsReviewer, request_user
-from contracts.api.parties import CONTRACT_ID, ERRORS, TAGS, ReasonInput, body_object, contract_response
+from contracts.api.parties import (
+    CONTRACT_ID,
+    ERRORS,
+    TAGS,
+    ReasonInput,
+    StepSignedInput,
+    body_object,
+    contract_response,
+    signed_block,
+)
 from contracts.api.serializers import ContractOutput, RevocationOutput
 from contracts.models import Contract
 from contracts.selectors import REVIEWED_STATES, review_queue, revocation_queue
@@ -61,11 +71,16 @@ class ContractApproveApi(APIView):
         tags=TAGS,
         operation_id="contract_approve",
         parameters=[CONTRACT_ID],
-        request=None,
+        request=StepSignedInput,
         responses={200: ContractOutput, **ERRORS},
     )
     def post(self, request: Request, contract_id: int) -> Response:
-        review.contract_approve(user=request_user(request), contract_id=contract_id)
+        review.contract_approve(
+            user=request_user(request),
+            contract_id=contract_id,
+            signed=signed_block(request),
+            session_certificate_id=session_certificate(request),
+        )
         return contract_response(request, contract_id)
 
 

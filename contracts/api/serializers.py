@@ -29,14 +29,30 @@ class AttachmentOutput(serializers.Serializer):
         ref_name = "ContractAttachment"
 
 
+class SignerOutput(serializers.Serializer):
+    subject = serializers.CharField(source="certificate.subject", help_text="the signing certificate's subject")
+    serial = serializers.CharField(source="certificate.serial", help_text="its serial number (hex)")
+
+    class Meta:
+        ref_name = "ContractEventSigner"
+
+
 class EventOutput(serializers.Serializer):
+    """A step of the contract's progress; a signed step (docs/signing.md) names its certificate to the parties and
+    the authority, who alone see a contract."""
+
     action = serializers.CharField(help_text="created, sent, recalled, confirmed, returned, scan.uploaded, …, coded")
     by = serializers.SerializerMethodField(help_text="a (party A), b (party B) or authority")
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
+    signed = serializers.SerializerMethodField(help_text="true: the step was signed with the actor's certificate")
+    signer = SignerOutput(source="signature", allow_null=True, help_text="the signing certificate, if signed")
 
     class Meta:
         ref_name = "ContractEvent"
+
+    def get_signed(self, event: ContractEvent) -> bool:
+        return event.signature_id is not None
 
     @extend_schema_field(serializers.ChoiceField(choices=["a", "b", "authority"]))
     def get_by(self, event: ContractEvent) -> str:

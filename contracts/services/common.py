@@ -1,11 +1,13 @@
 """What every contract service shares: finding the contract under its lock as one of its parties or its authority,
 checking a move against the state table, the progress trail and the messages to the parties."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import OperationSignature, User
 from accounts.selectors import reviewer_covers
 from accounts.services.messages import message_send
+from accounts.signing import SignedInput, Verified, signature_check
 from contracts.models import Contract, ContractEvent
 from contracts.transitions import CONTRACT, allowed
 from core.clock import db_now
@@ -78,20 +80,45 @@ def check(contract: Contract, to: str) -> None:
 
 
 def move(
-    contract: Contract, to: str, *, actor: User, action: str, note: str = "", fields: tuple[str, ...] = ()
+    contract: Contract,
+    to: str,
+    *,
+    actor: User,
+    action: str,
+    note: str = "",
+    fields: tuple[str, ...] = (),
+    signature: OperationSignature | None = None,
 ) -> None:
     """Move the contract to `to` if the state table allows it (409 wrong_state otherwise, nothing changed), save it
-    with `fields` and write the event, all in the caller's transaction."""
+    with `fields` and write the event (with the step's signature record, if signed), all in the caller's
+    transaction."""
     check(contract, to)
     contract.status = to
     contract.updated_at = db_now()
     contract.save(update_fields=["status", "updated_at", *fields])
-    event(contract, actor=actor, action=action, note=note)
+    event(contract, actor=actor, action=action, note=note, signature=signature)
 
 
-def event(contract: Contract, *, actor: User, action: str, note: str = "") -> ContractEvent:
+def event(
+    contract: Contract, *, actor: User, action: str, note: str = "", signature: OperationSignature | None = None
+) -> ContractEvent:
     return ContractEvent.objects.create(
-        contract=contract, action=action, actor=actor, note=note[:500], created_at=db_now()
+        contract=contract, action=action, actor=actor, note=note[:500], created_at=db_now(), signature=signature
+    )
+
+
+def step_signature(
+    *, user: User, contract_id: int, action: str, signed: SignedInput | None, session_certificate_id: int | None
+) -> Verified | None:
+    """Check a contract step's signature (docs/signing.md: signed action contract.confirm, fields {contract,
+    action}) before the contract's lock; required when settings.CONTRACTS_SIGNATURE_REQUIRED."""
+    return signature_check(
+        user=user,
+        action="contract.confirm",
+        fields={"contract": contract_id, "action": action},
+        signed=signed,
+        required=settings.CONTRACTS_SIGNATURE_REQUIRED,
+        session_certificate_id=session_certificate_id,
     )
 
 

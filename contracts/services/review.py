@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.signing import SignedInput, signature_record
 from contracts.models import Contract
-from contracts.services.common import as_authority, check, label, move, reason_clean, tell
+from contracts.services.common import as_authority, check, label, move, reason_clean, step_signature, tell
 from contracts.services.numbering import coding_number
 from core.clock import db_now
 
@@ -16,8 +17,23 @@ C = Contract.Status
 
 
 @transaction.atomic
-def contract_approve(*, user: User, contract_id: int) -> Contract:
-    """Code the contract: the next number of its county, kind and year, taken under the series' lock here."""
+def contract_approve(
+    *,
+    user: User,
+    contract_id: int,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> Contract:
+    """Code the contract: the next number of its county, kind and year, taken under the series' lock here. A signed
+    approval ({contract, action: "approve"}) is verified before the contract's lock and its event keeps the
+    signature record; settings.CONTRACTS_SIGNATURE_REQUIRED requires it."""
+    verified = step_signature(
+        user=user,
+        contract_id=contract_id,
+        action="approve",
+        signed=signed,
+        session_certificate_id=session_certificate_id,
+    )
     contract = as_authority(user, contract_id)
     check(contract, C.CODED)
     assert contract.region_id is not None  # noqa: S101 - send and submit require the county
@@ -33,6 +49,7 @@ def contract_approve(*, user: User, contract_id: int) -> Contract:
         action="coded",
         note=contract.number,
         fields=("number", "coded_at", "reviewed_by", "reason"),
+        signature=signature_record(verified),
     )
     title = _("Contract coded: %(number)s") % {"number": contract.number}
     tell(contract.initiator, contract, title)

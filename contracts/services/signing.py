@@ -12,8 +12,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.signing import SignedInput, signature_record
 from contracts.models import Contract
-from contracts.services.common import WrongState, as_party_a, as_party_b, check, event, label, move, reason_clean, tell
+from contracts.services.common import (
+    WrongState,
+    as_party_a,
+    as_party_b,
+    check,
+    event,
+    label,
+    move,
+    reason_clean,
+    step_signature,
+    tell,
+)
 from contracts.services.drafting import contract_missing
 from contracts.transitions import EDITABLE
 from core.clock import db_now
@@ -106,8 +118,24 @@ def contract_recall(*, user: User, contract_id: int) -> Contract:
 
 
 @transaction.atomic
-def contract_confirm(*, user: User, contract_id: int, publish_price: Any = None) -> Contract:
-    """Step 2: party B confirms the content; `publish_price` false keeps the price out of the public 直接交易 list."""
+def contract_confirm(
+    *,
+    user: User,
+    contract_id: int,
+    publish_price: Any = None,
+    signed: SignedInput | None = None,
+    session_certificate_id: int | None = None,
+) -> Contract:
+    """Step 2: party B confirms the content; `publish_price` false keeps the price out of the public 直接交易 list.
+    A signed confirmation ({contract, action: "confirm"}) is verified before the contract's lock and its event keeps
+    the signature record; settings.CONTRACTS_SIGNATURE_REQUIRED requires it."""
+    verified = step_signature(
+        user=user,
+        contract_id=contract_id,
+        action="confirm",
+        signed=signed,
+        session_certificate_id=session_certificate_id,
+    )
     contract = as_party_b(user, contract_id)
     check(contract, C.CONFIRMED)
     if publish_price is not None:
@@ -115,7 +143,14 @@ def contract_confirm(*, user: User, contract_id: int, publish_price: Any = None)
             raise InvalidInput(fields={"publish_price": [{"code": "invalid", "message": _("Must be true or false.")}]})
         contract.b_publish_price = publish_price
     contract.confirmed_at = db_now()
-    move(contract, C.CONFIRMED, actor=user, action="confirmed", fields=("confirmed_at", "b_publish_price"))
+    move(
+        contract,
+        C.CONFIRMED,
+        actor=user,
+        action="confirmed",
+        fields=("confirmed_at", "b_publish_price"),
+        signature=signature_record(verified),
+    )
     tell(
         contract.initiator,
         contract,
