@@ -5,6 +5,7 @@ decides who sees a contract and every action on it."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -32,8 +33,10 @@ def _kind_of(listing: str, lot: str) -> str:
 
 
 def _wizard_context(**extra: Any) -> dict[str, Any]:
-    """What the contract page's form needs: the parcel's choices, the attachment list and the land-use table."""
+    """What the contract page's form needs: the parcel's choices, the attachment list and the land-use table; and
+    whether its confirmation and approval must be signed (docs/signing.md)."""
     return {
+        "signature_required": settings.CONTRACTS_SIGNATURE_REQUIRED,
         "use_right_types": UseRightType.choices,
         "land_natures": LandNature.choices,
         "certificate_types": CertificateType.choices,
@@ -74,4 +77,5 @@ def contract_review(request: HttpRequest) -> HttpResponse:
     """合同审核: the contracts and revocation applications of the reviewer's regions (reviewers, administrators)."""
     if not has_role(request.user, User.Role.REVIEWER):  # type: ignore[arg-type]
         raise PermissionDenied()
-    return render(request, "web/contracts/review.html", {"kinds": Contract.Kind.choices})
+    context = {"kinds": Contract.Kind.choices, "signature_required": settings.CONTRACTS_SIGNATURE_REQUIRED}
+    return render(request, "web/contracts/review.html", context)
