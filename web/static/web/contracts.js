@@ -181,7 +181,14 @@
     box.hidden = events.length === 0;
     box.querySelector("tbody").replaceChildren(...events.map((event) => el("tr", { dataset: { action: event.action } },
       el("td", {}, time(event.created_at)), el("td", {}, t.events[event.action] || event.action),
-      el("td", {}, t.parties[event.by] || ""), el("td", {}, event.note || ""))));
+      el("td", {}, t.parties[event.by] || ""), el("td", {}, event.note || ""), signedCell(event))));
+  }
+
+  // A signed step's certificate (the API names it to the parties and the authority), "—" for an unsigned one.
+  function signedCell(event) {
+    if (!event.signed) { return el("td", { dataset: { field: "signature" } }, "—"); }
+    const signer = event.signer || { subject: "", serial: "" };
+    return el("td", { dataset: { field: "signature", signed: "yes" } }, format(t.signedWith, signer));
   }
 
   async function show(record) {
