@@ -74,8 +74,6 @@ def sms_inbox(settings) -> Iterator["FakeSmsProvider"]:
     """
     from django.core.cache import cache
 
-    from accounts.models import TrustedCa
-    from tests.fakes.ca import FakeCa
     from tests.fakes.sms_provider import FakeSmsProvider
 
     def forget_sms_state() -> None:

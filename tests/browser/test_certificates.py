@@ -51,8 +51,8 @@ def test_a_demo_certificate_made_in_the_page_signs_the_sign_in_until_the_ca_revo
     browser: Browser,
     context: BrowserContext,
     live_server,
-    local_ca: FakeCa,  # noqa: F811
-    trusted_ca,  # noqa: F811
+    local_ca: FakeCa,
+    trusted_ca,
     sms_inbox: FakeSmsProvider,
     monkeypatch: pytest.MonkeyPatch,
 ):
