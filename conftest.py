@@ -136,4 +136,3 @@ def trusted_ca(db: None, local_ca: "FakeCa") -> "TrustedCa":
     return trusted_ca_save(
         name=local_ca.name, pem=local_ca.certificate_pem, crl_url=local_ca.crl_url, ocsp_url=local_ca.ocsp_url
     )
-
