@@ -365,11 +365,16 @@ def certificate_unbind(*, user: User, certificate_id: int) -> UserCertificate:
     certificate = UserCertificate.objects.select_for_update().filter(pk=certificate_id, user=user).first()
     if certificate is None:
         raise NotFound()
+    return _unbind(certificate, "unbound by its holder")
+
+
+def _unbind(certificate: UserCertificate, reason: str) -> UserCertificate:
+    """End a locked, active certificate's binding (status unbound, with the reason); not_active (409) otherwise."""
     if certificate.status != UserCertificate.Status.ACTIVE:
         raise Conflict(MESSAGES["not_active"], code="not_active")
     certificate.status = UserCertificate.Status.UNBOUND
     certificate.ended_at = timezone.now()
-    certificate.ended_reason = "unbound by its holder"
+    certificate.ended_reason = reason
     certificate.save(update_fields=["status", "ended_at", "ended_reason"])
     return certificate
 
@@ -399,13 +404,7 @@ def staff_certificate_withdraw(*, enterprise: User, certificate_id: int) -> User
     )
     if certificate is None:
         raise NotFound()
-    if certificate.status != UserCertificate.Status.ACTIVE:
-        raise Conflict(MESSAGES["not_active"], code="not_active")
-    certificate.status = UserCertificate.Status.UNBOUND
-    certificate.ended_at = timezone.now()
-    certificate.ended_reason = "withdrawn by the enterprise"
-    certificate.save(update_fields=["status", "ended_at", "ended_reason"])
-    return certificate
+    return _unbind(certificate, "withdrawn by the enterprise")
 
 
 def active_certificate(user: User) -> UserCertificate | None:
