@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 WEB_WORKERS ?= 1
 PY := .venv/bin/python
 
-.PHONY: run test setup stack stop status lint migrate bench bench-search bench-tiles bench-bids bench-live
+.PHONY: run test setup stack stop status lint migrate bench bench-search bench-tiles bench-peers bench-bids bench-live
 
 run: setup
 	LAND_APP_PORT=$(PORT) scripts/stack up
@@ -69,6 +69,14 @@ bench-search: setup
 bench-tiles: setup
 	scripts/stack up
 	$(PY) bench/tiles_bench.py --parcels $(PARCELS)
+
+# Our parcel tiles beside Martin and tipg (and pg_tileserv with PG_TILESERV=path): bench-tiles' database (made there
+# first), the same 160 tiles and client, 4 alternating rounds; JSON in bench/results/peers.json. Installs the peers
+# under var/peers/ first (scripts/peers; compiling Martin takes 10–30 minutes, once).
+bench-peers: setup
+	scripts/stack up
+	scripts/peers
+	$(PY) bench/peers_bench.py --parcels $(PARCELS)
 
 # Bidding on one hot lot: accepted bids/s and p50/p99 with 50 and 200 bidders over HTTP beside pgbench's single-row
 # updates (the ratio is the figure), and an audit of the evidence log; JSON in bench/results/bids.json.
