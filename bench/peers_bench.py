@@ -293,7 +293,7 @@ def start_martin(binary: Path, database_url: str, *, cache_mb: int, workers: int
         f"  functions:\n{functions}"
     )
     process = start_process(
-        [str(binary), "--config", str(config)], {"PEERS_DATABASE_URL": database_url}, port, "/parcels/0/0/0"
+        [str(binary), "--config", str(config)], {"PEERS_DATABASE_URL": database_url}, port, "/health"
     )
     version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603
     cached = cache_mb > 0
