@@ -59,7 +59,13 @@ def layers_bump(layers: Iterable[str]) -> None:
 
 
 def tile_key(*, layer: str, version: int, filters: TileFilters, tile: TileAddress) -> str:
-    return f"tiles:tile:{layer}:{version}:{filters.digest}:{tile}"
+    head, tail = tile_key_parts(layer=layer, filters=filters, tile=tile)
+    return f"{head}{version}{tail}"
+
+
+def tile_key_parts(*, layer: str, filters: TileFilters, tile: TileAddress) -> tuple[str, str]:
+    """The tile's key before and after the data version (tiles.asgi looks the version up and the tile in one step)."""
+    return f"tiles:tile:{layer}:", f":{filters.digest}:{tile}"
 
 
 def tile_etag(*, layer: str, version: int, filters: TileFilters, tile: TileAddress) -> str:
