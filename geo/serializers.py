@@ -85,7 +85,9 @@ class RegionRefOutput(serializers.Serializer):
 class ParcelFeatureOutput(GeoFeatureModelSerializer):
     """A parcel (宗地) as a GeoJSON Feature: `id` is the database id, the parcel code is a property.
 
-    With many=True it gives a plain list of features, for FeatureCollectionPagination to wrap.
+    The parcel list does not run it: PostgreSQL builds the same features (geo.selectors.parcel_search_features),
+    and geo/tests/test_api_parcels.py holds the two to the same output. It describes them in the schema, and serves
+    one parcel.
     """
 
     region_code = serializers.CharField(source="region_id", allow_null=True, read_only=True)
