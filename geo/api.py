@@ -38,9 +38,9 @@ from geo.models import SRID, Amenity, Parcel, Region
 from geo.reference import is_valid_land_use, region_level
 from geo.selectors import (
     CategorySurroundings,
+    ParcelFeatures,
     Surroundings,
     parcel_get,
-    parcel_search_features,
     parcel_surroundings,
     region_ancestors,
     region_children,
@@ -261,7 +261,7 @@ def _polygon_from_text(text: str) -> GEOSGeometry:
 class FeatureCollectionPagination(PageNumberPagination):
     """A page of GeoJSON features as a FeatureCollection with count, next and previous (?page=N&page_size=M).
 
-    The features come as JSON texts that PostgreSQL built (geo.selectors.parcel_search_features): the body is
+    The features come as JSON texts that PostgreSQL built (geo.selectors.ParcelFeatures): the body is
     joined around them, not parsed and encoded again.
     """
 
@@ -361,7 +361,7 @@ class ParcelListApi(ListAPIView):
         data = self.Input(data=request.query_params)
         data.is_valid(raise_exception=True)
         # Two queries: the count, then the page's features built by PostgreSQL (ParcelFeatureOutput's members).
-        features = self.paginate_queryset(parcel_search_features(**data.validated_data))
+        features = self.paginate_queryset(ParcelFeatures(**data.validated_data))  # type: ignore[arg-type]
         return self.get_paginated_response(features)
 
 

@@ -85,7 +85,7 @@ class RegionRefOutput(serializers.Serializer):
 class ParcelFeatureOutput(GeoFeatureModelSerializer):
     """A parcel (宗地) as a GeoJSON Feature: `id` is the database id, the parcel code is a property.
 
-    The parcel list does not run it: PostgreSQL builds the same features (geo.selectors.parcel_search_features),
+    The parcel list does not run it: PostgreSQL builds the same features (geo.selectors.ParcelFeatures),
     and geo/tests/test_api_parcels.py holds the two to the same output. It describes them in the schema, and serves
     one parcel.
     """
