@@ -93,7 +93,7 @@ def generate_listings(count: int, seed: int) -> None:
         "expires_at": "r.published + interval '183 days'",
         "view_count": "r.views",
     }
-    columns = [field.column for field in SupplyListing._meta.concrete_fields if field.column != "id"]
+    columns = [str(field.column) for field in SupplyListing._meta.concrete_fields if field.column != "id"]
     values = [varied.get(column, f't."{column}"') for column in columns]
     names = ", ".join(f'"{column}"' for column in columns)
     with connection.cursor() as cursor:
@@ -124,7 +124,7 @@ def generate_listings(count: int, seed: int) -> None:
             FROM r JOIN bench_county c ON c.i = r.county JOIN bench_use u ON u.i = r.use
             CROSS JOIN (SELECT * FROM market_supplylisting WHERE id = %(template)s) t
         """  # noqa: S608 (column names from the model, values bound)
-        parameters = {
+        parameters: dict[str, Any] = {
             "counties": len(extents),
             "uses": len(uses),
             "count": count,
@@ -242,6 +242,7 @@ def main() -> None:
 
     setup_django(bench_database_url())
     from market.models import SupplyListing
+    from search.backends import elasticsearch_client_timing_out
     from search.indexing import reindex
 
     load_regions(args.seed)
@@ -252,13 +253,24 @@ def main() -> None:
     started = time.monotonic()
     result = reindex("supply")
     seconds = time.monotonic() - started
+    # The queries are measured on the index as it serves after its background merge into one segment.
+    elasticsearch_client_timing_out(1800).tasks.get(task_id=result.merge_task, wait_for_completion=True, timeout="30m")
+    merged = time.monotonic() - started
     indexing = {
         "listings": args.listings,
         "reindex_seconds": round(seconds, 1),
         "reindex_documents_per_second": round(args.listings / seconds),
         "indexed": result.documents,
+        "merged_seconds": round(merged, 1),
+        "merged": "seconds from the reindex's start until its background merge into one segment ended",
+        "load_average": [round(value, 2) for value in os.getloadavg()],
     }
-    machine = {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version()}
+    machine = {
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_end": [round(value, 2) for value in os.getloadavg()],
+    }
     output = indexing | bench_queries(args.rounds) | machine
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "search.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))

@@ -8,19 +8,25 @@ index `{alias}_{UTC timestamp}`. A reindex builds a new concrete index and moves
 
 import logging
 import re
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from itertools import islice
+from typing import Any, Literal, NamedTuple
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, FloatField, Func, QuerySet
+from django.db.models.functions import Coalesce
 from django_elasticsearch_dsl import Document
 from elasticsearch import Elasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
-from elasticsearch.helpers import BulkIndexError, streaming_bulk
+from elasticsearch.serializer import JsonSerializer
 
 from market.documents import DemandDocument, SupplyListingDocument, index_settings
 from market.models import Demand, SupplyListing
@@ -45,6 +51,12 @@ DOCUMENTS: dict[str, type[Document]] = {
 BULK_TIMEOUT = 60.0  # seconds for one bulk request (a search uses ELASTICSEARCH_TIMEOUT)
 OUTBOX_BATCH = 500
 REINDEX_CHUNK = 2000
+# Bulk requests of a reindex in flight at once: Elasticsearch indexes some while this process makes the next.
+REINDEX_THREADS = 3
+BULK_RETRIES = 3  # a bulk request Elasticsearch is too busy for (429) is sent again after 2, 4, 8 s
+# A new index's settings while a reindex loads it: no refreshes, no replica to copy to, the translog synced in the
+# background (a crash means a new reindex anyway). Set back to the index's own settings before the alias moves.
+LOADING: dict[str, Any] = {"refresh_interval": "-1", "number_of_replicas": 0, "translog.durability": "async"}
 _OUTBOX_LOCK = "search:index_changes"  # one outbox run at a time, so an older state never overwrites a newer one
 
 
@@ -321,6 +333,7 @@ class ReindexResult:
     index: str
     documents: int
     removed: list[str]
+    merge_task: str  # the background merge of the new index into one segment (Elasticsearch's task id)
 
 
 def _reindex_key(alias: str) -> str:
@@ -362,8 +375,10 @@ def reindex(
 ) -> ReindexResult:
     """Build a new concrete index with every public row, then point the alias at it and drop the old one(s).
 
-    Rows are streamed (`iterator(chunk_size)`) and bulk-loaded; `progress(n)` is told each time n more documents
-    were loaded. The alias moves in one `update_aliases` call (remove + add), so there is no moment without it.
+    Rows are streamed (`iterator(chunk_size)`) and bulk-loaded, REINDEX_THREADS bulk requests at a time, into an
+    index built with the LOADING settings (set back before the swap); `progress(n)` is told each time n more
+    documents were loaded. The alias moves in one `update_aliases` call (remove + add), so there is no moment
+    without it; the new index is then merged into one segment in the background (`merge_task`).
     Changes written meanwhile were kept in the outbox (see index_pending_changes) and are replayed afterwards.
     """
     client = _client()
@@ -371,14 +386,13 @@ def reindex(
     with _reindex_lock(alias):
         new = _concrete_name(alias)
         body = index_body(kind)
-        client.indices.create(
-            index=new,
-            settings={**body["settings"], "refresh_interval": "-1"},  # no refreshes while loading
-            mappings=body["mappings"],
-        )
+        client.indices.create(index=new, settings={**body["settings"], **LOADING}, mappings=body["mappings"])
         try:
-            loaded = _load(client, kind, new, chunk_size=chunk_size, progress=progress)
-            client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+            try:
+                loaded = _load(client, kind, new, chunk_size=chunk_size, progress=progress)
+            finally:
+                serving = {name: body["settings"].get(name) for name in LOADING}  # None: Elasticsearch's default
+                client.indices.put_settings(index=new, settings={"index": serving})
             client.indices.refresh(index=new)
             old = alias_indices(alias, client)
             client.indices.update_aliases(
@@ -392,33 +406,143 @@ def reindex(
         leftovers = [name for name in _dated_indices(client, alias) if name != new]
         for name in leftovers:
             client.options(ignore_status=404).indices.delete(index=name)
+    # A bulk load leaves dozens of segments; searches over one (the facets of every match above all) take less. The
+    # merge runs in the background: the new index answers meanwhile, and the reindex ends at the swap.
+    merge = client.indices.forcemerge(index=new, max_num_segments=1, wait_for_completion=False)
     logger.info("reindexed %s: %d documents into %s (removed %s)", kind, loaded, new, ", ".join(leftovers) or "none")
     try:
         index_pending_changes()  # replay what was written during the load into the new index
     except IndexingUnavailable as error:  # e.g. another kind's index not built yet: no traceback, the task replays it
         logger.warning("the outbox could not be replayed after the reindex of %s; the task will: %s", kind, error)
-    return ReindexResult(kind=kind, index=new, documents=loaded, removed=sorted(leftovers))
+    return ReindexResult(kind=kind, index=new, documents=loaded, removed=sorted(leftovers), merge_task=merge["task"])
 
 
 def _load(
     client: Elasticsearch, kind: str, index: str, *, chunk_size: int, progress: Callable[[int], None] | None
 ) -> int:
+    """Send the kind's documents in bulk requests of `chunk_size`, REINDEX_THREADS at a time: the rows are read and
+    the documents made in this thread (its database connection, its transaction), while the requests already sent
+    wait for Elasticsearch in the pool's threads."""
     if kind == "notice":  # announcements and results (search/notice_documents.py)
         sources = all_notice_sources(chunk_size=chunk_size)
     else:
-        document = DOCUMENTS[kind]()
-        sources = ((row.pk, document.prepare(row)) for row in document.get_queryset().iterator(chunk_size=chunk_size))
-    actions = ({"_index": index, "_id": str(pk), "_source": source} for pk, source in sources)
-    loaded = pending = 0
-    try:
-        for ok, _item in streaming_bulk(client, actions, chunk_size=chunk_size, max_retries=3):
-            loaded += ok
-            pending += 1
-            if progress is not None and pending == chunk_size:
-                progress(pending)
-                pending = 0
-    except BulkIndexError as exc:
-        raise IndexingUnavailable(f"{len(exc.errors)} documents were refused: {exc.errors[:1]}") from exc
-    if progress is not None and pending:
-        progress(pending)
+        sources = listing_sources(kind, chunk_size=chunk_size)
+    loaded = 0
+    # In a transaction the rows come from a cursor as they are fetched; outside one Django declares it WITH HOLD and
+    # PostgreSQL computes every row before the first. JIT compiling the row query cost seconds and saves nothing.
+    with transaction.atomic(), ThreadPoolExecutor(REINDEX_THREADS, thread_name_prefix="reindex") as pool:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        sent: deque[Future[int]] = deque()
+        for chunk in _chunks(sources, chunk_size):
+            sent.append(pool.submit(_send, client, index, chunk))
+            if len(sent) == REINDEX_THREADS:  # at most REINDEX_THREADS chunks made but not yet taken
+                loaded += _taken(sent.popleft(), progress)
+        while sent:
+            loaded += _taken(sent.popleft(), progress)
     return loaded
+
+
+class _Row(dict[str, Any]):
+    """A listing's values, read as a document reads a model instance: by key (django-elasticsearch-dsl's fields try
+    that first) or by attribute (the documents' prepare_* methods)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _Point(NamedTuple):
+    x: float
+    y: float
+
+
+# What each listing document reads of a row (market/documents.py, search.selectors.row_document), besides its point:
+# the document's queryset gives the region names and a supply's first photo as annotations.
+_SOURCE_VALUES: dict[str, tuple[str, ...]] = {
+    "supply": (
+        *("id", "title", "address", "region_id", "land_use", "mode", "status", "published_at", "area_m2", "price_wan"),
+        *("view_count", "favourite_count", "quote_count", "appointment_count", "first_photo"),
+        *("region_name", "region_parent_name", "region_grandparent_name"),
+    ),
+    "demand": (
+        *("id", "title", "description", "region_id", "land_use", "kind", "status", "registered_at"),
+        *("area_min_m2", "area_max_m2", "price_min_wan", "price_max_wan", "view_count", "favourite_count"),
+        *("region_name", "region_parent_name", "region_grandparent_name"),
+    ),
+}
+
+
+def listing_sources(kind: str, *, chunk_size: int = REINDEX_CHUNK) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(id, document source) of every public listing of the kind, the same as the document makes of a model
+    instance, from a row of just the values it reads: a model instance (about 60 fields, two geometries parsed by
+    GEOS) cost more than the rest of a reindex. The point is read as numbers (ST_X, ST_Y): the listing's own, else
+    its parcel's centroid (supply)."""
+    document = DOCUMENTS[kind]()
+    point: dict[str, Any]
+    if kind == "supply":
+        point = {
+            "lon": Coalesce(_ordinate("ST_X", "location"), _ordinate("ST_X", "parcel__centroid")),
+            "lat": Coalesce(_ordinate("ST_Y", "location"), _ordinate("ST_Y", "parcel__centroid")),
+            "heat": _HEAT["supply"],
+        }
+    else:
+        point = {"lon": _ordinate("ST_X", "location"), "lat": _ordinate("ST_Y", "location")}
+    rows = document.get_queryset().values(*_SOURCE_VALUES[kind], **point)
+    for values in rows.iterator(chunk_size=chunk_size):
+        row = _Row(values)
+        lon, lat = row.pop("lon"), row.pop("lat")
+        row["location"] = None if lon is None else _Point(lon, lat)
+        yield row["id"], document.prepare(row)
+
+
+def _ordinate(function: str, field: str) -> Func:
+    return Func(F(field), function=function, output_field=FloatField())
+
+
+def _chunks(sources: Iterator[tuple[int, dict[str, Any]]], size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    while chunk := list(islice(sources, size)):
+        yield chunk
+
+
+_JSON_DEFAULT = JsonSerializer().default  # what orjson does not encode (Decimal …), as the client would
+
+
+def _send(client: Elasticsearch, index: str, chunk: list[tuple[int, dict[str, Any]]]) -> int:
+    """One bulk request of (id, source) pairs, encoded by orjson (the client's encoder took longer than making the
+    documents); what Elasticsearch refuses with 429 (too busy) is sent again after a pause, as streaming_bulk did.
+    The number of documents taken; IndexingUnavailable for any other refusal."""
+    lines: list[bytes] = []
+    for pk, source in chunk:
+        action = {"index": {"_index": index, "_id": str(pk)}}
+        lines += [orjson.dumps(action), orjson.dumps(source, default=_JSON_DEFAULT)]
+    for attempt in range(BULK_RETRIES + 1):
+        if attempt:
+            time.sleep(2**attempt)
+        try:
+            response = client.bulk(operations=lines)  # type: ignore[arg-type]  # encoded lines go through as they are
+        except ApiError as exc:
+            if exc.meta.status == 429 and attempt < BULK_RETRIES:
+                continue
+            raise IndexingUnavailable(f"Elasticsearch did not take the bulk request: {exc}") from exc
+        except TransportError as exc:
+            raise IndexingUnavailable(f"Elasticsearch did not take the bulk request: {exc}") from exc
+        if not response["errors"]:
+            break
+        results = [info for item in response["items"] for info in item.values()]
+        busy = [position for position, info in enumerate(results) if info["status"] == 429]
+        refused = [info for info in results if info["status"] >= 300 and info["status"] != 429]
+        if refused or attempt == BULK_RETRIES:
+            refused = refused or [results[position] for position in busy]
+            raise IndexingUnavailable(f"{len(refused)} documents were refused: {refused[0]}")
+        lines = [line for position in busy for line in lines[2 * position : 2 * position + 2]]
+    return len(chunk)
+
+
+def _taken(request: Future[int], progress: Callable[[int], None] | None) -> int:
+    taken = request.result()
+    if progress is not None:
+        progress(taken)
+    return taken

@@ -5,13 +5,17 @@ during the load replayed from the outbox afterwards."""
 import io
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from django.db import connection
 
-from market.models import SupplyListing
+from geo.tests.factories import parcel_create, square_in
+from market.documents import DemandDocument, SupplyListingDocument
+from market.models import Demand, SupplyAttachment, SupplyListing
 from market.services.supply import supply_delist
 from market.tests.factories import supply_create
 from search.backends import elasticsearch_client
@@ -22,6 +26,7 @@ from search.indexing import (
     ensure_indices,
     index_alias,
     index_pending_changes,
+    listing_sources,
     reindex,
 )
 from search.models import IndexChange
@@ -31,6 +36,10 @@ from search.query import ListingQuery
 def indexed(pk: int) -> Any:  # the document's source, None when the index lacks it
     response = elasticsearch_client().options(ignore_status=404).get(index=index_alias("supply"), id=str(pk))
     return response["_source"] if response.meta.status == 200 else None
+
+
+def documents_of_instances(document: Any) -> dict[int, Any]:  # what the document makes of each model instance
+    return {row.pk: document.prepare(row) for row in document.get_queryset()}
 
 
 def in_thread(work: Callable[[], Any]) -> Any:
@@ -161,3 +170,31 @@ def test_writes_during_a_reindex_reach_the_live_index_and_are_replayed_into_the_
     assert indexed(seen["added"]) is not None
     assert elasticsearch_client().count(index=index_alias("supply"))["count"] == 1 + len(others) + 1
     assert IndexChange.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_reindex_makes_of_each_row_the_document_the_model_instance_makes(regions, owner):
+    parcel = parcel_create(code="510104-SRC1", geometry=square_in("510104", 0.002), region=regions["510104"])
+    photographed = supply_create(owner=owner, region=regions["510104"], location=Point(104.08, 30.65, srid=4490))
+    SupplyAttachment.objects.create(
+        listing=photographed, kind="photo", file="supply/2026/12/site.jpg", original_name="site.jpg",
+        content_type="image/jpeg", size=1, uploaded_by=owner,
+    )  # fmt: skip
+    supply_create(owner=owner, region=regions["510104"], parcel=parcel, location=None, view_count=7)  # its centroid
+    supply_create(owner=owner, region=regions["510107"], price_wan=None, status=SupplyListing.Status.CERTIFIED)
+    supply_create(owner=owner, region=regions["510700"], mode=SupplyListing.Mode.LEASE, location=None, land_use="")
+    supply_create(owner=owner, region=regions["510104"], status=SupplyListing.Status.DRAFT)  # not public
+    Demand.objects.create(
+        owner=owner, created_by=owner, kind=Demand.Kind.LEASE, region=regions["510104"], title="求租锦江区仓储用地",
+        status=Demand.Status.REGISTERED, description="临近绕城", area_min_m2=Decimal("800"),
+        price_max_wan=Decimal("90"), location=Point(104.08, 30.65, srid=4490), land_use="1101",
+    )  # fmt: skip
+
+    supply = dict(listing_sources("supply", chunk_size=2))
+    demand = dict(listing_sources("demand"))
+
+    assert len(supply) == 4
+    assert supply == documents_of_instances(SupplyListingDocument())
+    assert supply[photographed.pk]["row"]["photo"] is not None
+    assert len(demand) == 1
+    assert demand == documents_of_instances(DemandDocument())
