@@ -105,9 +105,11 @@ async def _shared() -> _Resources:
             configure=_configure,
             open=False,
         )
-        found = _Resources(aioredis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2), pool)
-        _resources[loop] = found
         await pool.open()
+        redis = aioredis.Redis.from_url(location, socket_timeout=2, socket_connect_timeout=2)
+        found = _resources.setdefault(loop, _Resources(redis, pool))
+        if found.pool is not pool:  # another request of this loop opened one meanwhile
+            await pool.close()
     return found
 
 
