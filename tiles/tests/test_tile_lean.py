@@ -7,6 +7,8 @@ import http.client
 import mapbox_vector_tile  # type: ignore[import-untyped]
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache as django_cache
+from django.http import QueryDict
 from django.test import Client
 
 from geo.models import SRID
@@ -67,17 +69,14 @@ def decode_body(body: bytes) -> dict:
     return mapbox_vector_tile.decode(body, default_options={"y_coord_down": True})
 
 
-def forget_tile(path: str, filters: str = "") -> None:
-    """Drop the tile from the server-side cache (same data version, so the same ETag): the next request renders it."""
+def forget_tile(filters: str = "") -> None:
+    """Drop the supply tile TILE from the server-side cache (same data version, so the same ETag): the next request
+    renders it again."""
     layer = LAYERS["supply"]
-    from django.http import QueryDict
-
-    key = cache.tile_key(
-        layer="supply", version=cache.layer_version("supply"), filters=layer.filters(QueryDict(filters)), tile=TILE
+    version = cache.layer_version("supply")
+    django_cache.delete(
+        cache.tile_key(layer="supply", version=version, filters=layer.filters(QueryDict(filters)), tile=TILE)
     )
-    from django.core.cache import cache as django_cache
-
-    django_cache.delete(key)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +85,7 @@ def forget_tile(path: str, filters: str = "") -> None:
 )
 def test_a_tile_rendered_then_cached_is_the_djangos_view_answer(client: Client, asgi_host, listing, headers):  # noqa: F811
     missed = lean(asgi_host, TILE_URL, headers)
-    forget_tile(TILE_URL)
+    forget_tile()
     assert_same(missed, django(client, TILE_URL, headers))  # both rendered it: X-Tile-Cache miss
     assert missed[1]["x-tile-cache"] == "miss"
 
@@ -95,6 +94,16 @@ def test_a_tile_rendered_then_cached_is_the_djangos_view_answer(client: Client, 
     assert_same(hit, django(client, TILE_URL, headers))
     assert hit[1]["x-tile-cache"] == "hit"
     assert [feature["id"] for feature in decode(client.get(TILE_URL))["supply"]["features"]] == [listing.pk]
+
+
+@pytest.mark.parametrize("query", ["mode=transfer&sort=price&page=2", "mode=lease", "price_max=1"])
+def test_a_filtered_tile_is_the_djangos_view_answer(client: Client, asgi_host, listing, query):  # noqa: F811
+    path = f"{TILE_URL}?{query}"
+    missed = lean(asgi_host, path, {"Accept-Encoding": "gzip"})
+    forget_tile(query)
+    assert_same(missed, django(client, path, {"Accept-Encoding": "gzip"}))
+
+    assert_same(lean(asgi_host, path, {"Accept-Encoding": "gzip"}), django(client, path, {"Accept-Encoding": "gzip"}))
 
 
 def test_304_for_a_matching_etag_and_204_outside_the_data_as_django(client: Client, asgi_host, listing):  # noqa: F811
