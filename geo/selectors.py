@@ -172,7 +172,7 @@ def _intersects_rectangle(bbox: tuple[float, float, float, float]) -> Q:
         return Q(geometry__intersects=rectangle)
     inside = Polygon.from_bbox((min_lon + margin, min_lat + margin, max_lon - margin, max_lat - margin))
     inside.srid = SRID
-    # && first: the GiST index answers it, and the OR below is only evaluated for its candidates.
+    # &&: the GiST index finds the candidates; the OR is tested on those rows only.
     return Q(geometry__bboverlaps=rectangle) & (Q(geometry__contained=inside) | Q(geometry__intersects=rectangle))
 
 
