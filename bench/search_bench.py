@@ -14,6 +14,7 @@ import platform
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -241,6 +242,8 @@ def main() -> None:
     from run import bench_database_url, load_regions, setup_django  # bench/run.py, beside this file
 
     setup_django(bench_database_url())
+    from elasticsearch.exceptions import GeneralAvailabilityWarning
+
     from market.models import SupplyListing
     from search.backends import elasticsearch_client_timing_out
     from search.indexing import reindex
@@ -254,7 +257,9 @@ def main() -> None:
     result = reindex("supply")
     seconds = time.monotonic() - started
     # The queries are measured on the index as it serves after its background merge into one segment.
-    elasticsearch_client_timing_out(1800).tasks.get(task_id=result.merge_task, wait_for_completion=True, timeout="30m")
+    with warnings.catch_warnings(category=GeneralAvailabilityWarning, action="ignore"):  # tasks API: "preview"
+        tasks = elasticsearch_client_timing_out(1800).tasks
+        tasks.get(task_id=result.merge_task, wait_for_completion=True, timeout="30m")
     merged = time.monotonic() - started
     indexing = {
         "listings": args.listings,
@@ -265,13 +270,14 @@ def main() -> None:
         "merged": "seconds from the reindex's start until its background merge into one segment ended",
         "load_average": [round(value, 2) for value in os.getloadavg()],
     }
+    queries = bench_queries(args.rounds)
     machine = {
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "load_average_end": [round(value, 2) for value in os.getloadavg()],
     }
-    output = indexing | bench_queries(args.rounds) | machine
+    output = indexing | queries | machine
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "search.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))
     print(json.dumps(output, indent=2, ensure_ascii=False))
