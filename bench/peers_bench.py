@@ -21,8 +21,9 @@ as bench/tiles_bench.py starts it (uvicorn, DEBUG off, no throttle), on a cache 
 sets what it sets itself.
 
 The tiles: bench/tiles_bench.py's choice (`tile_lists`), its parcels tiles at z10, z12, z14 and z16
-(--tiles-per-zoom each, 40: 160), shuffled. Each round measures every server in turn (the order rotates from round to
-round) with tiles_bench's keep-alive client asking for gzip:
+(--tiles-per-zoom each, 40: 160), shuffled; the same in every run (its SQL random() seeded with --seed). Each round
+measures every server in turn (the order rotates from round to round) with tiles_bench's keep-alive client asking for
+gzip:
 - cold: each tile once from one client, not from the server's tile cache (ours: a new data version first);
 - hit: the same tiles again, for the servers with a tile cache (ours in Redis, Martin with --cache on);
 - 8 clients uncached, then repeated: the list taken by --clients threads, tiles per second.
@@ -155,6 +156,17 @@ $fn$;
 """  # noqa: S608 (our own SQL text)
 
 
+def seeded_tile_lists(per_zoom: int, seed_value: int) -> dict[int, list[TileXYZ]]:
+    """tiles_bench's parcels tiles, the same from run to run: its `ORDER BY random()` on a session seeded with
+    --seed (serial, as a parallel worker's random() is not seeded)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+        cursor.execute("SELECT setseed(%s)", [seed_value % 1000 / 1000])
+    return tiles_bench.tile_lists(per_zoom, seed_value)["parcels"]
+
+
 def tiles_database_url() -> str:
     """The tiles benchmark's database (as bench/run.py's bench_database_url names it, without creating it)."""
     import environ
@@ -281,7 +293,7 @@ def start_ours(environment: dict[str, str], workers: int) -> Server:
 
 def start_martin(binary: Path, database_url: str, *, cache_mb: int, workers: int) -> Server:
     port = free_port()
-    config = PEERS / f"martin-{port}.yaml"
+    config = PEERS / f"martin-cache-{cache_mb}.yaml"
     functions = "".join(
         f"    {name}:\n      schema: peers\n      function: {name}\n      minzoom: 0\n      maxzoom: 22\n"
         for name in ("parcels", "settings_probe")
@@ -571,7 +583,7 @@ def main() -> None:
 
     django.setup()
     install_peer_functions(database_url)
-    lists = tiles_bench.tile_lists(args.tiles_per_zoom, args.seed)["parcels"]
+    lists = seeded_tile_lists(args.tiles_per_zoom, args.seed)
     tiles = [tile for z in ZOOMS for tile in lists[z]]
     random.Random(args.seed).shuffle(tiles)  # noqa: S311 (a reproducible order)
     tuned = args.database_settings == "tuned"
