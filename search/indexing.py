@@ -423,10 +423,15 @@ def _load(
     """Send the kind's documents in bulk requests of `chunk_size`, REINDEX_THREADS at a time: the rows are read and
     the documents made in this thread (its database connection, its transaction), while the requests already sent
     wait for Elasticsearch in the pool's threads."""
+    sources: Iterator[tuple[int, dict[str, Any]]]
     if kind == "notice":  # announcements and results (search/notice_documents.py)
         sources = all_notice_sources(chunk_size=chunk_size)
-    else:
+    elif kind in LISTING_KINDS:
         sources = listing_sources(kind, chunk_size=chunk_size)
+    else:  # direct deals (search/direct_documents.py): few, from model instances
+        document = DOCUMENTS[kind]()
+        rows = document.get_queryset().iterator(chunk_size=chunk_size)
+        sources = ((row.pk, document.prepare(row)) for row in rows)
     loaded = 0
     # In a transaction the rows come from a cursor as they are fetched; outside one Django declares it WITH HOLD and
     # PostgreSQL computes every row before the first. JIT compiling the row query cost seconds and saves nothing.

@@ -240,3 +240,10 @@ def test_bad_parameters_are_a_400_naming_the_field(params: dict[str, str], field
 
     assert response.status_code == 400
     assert [error["code"] for error in response.json()["error"]["fields"][field]] == [code]
+
+
+def test_a_reindex_loads_the_public_direct_deals_only(search_prefix: str, deals: Deals):
+    result = indexing.reindex("direct")
+
+    ids = {hit["_id"] for hit in elasticsearch_client().search(index=result.index, size=100)["hits"]["hits"]}
+    assert ids == {str(deals.contracts[name].pk) for name in PUBLIC}
