@@ -23,7 +23,7 @@ import secrets
 import threading
 import urllib.parse
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
-
-from tests.fakes.server import LocalServer
 
 CRL_LIFETIME = timedelta(hours=1)
 CERTIFICATE_LIFETIME = timedelta(days=365)
@@ -47,7 +45,7 @@ def subject_name(name: str, id_number: str) -> x509.Name:
     )
 
 
-class FakeCa(LocalServer):
+class FakeCa:
     """Start it, trust `certificate_pem` with its `crl_url` and `ocsp_url`, issue and revoke, stop it."""
 
     def __init__(
@@ -65,7 +63,9 @@ class FakeCa(LocalServer):
         self._release = threading.Event()
         self._lock = threading.Lock()
         self.key, self.certificate = self._load_or_create()
-        self._serve(self._handler(), port=port, name="fake-ca")
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-ca", daemon=True)
 
     # ---------------------------------------------------------------- the CA itself
     def _load_or_create(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
@@ -125,12 +125,27 @@ class FakeCa(LocalServer):
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
 
     @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
     def crl_url(self) -> str:
         return f"{self.url}/crl"
 
     @property
     def ocsp_url(self) -> str:
         return f"{self.url}/ocsp"
+
+    def start(self) -> "FakeCa":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
     def issue(
         self,

@@ -11,13 +11,11 @@ import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.fakes.server import LocalServer
 
-
-class FakeGrantRegistry(LocalServer):
+class FakeGrantRegistry:
     """Start it, point GRANT_REGISTRY_URL/GRANT_REGISTRY_KEY at `url`/`key`, put grants in `grants`, stop it."""
 
     def __init__(self) -> None:
@@ -29,7 +27,24 @@ class FakeGrantRegistry(LocalServer):
         self.hang = False
         self.garble = False
         self._release = threading.Event()
-        self._serve(self._handler(), name="fake-grant-registry")
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-grant-registry", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> "FakeGrantRegistry":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
     def add(self, **grant: Any) -> dict[str, Any]:
         """Register a grant (the JSON fields of market.grants.GrantRecord) under its contract number."""
