@@ -9,7 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from accounts.services.captcha import ALPHABET, captcha_cache_key
-from tests.fakes import captcha_solved
+from accounts.tests.captcha_kit import captcha_solved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

@@ -6,8 +6,8 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.services.login_limits import login_failure_count
+from accounts.tests.captcha_kit import captcha_solved, sms_code_received
 from accounts.tests.factories import PASSWORD, user_create
-from tests.fakes import captcha_solved, sms_code_received
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

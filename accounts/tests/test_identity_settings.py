@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.identity import EMAIL_TOKEN_SALT
+from accounts.tests.captcha_kit import sms_code_received
 from accounts.tests.factories import PASSWORD, user_create
-from tests.fakes import sms_code_received
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

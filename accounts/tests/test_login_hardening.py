@@ -9,8 +9,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services.captcha import captcha_cache_key
+from accounts.tests.captcha_kit import captcha_solved, sms_code_received
 from accounts.tests.factories import PASSWORD, user_create
-from tests.fakes import captcha_solved, sms_code_received
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.fakes import captcha_solved
+from accounts.tests.captcha_kit import captcha_solved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.services.sms import SmsPurpose, SmsRateLimited, sms_code_send, sms_code_verify
+from accounts.tests.captcha_kit import captcha_solved, sms_code_received
 from accounts.tests.factories import PASSWORD, user_create
 from core.errors import InvalidInput
-from tests.fakes import captcha_solved, sms_code_received
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 

@@ -125,8 +125,8 @@ def tianditu() -> Iterator[FakeTileServer]:
     """A fake 天地图 and the settings pointing at it, its origin allowed by the Content-Security-Policy."""
     with tile_server_running() as server:
         policy: dict[str, Any] = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-        policy["DIRECTIVES"]["img-src"].append(server.origin)
-        policy["DIRECTIVES"]["connect-src"].append(server.origin)
+        policy["DIRECTIVES"]["img-src"].append(server.url)
+        policy["DIRECTIVES"]["connect-src"].append(server.url)
         with override_settings(TIANDITU_URL=server.template, CONTENT_SECURITY_POLICY=policy):
             yield server
 

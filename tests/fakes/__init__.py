@@ -1,27 +1,3 @@
-"""Stand-ins for the parties we do not run: the SMS provider (a real HTTP server on 127.0.0.1), and the person
-who reads the image captcha."""
-
-from typing import Any
-
-from django.core.cache import cache
-
-from accounts.services.captcha import captcha_cache_key
-
-
-def captcha_solved(client: Any) -> dict[str, str]:
-    """A fresh captcha from the API and its answer, as a person reading the image would type it (lower case, to show
-    the check ignores case). The answer is read from our own cache, where the API keeps it."""
-    key = client.post("/api/auth/captcha/").json()["key"]
-    return {"captcha_key": key, "captcha_answer": cache.get(captcha_cache_key(key)).lower()}
-
-
-def sms_code_received(client: Any, inbox: Any, *, phone: str, purpose: str, **extra: Any) -> str:
-    """Ask the API for an SMS code (after a captcha) and read it off the phone, that is the fake provider's inbox."""
-    response = client.post(
-        "/api/auth/sms-codes/",
-        {"phone": phone, "purpose": purpose, **captcha_solved(client)},
-        content_type="application/json",
-        **extra,
-    )
-    assert response.status_code == 202, response.json()
-    return str(inbox.last_code(phone))
+"""Stand-ins for the third parties we do not run (banks, the CA, the SMS provider, the grant registry, a basemap
+tile server), each a real HTTP server on 127.0.0.1 speaking the party's protocol. Nothing here imports Django: the
+bank and the CA also run as programs (`python -m tests.fakes.bank`, `python -m tests.fakes.ca`) for `make run`."""

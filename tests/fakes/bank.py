@@ -14,7 +14,7 @@ For orders: `settle_later` (answer "accepted" and execute only at `settle()`), `
 409 account_closed) and `lose_answers` (execute the next N orders, then answer 500 as if the answer were lost).
 
 A path may start with a bank's code (/ICBC/statements/...): one server then plays several banks. Run as a program
-(`python tests/fakes/bank.py --port 8790`) it is the development bank of `make run`, with a page where a person pays
+(`python -m tests.fakes.bank --port 8790`) it is the development bank of `make run`, with a page where a person pays
 an amount into a deposit account (GET /): the notice goes to the running application's webhook.
 """
 
@@ -33,9 +33,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from tests.fakes.server import LocalServer
 
 BANK_ZONE = ZoneInfo("Asia/Shanghai")
 Answer = tuple[int, dict[str, Any]]
@@ -56,7 +58,7 @@ def post_over_http(url: str, body: bytes, headers: dict[str, str]) -> Answer:
         return error.code, json.loads(error.read() or b"{}")
 
 
-class FakeBank:
+class FakeBank(LocalServer):
     """Start it, point settings.BANKS[code] at `url` (key in the environment variable), book arrivals, stop it."""
 
     def __init__(self, *, code: str = "ICBC", key: str = "", webhook_url: str = "", port: int = 0) -> None:
@@ -81,25 +83,7 @@ class FakeBank:
         self.fail = False
         self.slow = 0.0
         self._serials = itertools.count(1)
-        self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bank", daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> "FakeBank":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serve(self._handler(), port=port, name="fake-bank")
 
     # ---------------------------------------------------------------- arrivals and their notices
     def pay(

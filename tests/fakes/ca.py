@@ -10,7 +10,7 @@ POST /ocsp (application/ocsp-request) → application/ocsp-response (RFC 6960) s
 the key). Switches for tests: `ocsp_down` and `crl_down` (500 on that endpoint), `hang` (no answer on /ocsp and /crl
 for a while). Tests may also issue directly (`issue`), with any key and subject.
 
-Run as a program (`python tests/fakes/ca.py --port 8791 --state var/devca`) it is the development CA of `make run`:
+Run as a program (`python -m tests.fakes.ca --port 8791 --state var/devca`) it is the development CA of `make run`:
 its key, certificate and revocations are kept under --state so a restart keeps the same CA; the operator key comes
 from DEV_CA_OPERATOR_KEY.
 """
@@ -23,7 +23,7 @@ import secrets
 import threading
 import urllib.parse
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import NameOID
+
+from tests.fakes.server import LocalServer
 
 CRL_LIFETIME = timedelta(hours=1)
 CERTIFICATE_LIFETIME = timedelta(days=365)
@@ -45,7 +47,7 @@ def subject_name(name: str, id_number: str) -> x509.Name:
     )
 
 
-class FakeCa:
+class FakeCa(LocalServer):
     """Start it, trust `certificate_pem` with its `crl_url` and `ocsp_url`, issue and revoke, stop it."""
 
     def __init__(
@@ -60,12 +62,9 @@ class FakeCa:
         self.hang = False
         self.ocsp_requests = 0
         self.crl_requests = 0
-        self._release = threading.Event()
         self._lock = threading.Lock()
         self.key, self.certificate = self._load_or_create()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-ca", daemon=True)
+        self._serve(self._handler(), port=port, name="fake-ca")
 
     # ---------------------------------------------------------------- the CA itself
     def _load_or_create(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
@@ -125,27 +124,12 @@ class FakeCa:
         return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
 
     @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    @property
     def crl_url(self) -> str:
         return f"{self.url}/crl"
 
     @property
     def ocsp_url(self) -> str:
         return f"{self.url}/ocsp"
-
-    def start(self) -> "FakeCa":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     def issue(
         self,

@@ -7,15 +7,16 @@ unknown number, 200 with the grant as JSON otherwise. It can be told to fail (`f
 
 import json
 import secrets
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.fakes.server import LocalServer
 
-class FakeGrantRegistry:
+
+class FakeGrantRegistry(LocalServer):
     """Start it, point GRANT_REGISTRY_URL/GRANT_REGISTRY_KEY at `url`/`key`, put grants in `grants`, stop it."""
 
     def __init__(self) -> None:
@@ -26,25 +27,7 @@ class FakeGrantRegistry:
         self.fail = False
         self.hang = False
         self.garble = False
-        self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-grant-registry", daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> "FakeGrantRegistry":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serve(self._handler(), name="fake-grant-registry")
 
     def add(self, **grant: Any) -> dict[str, Any]:
         """Register a grant (the JSON fields of market.grants.GrantRecord) under its contract number."""

@@ -9,12 +9,13 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.fakes.server import LocalServer
 
-class FakeSmsProvider:
+
+class FakeSmsProvider(LocalServer):
     """Start it, point SMS_PROVIDER_URL/SMS_PROVIDER_KEY at `url`/`key`, read `messages`, stop it."""
 
     def __init__(self) -> None:
@@ -23,25 +24,11 @@ class FakeSmsProvider:
         self.refused = 0
         self.fail = False
         self.hang = False
-        self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-sms-provider", daemon=True)
+        self._serve(self._handler(), name="fake-sms-provider")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/"
-
-    def start(self) -> "FakeSmsProvider":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return f"{super().url}/"
 
     def last_code(self, phone: str) -> str:
         """The code in the latest message to the phone."""

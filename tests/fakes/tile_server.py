@@ -7,15 +7,16 @@ recorded in `requests`; anything else is a 404.
 """
 
 import io
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from PIL import Image
+
+from tests.fakes.server import LocalServer
 
 COLOURS: dict[str, tuple[int, int, int, int]] = {
     "vec": (214, 48, 160, 255),
@@ -44,34 +45,18 @@ def solid_png(colour: tuple[int, int, int, int]) -> bytes:
     return out.getvalue()
 
 
-class FakeTileServer:
+class FakeTileServer(LocalServer):
     """Start it, point TIANDITU_URL at `template`, read `requests`, stop it."""
 
     def __init__(self) -> None:
         self.requests: list[TileRequest] = []
         self._tiles = {layer: solid_png(colour) for layer, colour in COLOURS.items()}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-tile-server", daemon=True)
-
-    @property
-    def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        self._serve(self._handler(), name="fake-tile-server")
 
     @property
     def template(self) -> str:
         """A TIANDITU_URL pointing here (one host)."""
-        return TEMPLATE.format(base=self.origin)
-
-    def start(self) -> "FakeTileServer":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return TEMPLATE.format(base=self.url)
 
     def layers(self) -> set[str]:
         return {request.layer for request in self.requests}
