@@ -10,8 +10,8 @@ are the Django path's own.
 
 Whatever is not the common case goes to Django, which answers it as it always did: other methods, a host not in
 ALLOWED_HOSTS, a plain-HTTP request when SECURE_SSL_REDIRECT is on, an unknown layer, bad z/x/y or filters (400 and
-404 bodies in the caller's language), a refused request (429; Django counts it once more), a layer whose tiles
-change with the clock (lots), no Redis cache, and a database error.
+404 bodies in the caller's language), a refused request (429: the lean path takes its count back and Django counts
+it, so it is counted once), a layer whose tiles change with the clock (lots), no Redis cache, and a database error.
 """
 
 import asyncio
@@ -47,6 +47,7 @@ from tiles.api import MVT_CONTENT_TYPE, TileApi, _matches, _set_headers, accepts
 from tiles.filters import TileFilters
 from tiles.grid import TileAddress, tile_address
 from tiles.layers import Layer, layer_get
+from tiles.services import tile_gzip
 from tiles.throttling import TileRateThrottle
 
 logger = logging.getLogger("tiles")
@@ -255,6 +256,7 @@ async def _lookup(
             LOOKUP_SCRIPT, 3, *keys, 2 * period, django_cache.make_and_validate_key(head), tail
         )
         if rate and int(before or 0) * (1 - into / period) + int(count) > limit:
+            await redis.decr(keys[0])  # Django answers the 429 and counts the request itself: count it once
             return _Lookup(admitted=False, version=0)
         if version is None:  # first use, or evicted: tiles.cache starts it from the clock (nothing is cached yet)
             await redis.set(version_key, _serializer.dumps(cache._fresh_version()), nx=True)
@@ -307,7 +309,7 @@ async def _compressed(pool: AsyncConnectionPool, layer: Layer, tile: TileAddress
                 data = b""
                 break
             limit = max(1, min(limit - 1, int(limit * settings.TILES_MAX_BYTES / len(data) * 0.9)))
-    return gzip.compress(data, compresslevel=6, mtime=0) if data else b""
+    return tile_gzip(data)
 
 
 # The response-phase middleware whose headers a tile carries (config.settings MIDDLEWARE, in its order): security

@@ -3,6 +3,7 @@ for the same request: status, body and headers (ETag, 304, gzip and identity, 20
 404 layer, 429 throttle), on the same cache, and sees a write at once (the layer's data version)."""
 
 import http.client
+import time
 
 import mapbox_vector_tile  # type: ignore[import-untyped]
 import pytest
@@ -156,3 +157,14 @@ def test_the_throttle_counts_both_paths_and_django_answers_the_429(client: Clien
     assert statuses == [204, 204, 204, 429]
     assert refused_by_django[0] == 429
     assert lean(asgi_host, "/tiles/supply/14/8000/6000.mvt", {})[2] == refused_by_django[2]
+
+
+def test_a_refused_request_is_counted_once(asgi_host, settings):  # noqa: F811
+    settings.TILES_THROTTLE_RATE = "3/min"
+
+    statuses = [lean(asgi_host, "/tiles/supply/14/8000/6000.mvt", {})[0] for _ in range(4)]
+    window = int(time.time() // 60)
+    counted = [django_cache.get(f"tiles:throttle:127.0.0.1:{number}") for number in (window - 1, window)]
+
+    assert statuses == [204, 204, 204, 429]
+    assert sum(int(count or 0) for count in counted) == 4  # the 429 once, though both paths looked at it
