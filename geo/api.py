@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import orjson
@@ -265,6 +265,21 @@ class FeatureCollectionPagination(PageNumberPagination):
     joined around them, not parsed and encoded again.
     """
 
+    def page_slice(self, request: Request) -> slice | None:
+        """The rows the asked page holds at most, read as the paginator reads `page` (None for `last`, a number that
+        is not one or a page past what PostgreSQL can skip to: the paginator answers those)."""
+        page_size = self.get_page_size(request)
+        try:
+            number = int(request.query_params.get(self.page_query_param, 1))
+        except ValueError:
+            return None
+        if not page_size or number < 1:
+            return None
+        start = (number - 1) * page_size
+        if start + page_size >= 2**63:  # PostgreSQL's OFFSET and LIMIT are bigints
+            return None
+        return slice(start, start + page_size)
+
     def get_paginated_response(self, data: list[str]) -> HttpResponse:  # type: ignore[override]
         head = orjson.dumps(
             {
@@ -360,8 +375,10 @@ class ParcelListApi(ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         data = self.Input(data=request.query_params)
         data.is_valid(raise_exception=True)
-        # Two queries: the count, then the page's features built by PostgreSQL (ParcelFeatureOutput's members).
-        features = self.paginate_queryset(ParcelFeatures(**data.validated_data))  # type: ignore[arg-type]
+        # One query: the page's features built by PostgreSQL (ParcelFeatureOutput's members) with the count.
+        pagination = cast(FeatureCollectionPagination, self.paginator)
+        parcels = ParcelFeatures(page=pagination.page_slice(request), **data.validated_data)
+        features = self.paginate_queryset(parcels)  # type: ignore[arg-type]
         return self.get_paginated_response(features)
 
 

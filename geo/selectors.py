@@ -13,7 +13,7 @@ from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.db.models.functions import AsGeoJSON, AsWKB, Envelope, GeomOutputGeoFunc
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import connection
-from django.db.models import Exists, F, Func, JSONField, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Count, Exists, F, Func, JSONField, OuterRef, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, JSONObject, Left
 from django.utils.translation import gettext_lazy as _
@@ -258,22 +258,59 @@ def _parcel_feature() -> RawSQL:
     return RawSQL(_FEATURE_SQL, [json.dumps(names, ensure_ascii=False)], output_field=TextField())  # noqa: S611 (our own SQL)
 
 
+# A page and the count in one query, one scan of the matches: their ids and codes with the total (a window count over
+# all of them), the page's rows by code, then the features of those rows only. The inner rows stay narrow: the same
+# window over whole rows kept 15,000 rows of every column in a tuplestore that spilled to disk (34 ms against 12).
+_PAGE_SQL = """SELECT page.total, {feature}
+FROM ({matches}) page JOIN geo_parcel ON geo_parcel.id = page.id
+ORDER BY page.code"""
+
+
 class ParcelFeatures:
     """`parcel_search(**filters)` as GeoJSON Feature texts (ParcelFeatureOutput's), in the same order, for a
-    paginator: count() counts the parcels without building features; a slice is one query that builds only that
-    page's features."""
+    paginator, which asks for count() and then a slice.
 
-    def __init__(self, **filters: Any) -> None:
+    Told the slice the paginator will ask for (`page`), count() reads that page's features and the total in one
+    query and the slice returns them. Otherwise, or when that page is empty and not the first (past the last page),
+    count() counts the parcels without building features and a slice is one query that builds only its features.
+    """
+
+    def __init__(self, *, page: slice | None = None, **filters: Any) -> None:
         self.parcels = parcel_search(**filters)
+        self.page = page
+        self._total: int | None = None
+        self._features: list[str] | None = None
 
     def count(self) -> int:
-        return self.parcels.count()
+        if self._total is None and self.page is not None:
+            self._read_page(self.page)
+        if self._total is None:
+            self._total = self.parcels.count()
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[str]:
+        # The paginator asks for the page it was told, or less of it when the page is the last one.
+        if self._features is not None and self.page is not None and page.start == self.page.start:
+            return self._features[: page.stop - page.start]
         return list(self.parcels[page].annotate(feature=_parcel_feature()).values_list("feature", flat=True))
+
+    def _read_page(self, page: slice) -> None:
+        matches = self.parcels.annotate(total=Window(Count("*"))).values_list("id", "code", "total")[page]
+        matches_sql, matches_params = matches.query.sql_with_params()
+        feature = _parcel_feature()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _PAGE_SQL.format(feature=feature.sql, matches=matches_sql), [*feature.params, *matches_params]
+            )
+            rows = cursor.fetchall()
+        self._features = [text for _total, text in rows]
+        if rows:
+            self._total = rows[0][0]
+        elif not page.start:
+            self._total = 0  # nothing on the first page: nothing matches
 
 
 def parcel_get(*, code: str) -> Parcel:
