@@ -155,7 +155,12 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[max(int(len(ordered) * share) - 1, 0)], 2)
 
 
-def bench_queries(rounds: int) -> dict[str, Any]:
+def bench_queries(rounds: int, cold_rounds: int) -> dict[str, Any]:
+    """Each query `rounds` times on each path, the paths' order alternating; the engine's searches are request-cached
+    (search/engines/elasticsearch.py), so the first of each query is answered by the index and the others mostly from
+    Elasticsearch's request cache, as a popular search on an unchanged index. Then `cold_rounds` more of each query
+    on each path with the request cache cleared before every request: what a search nobody asked since the index
+    last changed costs."""
     from django.http import QueryDict
     from django.test import Client, override_settings
 
@@ -185,12 +190,14 @@ def bench_queries(rounds: int) -> dict[str, Any]:
     es.transport.perform_request = timed_request  # type: ignore[method-assign]
     added_ms: list[float] = []
     database_ms: list[float] = []
+    cold_api_ms: list[float] = []
+    cold_direct_ms: list[float] = []
     totals = []
     for params in QUERIES:
         data = ListingQueryInput(data=QueryDict(urlencode(params)), context={"kind": "supply"})
         data.is_valid(raise_exception=True)
         query = data.query()
-        body = engine._body(query)  # the request our engine sends, sent straight to Elasticsearch
+        searches = engine._searches(query)  # the msearch request our engine sends, sent straight to Elasticsearch
         for round_ in range(rounds):
             # Which path runs first alternates: the second of two identical searches finds Elasticsearch's caches warm.
             for path in ("api", "direct") if round_ % 2 == 0 else ("direct", "api"):
@@ -203,9 +210,19 @@ def bench_queries(rounds: int) -> dict[str, Any]:
                     if response.status_code != 200 or response.json()["backend"] != "elasticsearch":
                         raise SystemExit(f"search failed: {response.status_code} {response.content[:300]!r}")
                 else:
-                    es.search(index=index_alias("supply"), **body)
+                    es.msearch(searches=searches)
                     direct_ms.append((time.perf_counter() - started) * 1000)
         totals.append(response.json()["count"])
+        for _ in range(cold_rounds):
+            for path in ("api", "direct"):
+                es.indices.clear_cache(index=index_alias("supply"), request=True)
+                started = time.perf_counter()
+                if path == "api":
+                    client.get("/api/search/supply", params)
+                    cold_api_ms.append((time.perf_counter() - started) * 1000)
+                else:
+                    es.msearch(searches=searches)
+                    cold_direct_ms.append((time.perf_counter() - started) * 1000)
         with override_settings(ELASTICSEARCH_URL=""):
             for _ in range(2):
                 started = time.perf_counter()
@@ -220,6 +237,11 @@ def bench_queries(rounds: int) -> dict[str, Any]:
         "api_p95_ms": percentile(api_ms, 0.95),
         "elasticsearch_direct_p50_ms": percentile(direct_ms, 0.5),
         "elasticsearch_direct_p95_ms": percentile(direct_ms, 0.95),
+        "api_cold_p50_ms": percentile(cold_api_ms, 0.5),
+        "api_cold_p95_ms": percentile(cold_api_ms, 0.95),
+        "elasticsearch_direct_cold_p50_ms": percentile(cold_direct_ms, 0.5),
+        "elasticsearch_direct_cold_p95_ms": percentile(cold_direct_ms, 0.95),
+        "cold": "each query with Elasticsearch's request cache cleared before the request",
         "api_p50_minus_direct_p50_ms": round(percentile(api_ms, 0.5) - percentile(direct_ms, 0.5), 2),
         "api_added_p50_ms": percentile(added_ms, 0.5),
         "api_added_p95_ms": percentile(added_ms, 0.95),
@@ -235,6 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--listings", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=20, help="times each query runs on each path")
+    parser.add_argument("--cold-rounds", type=int, default=4, help="times each query runs on each path, uncached")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -270,7 +293,7 @@ def main() -> None:
         "merged": "seconds from the reindex's start until its background merge into one segment ended",
         "load_average": [round(value, 2) for value in os.getloadavg()],
     }
-    queries = bench_queries(args.rounds)
+    queries = bench_queries(args.rounds, args.cold_rounds)
     machine = {
         "machine": platform.machine(),
         "cpus": os.cpu_count(),

@@ -1,5 +1,7 @@
 """The Elasticsearch engine: a `ListingQuery` as one bool query (keywords scored in `must`, every filter in filter
 context), facet aggregations, highlights, from/size paging inside the result window and `search_after` beyond it.
+One `msearch` request carries two searches run side by side, the page and the count with the facets, both kept in
+Elasticsearch's request cache until the index changes (`ElasticsearchEngine._searches`).
 
 Keywords are the clauses of `search.keywords`: their terms (what the index's bigram analyser makes of them) each a
 `term` query that must match the `text` field, OR'd with a clause's land-use classes or parcels.
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pyproj
 import shapely
 from django.conf import settings
-from elasticsearch.exceptions import ApiError, TransportError
+from elasticsearch.exceptions import HTTP_EXCEPTIONS, ApiError, TransportError
 
 from search import indexing
 from search.backends import elasticsearch_client_timing_out
@@ -42,6 +44,17 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 GEOD = pyproj.Geod(ellps="GRS80")  # CGCS2000's ellipsoid, as the database engine's geography distances
 # What Elasticsearch puts in a sort value for a document without the field; the cursor says "" instead.
 _MISSING = {"Infinity", "-Infinity", str(2**63 - 1), str(-(2**63))}
+# What the engine reads of the two answers of its `msearch` (and their errors).
+_FILTER_PATH = [
+    "responses.hits.total",
+    "responses.hits.hits._id",
+    "responses.hits.hits.sort",
+    "responses.hits.hits.highlight",
+    "responses.hits.hits._source",
+    "responses.aggregations",
+    "responses.error",
+    "responses.status",
+]
 _SORT_FIELDS = {
     "supply": {"price": "price_wan", "unit_price": "unit_price_wan", "area": "area_m2"},
     "demand": {"price": "price_min_wan", "area": "area_min_m2"},
@@ -69,35 +82,39 @@ class ElasticsearchEngine:
         index). ValueError for a query the API should have refused (a page beyond the result window without a
         cursor, a sort the kind has not)."""
         try:
-            body = self._body(query)
+            searches = self._searches(query)
         except _Empty:
             return SearchPage(ids=[], total=0, facets=_empty_facets(query), backend=self.name)
         try:
-            response = elasticsearch_client_timing_out(settings.ELASTICSEARCH_TIMEOUT).search(
-                index=indexing.index_alias(query.kind, self.alias), **body
+            response = elasticsearch_client_timing_out(settings.ELASTICSEARCH_TIMEOUT).msearch(
+                searches=searches, filter_path=_FILTER_PATH
             )
         except (TransportError, ApiError) as exc:
             _unavailable(exc)
-        return self._page(query, response.body)
+        found, counted = response.body["responses"]
+        for part in (found, counted):
+            if "error" in part:
+                _failed(part)
+        return self._page(query, found, counted)
 
-    def _body(self, query: ListingQuery) -> dict[str, Any]:
+    def _searches(self, query: ListingQuery) -> list[dict[str, Any]]:
+        """The two searches of one `msearch` request (a header and a body each), which Elasticsearch runs side by
+        side: the page of hits, and the total with the facets. The page does not count every match, so a sorted
+        page skips the documents that cannot enter it; the count and facets, the same for every page and sort of a
+        query, are kept in the shard request cache until the index next changes. Both are request-cached: a search
+        repeated on an unchanged index is answered from the cache."""
         clauses = keyword_clauses(query.keywords, parcels=query.kind == "supply")
+        header = {"index": indexing.index_alias(query.kind, self.alias), "request_cache": True}
+        return [header, self._hits_body(query, clauses), header, _count_body(query, clauses)]
+
+    def _hits_body(self, query: ListingQuery, clauses: list[Clause]) -> dict[str, Any]:
         sort = _sort(query, scored=bool(clauses))
         body: dict[str, Any] = {
-            "query": {"bool": {"must": _keyword_queries(clauses), "filter": _filters(query)}},
-            "aggs": _aggregations(query),
+            "query": _query(query, clauses),
             "sort": sort,
             "size": max(query.page_size, 0),
-            "track_total_hits": True,
-            "source_includes": ["row", "location"],  # what the results show: no database query for them
-            "filter_path": [
-                "hits.total",
-                "hits.hits._id",
-                "hits.hits.sort",
-                "hits.hits.highlight",
-                "hits.hits._source",
-                "aggregations",
-            ],
+            "track_total_hits": False,  # the count comes with the facets
+            "_source": ["row", "location"],  # what the results show: no database query for them
         }
         if query.after is not None:
             body["search_after"] = _search_after(query.after, sort)
@@ -106,7 +123,7 @@ class ElasticsearchEngine:
                 raise _Empty
             if query.page * query.page_size > MAX_RESULT_WINDOW:
                 raise ValueError(f"page × page_size beyond {MAX_RESULT_WINDOW}: page on with the `after` cursor")
-            body["from_"] = (query.page - 1) * query.page_size
+            body["from"] = (query.page - 1) * query.page_size
         if clauses:
             body["highlight"] = {
                 "pre_tags": [self.pre_tag],
@@ -119,8 +136,9 @@ class ElasticsearchEngine:
             }
         return body
 
-    def _page(self, query: ListingQuery, response: dict[str, Any]) -> SearchPage:
-        hits = response.get("hits", {}).get("hits", [])
+    def _page(self, query: ListingQuery, found: dict[str, Any], counted: dict[str, Any]) -> SearchPage:
+        """The page from the two answers of `_searches`: the hits, and the total with the facets."""
+        hits = found.get("hits", {}).get("hits", [])
         ids = [int(hit["_id"]) for hit in hits]
         last = hits[-1] if hits and len(hits) == query.page_size else None
         next_after = tuple("" if str(value) in _MISSING else str(value) for value in last["sort"]) if last else None
@@ -135,8 +153,8 @@ class ElasticsearchEngine:
                     distances[int(hit["_id"])] = metres
         return SearchPage(
             ids=ids,
-            total=response["hits"]["total"]["value"],
-            facets=_facets(query, response.get("aggregations", {})),
+            total=counted["hits"]["total"]["value"],
+            facets=_facets(query, counted.get("aggregations", {})),
             highlights=highlights,
             next_after=next_after,
             distances_m=distances,
@@ -172,11 +190,33 @@ class ElasticsearchEngine:
 def _unavailable(exc: Exception) -> NoReturn:
     """Log what Elasticsearch said; callers only learn that it cannot answer."""
     status = getattr(exc, "status_code", None) if isinstance(exc, ApiError) else None
+    _cannot_answer(type(exc).__name__, status, exc)
+
+
+def _failed(part: dict[str, Any]) -> NoReturn:
+    """A search of an `msearch` that failed (its answer carries the error and status): as if it had been sent
+    alone, named by the exception the client raises for that status (NotFoundError for a missing index)."""
+    status = part.get("status")
+    name = HTTP_EXCEPTIONS.get(status, ApiError).__name__ if isinstance(status, int) else ApiError.__name__
+    _cannot_answer(name, status, part["error"])
+
+
+def _cannot_answer(name: str, status: int | None, detail: object) -> NoReturn:
     if status is not None and status not in (404, 408, 429) and status < 500:
-        logger.error("Elasticsearch refused a search request (%s): %s", status, exc)
+        logger.error("Elasticsearch refused a search request (%s): %s", status, detail)
     else:
-        logger.warning("Elasticsearch cannot answer: %s", exc)
-    raise EngineUnavailable(f"Elasticsearch cannot answer ({type(exc).__name__})") from None
+        logger.warning("Elasticsearch cannot answer: %s %s", name, detail)
+    raise EngineUnavailable(f"Elasticsearch cannot answer ({name})") from None
+
+
+def _query(query: ListingQuery, clauses: list[Clause]) -> dict[str, Any]:
+    """Keywords scored in `must`, every filter in filter context."""
+    return {"bool": {"must": _keyword_queries(clauses), "filter": _filters(query)}}
+
+
+def _count_body(query: ListingQuery, clauses: list[Clause]) -> dict[str, Any]:
+    """The total and the facets of every match: no hits, so no scores, sort or highlights."""
+    return {"query": _query(query, clauses), "aggs": _aggregations(query), "size": 0, "track_total_hits": True}
 
 
 # ------------------------------------------------------------------------------------------------ keywords

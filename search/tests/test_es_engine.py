@@ -228,6 +228,32 @@ def test_facets_count_the_whole_filtered_set_not_the_page(es, listings: Market):
     ]
 
 
+def test_a_repeated_search_comes_from_the_request_cache_until_the_index_changes(es, listings: Market, owner, regions):
+    def cache_hits() -> int:
+        stats = elasticsearch_client().indices.stats(index=index_alias("supply"), metric="request_cache")
+        return int(stats["_all"]["total"]["request_cache"]["hit_count"])
+
+    first = supply(es, keywords="高新", page_size=2)
+    hits = cache_hits()
+    again = supply(es, keywords="高新", page_size=2)
+
+    assert cache_hits() == hits + 2  # the page and the count with the facets
+    assert (again.ids, again.total, again.facets, again.highlights) == (
+        first.ids,
+        first.total,
+        first.facets,
+        first.highlights,
+    )
+    newest = supply_create(
+        owner=owner, region=regions["510104"], title="高新 新挂牌", published_at=shanghai("2026-12-01")
+    )
+    es.index_now("supply", [newest.pk])
+
+    changed = supply(es, keywords="高新", page_size=2, sort="newest")
+    assert changed.ids[0] == newest.pk
+    assert supply(es, keywords="高新", page_size=2).total == first.total + 1
+
+
 def test_the_region_facet_counts_one_level_below_the_query_region(es, listings: Market):
     assert supply(es, region="510000").facets["region"] == [("510100", 7), ("510700", 2)]
     assert supply(es, region="510100").facets["region"] == [("510104", 4), ("510107", 3)]
