@@ -151,10 +151,11 @@ class ElasticsearchEngine:
                 if location:
                     _az, _back, metres = GEOD.inv(query.near[0], query.near[1], location["lon"], location["lat"])
                     distances[int(hit["_id"])] = metres
+        total = counted["hits"]["total"]["value"]
         return SearchPage(
             ids=ids,
-            total=counted["hits"]["total"]["value"],
-            facets=_facets(query, counted.get("aggregations", {})),
+            total=total,
+            facets=_facets(query, counted.get("aggregations", {}), total),
             highlights=highlights,
             next_after=next_after,
             distances_m=distances,
@@ -418,13 +419,14 @@ def _aggregations(query: ListingQuery) -> dict[str, Any]:
             if high is not None:
                 band["to"] = float(high)
             ranges.append(band)
+        # 面议 (no price) is not asked for: the bands cover every price, so it is the total less the bands.
         aggs["price_band"] = {"range": {"field": "price_wan", "ranges": ranges}}
-        aggs[NEGOTIABLE] = {"missing": {"field": "price_wan"}}
     return aggs
 
 
-def _facets(query: ListingQuery, aggregations: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
-    """Terms by count then key (Elasticsearch's order), price bands in their order with 面议 last."""
+def _facets(query: ListingQuery, aggregations: dict[str, Any], total: int) -> dict[str, list[tuple[str, int]]]:
+    """Terms by count then key (Elasticsearch's order), price bands in their order with 面议 last: the matches
+    without a price, `total` (every match) less those in a band (each price is in exactly one)."""
     if not aggregations:
         return _empty_facets(query)
     facets = {
@@ -432,9 +434,8 @@ def _facets(query: ListingQuery, aggregations: dict[str, Any]) -> dict[str, list
         for name in ("region", "land_use", "mode")
     }
     if query.kind == "supply":
-        facets["price_band"] = [
-            (bucket["key"], bucket["doc_count"]) for bucket in aggregations["price_band"]["buckets"]
-        ] + [(NEGOTIABLE, aggregations[NEGOTIABLE]["doc_count"])]
+        bands = [(bucket["key"], bucket["doc_count"]) for bucket in aggregations["price_band"]["buckets"]]
+        facets["price_band"] = [*bands, (NEGOTIABLE, total - sum(count for _key, count in bands))]
     return facets
 
 
