@@ -383,6 +383,7 @@ def main() -> None:
     forget_bench_cache()
     port = free_port()
     server = start_server(port, args.workers, environment)
+    load_before = os.getloadavg()[0]  # the machine's, others' work included: it moves every figure
     try:
         latency, largest = bench_latency(port, lists, render=True)
         concurrency = bench_concurrency(port, mixed, args.clients)
@@ -403,6 +404,7 @@ def main() -> None:
         "tile_size_cap_kb": round(settings.TILES_MAX_BYTES / 1024, 1),
         "goal": "largest_tile_kb < 500",
         "machine": {"machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "load_average_1m": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "tiles.json").write_text(json.dumps(output, indent=2, ensure_ascii=False))
