@@ -51,8 +51,18 @@ def query_envelope(tile: TileAddress, *, margin: float = BUFFER / EXTENT) -> str
     return f"ST_Transform(ST_ClipByBox2D({grown}, ST_TileEnvelope(0, 0, 0)::box2d), {SRID})"
 
 
+def web_mercator(geometry_4490: str) -> str:
+    """A stored geometry (CGCS2000, SRID 4490) in Web Mercator, for every tile layer.
+
+    Labelled WGS 84 (4326) first: CGCS2000 and WGS 84 differ by centimetres, and PROJ knows only the null (ballpark)
+    transformation between them, so the coordinates come out the same (tiles/tests/test_tile_transform.py compares
+    the tiles), while PROJ's 4326→3857 pipeline is about half the cost of 4490→3857's (2,793 z10 parcels: 3.7 ms
+    against 7.5 ms in process)."""
+    return f"ST_Transform(ST_SetSRID({geometry_4490}, 4326), 3857)"
+
+
 def mvt_geometry(geometry_4490: str, tile: TileAddress) -> str:
-    return f"ST_AsMVTGeom(ST_Transform({geometry_4490}, 3857), {tile_envelope(tile)}, {EXTENT}, {BUFFER}, true)"
+    return f"ST_AsMVTGeom({web_mercator(geometry_4490)}, {tile_envelope(tile)}, {EXTENT}, {BUFFER}, true)"
 
 
 def tile_mvt(*, sql: TileSql | None) -> bytes:
@@ -263,7 +273,7 @@ def _cluster_sql(
     half = WORLD_M / 2
     sql = f"""
         WITH chosen (id, point) AS MATERIALIZED ({chosen_sql}),
-        points AS (SELECT id, ST_Transform(point, 3857) AS g FROM chosen),
+        points AS (SELECT id, {web_mercator("point")} AS g FROM chosen),
         cells AS (
             SELECT floor((ST_X(g) + %s) / %s)::bigint AS cx, floor((%s - ST_Y(g)) / %s)::bigint AS cy,
                    count(*) AS n, avg(ST_X(g)) AS mx, avg(ST_Y(g)) AS my, min(id) AS only_id
