@@ -56,8 +56,9 @@ def web_mercator(geometry_4490: str) -> str:
 
     Labelled WGS 84 (4326) first: CGCS2000 and WGS 84 differ by centimetres, and PROJ knows only the null (ballpark)
     transformation between them, so the coordinates come out the same (tiles/tests/test_tile_transform.py compares
-    the tiles), while PROJ's 4326→3857 pipeline is about half the cost of 4490→3857's (2,793 z10 parcels: 3.7 ms
-    against 7.5 ms in process)."""
+    the tiles), while setting the transform up is cheaper: PostGIS builds PROJ's pipeline once per database
+    connection (and per parallel worker), 67 ms from 4490 against 18 ms from 4326 (median of 10 new connections).
+    Once built, both cost the same per row (tile SQL medians within a few per cent of each other)."""
     return f"ST_Transform(ST_SetSRID({geometry_4490}, 4326), 3857)"
 
 
