@@ -8,7 +8,8 @@ The database is the tiles benchmark's (<name>_tiles_bench, made and seeded by be
 waits until it holds --parcels parcels and --listings listings and never seeds or migrates it. It adds one schema of
 its own there, `peers`, with the parcels layer as SQL functions that the peers publish: the same rows, attributes,
 geometry and caps as ours (tiles.selectors.parcels_sql: parcels of at least TILES_PARCELS_MIN_PIXELS screen pixels,
-largest first, at most the layer's feature cap, 6,000; buffer 64 of 4,096). Martin and pg_tileserv serve
+largest first, at most the layer's feature cap, 6,000; buffer 64 of 4,096), the geometry transformed by our own
+tiles.selectors.web_mercator (through WGS 84). Martin and pg_tileserv serve
 `peers.parcels(z, x, y)`, which returns the MVT; tipg draws the MVT itself from `peers.parcel_rows(tz, tx, ty)`, the
 same capped rows (tipg's function layers take their arguments from the query string).
 
