@@ -119,6 +119,27 @@ def test_my_supply_shows_each_group_with_its_actions_and_delists_with_a_reason(s
     screenshot(page, "me-supply-delisted")
 
 
+def test_a_late_answer_for_the_tab_left_does_not_replace_the_tab_chosen(signed_in, live_server, region):
+    """The first group's answer is held back until the second group's has been shown: the list keeps the second."""
+    owner = user_create(phone="13700000013")
+    draft = supply_create(owner=owner, region=region, status=SupplyListing.Status.DRAFT, title="草稿地块")
+    published = supply_create(owner=owner, region=region, title="已发布地块")
+    page = signed_in(owner)
+    held: list = []
+    page.route(re.compile(r"/api/market/my/supply/\?.*group=unpublished"), lambda route: held.append(route))
+
+    page.goto(live_server.url + "/me/")
+    panel = page.locator("#panel-supply")
+    panel.locator("[data-group=published]").click()
+    expect(panel.locator(f'tr[data-id="{published.pk}"]')).to_have_count(1)
+    assert len(held) == 1
+    with page.expect_response(re.compile(r"group=unpublished")):
+        held[0].continue_()
+
+    expect(panel.locator(f'tr[data-id="{published.pk}"]')).to_have_count(1)
+    expect(panel.locator(f'tr[data-id="{draft.pk}"]')).to_have_count(0)
+
+
 def test_tabs_switch_without_reloading_and_keep_the_section_in_the_address(signed_in, live_server):
     page = signed_in(user_create())
     page.goto(live_server.url + "/me/")

@@ -106,6 +106,7 @@
       Object.assign(this, { rows, empty, pager, form, url, render, onError });
       this.page = 1;
       this.count = 0;
+      this.latest = 0;
     }
 
     async load(page) {
@@ -113,10 +114,14 @@
       const params = this.url();
       if (params === null) { return; }
       const [path, filters] = params;
+      // Only the latest load fills the list: an earlier one answered later (another tab or page asked in between)
+      // would show rows of what is no longer selected.
+      const ticket = ++this.latest;
       let data;
       try {
         data = await request("GET", `${path}?${query({ ...filters, page: this.page, page_size: PAGE_SIZE })}`);
       } catch (error) {
+        if (ticket !== this.latest) { return; }
         if (this.page > 1 && error instanceof ApiError && error.status === 404) { return this.load(this.page - 1); }
         this.rows.replaceChildren();
         this.pager.replaceChildren();
@@ -125,6 +130,7 @@
         fail(this.form, error);
         return;
       }
+      if (ticket !== this.latest) { return; }
       if (this.form) { clearErrors(this.form); }
       const items = data.results || [];
       if (!items.length && this.page > 1) { return this.load(this.page - 1); }
